@@ -1,0 +1,122 @@
+"""A sheet's values: normalization on input and computed fields.
+
+Values are a plain ``{field_id: value}`` dict of JSON types, the same in the
+database, the interchange file and the UI. Computed fields are never stored; they
+are derived here with :class:`decimal.Decimal` (exact), then rounded per field as
+the definition declares. Other code must ask this module, never recompute.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from desktop.core import expr, fieldtypes, formatting
+from desktop.core.definition import Field, FormDef
+
+Values = dict[str, Any]
+
+
+def normalize(field: Field, raw: Any, form: FormDef) -> Any:
+    """Parse input for storage; unparseable input is kept verbatim, empty is None."""
+    if fieldtypes.is_empty(raw):
+        return None
+    try:
+        return fieldtypes.parse(field, raw, form.grades)
+    except fieldtypes.ParseError:
+        return raw if isinstance(raw, str) else str(raw)
+
+
+def normalize_values(form: FormDef, raw: dict[str, Any]) -> Values:
+    """Normalize every known input field; empty values and computed fields are dropped."""
+    out: Values = {}
+    for fid, value in raw.items():
+        f = form.by_id.get(fid)
+        if f is None or f.computed:
+            continue
+        v = normalize(f, value, form)
+        if v is not None:
+            out[fid] = v
+    return out
+
+
+@dataclass(frozen=True)
+class Computed:
+    exact: Decimal | None
+    rounded: Decimal | None
+    text: str
+
+
+def _order(form: FormDef) -> list[Field]:
+    cache = _ORDER_CACHE.get(form.id)
+    if cache is None or cache[0] is not form:
+        names = expr.topological_order({f.id: f.compute for f in form.fields if f.compute})
+        cache = (form, [form.by_id[n] for n in names])
+        _ORDER_CACHE[form.id] = cache
+    return cache[1]
+
+
+_ORDER_CACHE: dict[str, tuple[FormDef, list[Field]]] = {}
+
+
+def environment(form: FormDef, values: Values) -> dict[str, Any]:
+    """Expression inputs: typed values for input fields plus exact computed values.
+
+    Unparseable draft values become ``None`` so rules on them are simply undecided.
+    """
+    env: dict[str, Any] = {}
+    for fid, value in values.items():
+        f = form.by_id.get(fid)
+        if f is None or f.computed:
+            continue
+        ok = fieldtypes.is_canonical(f, value, form.grades)
+        env[fid] = fieldtypes.expr_value(f, value) if ok else None
+    for f in _order(form):
+        try:
+            result = f.compute(env)  # type: ignore[misc]
+        except expr.Unknown:
+            result = None
+        env[f.id] = result
+    return env
+
+
+def compute(form: FormDef, values: Values, env: dict[str, Any] | None = None) -> dict[str, Computed]:
+    """Every computed field: exact value, value rounded per definition, printed text."""
+    env = environment(form, values) if env is None else env
+    out: dict[str, Computed] = {}
+    for f in _order(form):
+        exact = env.get(f.id)
+        if exact is None:
+            out[f.id] = Computed(None, None, "")
+            continue
+        rounded = formatting.round_decimal(exact, f.places, f.rounding)
+        out[f.id] = Computed(exact, rounded, fieldtypes.display(f, rounded, percent_sign=form.percent_sign))
+    return out
+
+
+def display_value(form: FormDef, field_id: str, values: Values, computed: dict[str, Computed] | None = None) -> str:
+    """Printed text of any field, input or computed."""
+    f = form.field(field_id)
+    if f.computed:
+        computed = compute(form, values) if computed is None else computed
+        return computed[field_id].text
+    return fieldtypes.display(f, values.get(field_id), percent_sign=form.percent_sign)
+
+
+def fiscal_year(form: FormDef, values: Values) -> int | None:
+    v = values.get(form.fiscal_year_field)
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def label_for(form: FormDef, field: Field, values: Values, *, sublabel: bool = False) -> str:
+    """A label with its ``{fy_era}``-style variables filled from the sheet's year."""
+    text = field.sublabel if sublabel else field.label
+    if "{" not in text:
+        return text
+    return text.format(**formatting.label_variables(fiscal_year(form, values)))
+
+
+def defaults(form: FormDef) -> Values:
+    """Values a new blank sheet starts with."""
+    return {f.id: f.default for f in form.input_fields if f.default is not None}
