@@ -1,0 +1,503 @@
+"""The local SQLite file that keeps every sheet, through sqlite-utils.
+
+One file holds the sheets, their current values, every saved revision (so any
+earlier state can be restored) and a full-text index. WAL mode with
+``synchronous=FULL`` means a committed save survives a power cut. Every write is
+one transaction. Problems with the file itself (locked, read-only, not SQLite,
+not ours, corrupt) become :class:`StoreError` with a Japanese message, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import uuid as uuidlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from desktop.core import validation
+from desktop.core.definition import FormDef, get_form
+from desktop.core.i18n import _
+from desktop.core.values import Values, fiscal_year, normalize_values
+
+APPLICATION_ID = 0x48594B41  # "HYKA": marks a hyoka database file
+STATUSES = ("draft", "complete")
+AUTOSAVE_COALESCE_SECONDS = 60.0
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+migrations = Migrations("hyoka")
+
+
+class StoreError(Exception):
+    """A problem with the database file; the message is for the user."""
+
+
+class IncompleteError(StoreError):
+    """The sheet cannot be marked complete while errors remain."""
+
+    def __init__(self, findings: list[validation.Finding]):
+        super().__init__(_("エラーが {n} 件あるため「完了」にできません。").format(n=len(findings)))
+        self.findings = findings
+
+
+class NotFoundError(StoreError):
+    pass
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def default_db_path() -> Path:
+    """``HYOKA_DB`` or the per-user data directory of the OS."""
+    env = os.environ.get("HYOKA_DB")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("hyoka", appauthor=False) / "hyoka.sqlite3"
+
+
+# ------------------------------------------------------------------ migrations
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["sheets"].create(
+        {
+            "id": int, "uuid": str, "format": str, "fiscal_year": int, "organization": str,
+            "contribution": str, "status": str, "created": str, "updated": str,
+            "deleted": str, "revision": int,
+        },
+        pk="id",
+        not_null={"uuid", "format", "status", "created", "updated"},
+        defaults={"status": "draft", "revision": 0},
+    )
+    db["sheets"].create_index(["uuid"], unique=True)
+    db["sheet_values"].create(
+        {"sheet_id": int, "field_id": str, "value": str},
+        pk=("sheet_id", "field_id"),
+        foreign_keys=[("sheet_id", "sheets", "id")],
+    )
+    db["revisions"].create(
+        {"id": int, "sheet_id": int, "number": int, "created": str, "kind": str, "status": str, "values_json": str},
+        pk="id",
+        foreign_keys=[("sheet_id", "sheets", "id")],
+    )
+    db["revisions"].create_index(["sheet_id", "number"], unique=True)
+
+
+@migrations()
+def m002_search(db: sqlite_utils.Database) -> None:
+    """Full-text search; trigram tokens because Japanese has no spaces between words."""
+    db["sheet_text"].create({"sheet_id": int, "body": str}, pk="sheet_id")
+    for row in db.query("SELECT id FROM sheets"):
+        body = " ".join(
+            _text_of(json.loads(r["value"]))
+            for r in db.query("SELECT value FROM sheet_values WHERE sheet_id = ?", [row["id"]])
+        )
+        db["sheet_text"].insert({"sheet_id": row["id"], "body": body})
+    db["sheet_text"].enable_fts(["body"], fts_version="FTS5", tokenize="trigram", create_triggers=True)
+
+
+@migrations()
+def m003_carry_over(db: sqlite_utils.Database) -> None:
+    """New-from-last-year: remember the source sheet and which fields were copied."""
+    db["sheets"].add_column("carried_from", int)
+    db["sheets"].add_column("carried_fields", str)
+
+
+def _text_of(value: Any) -> str:
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    return str(value) if isinstance(value, str) else ""
+
+
+# ------------------------------------------------------------------ records
+@dataclass
+class Sheet:
+    id: int
+    uuid: str
+    format: str
+    fiscal_year: int | None
+    organization: str
+    contribution: str
+    status: str
+    created: str
+    updated: str
+    deleted: str | None
+    revision: int
+    carried_from: int | None = None
+    carried_fields: list[str] = field(default_factory=list)
+    values: Values = field(default_factory=dict)
+
+    @property
+    def form(self) -> FormDef:
+        return get_form(self.format)
+
+
+@dataclass(frozen=True)
+class Revision:
+    number: int
+    created: str
+    kind: str
+    status: str
+
+
+def _translate(exc: sqlite3.Error, path: Path) -> StoreError:
+    msg = str(exc).lower()
+    if "locked" in msg or "busy" in msg:
+        return StoreError(_("データベース {path} は他のプログラム（別の hyoka など）が使用中です。しばらく待ってからやり直してください。").format(path=path))
+    if "readonly" in msg or "read-only" in msg:
+        return StoreError(_("データベース {path} に書き込めません（読み取り専用です）。書き込める場所を --db で指定してください。").format(path=path))
+    if "not a database" in msg or "malformed" in msg or "corrupt" in msg:
+        return StoreError(_("{path} は壊れているか SQLite のファイルではありません。バックアップから戻すか，別のファイルを --db で指定してください。").format(path=path))
+    if "unable to open" in msg:
+        return StoreError(_("データベース {path} を開けません（フォルダがないか権限がありません）。").format(path=path))
+    if "disk i/o" in msg or "full" in msg:
+        return StoreError(_("データベース {path} への書き込みに失敗しました（ディスクの空きや接続を確認してください）。").format(path=path))
+    return StoreError(_("データベース {path} でエラーが発生しました：{error}").format(path=path, error=exc))
+
+
+class Store:
+    """Sheets in one SQLite file. Not thread-safe: one Store per thread."""
+
+    def __init__(self, path: Path | str, *, timeout: float = 3.0):
+        self.path = Path(path)
+        self._check_file()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(self.path), timeout=timeout)
+            self.db = sqlite_utils.Database(conn)
+            self._setup()
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from None
+        except OSError as exc:
+            raise StoreError(_("データベース {path} を開けません：{error}").format(path=self.path, error=exc.strerror)) from None
+
+    # -------------------------------------------------------------- setup
+    def _check_file(self) -> None:
+        if self.path.is_dir():
+            raise StoreError(_("{path} はフォルダです。データベースのファイル名を指定してください。").format(path=self.path))
+        if self.path.exists() and self.path.stat().st_size > 0:
+            try:
+                with self.path.open("rb") as fh:
+                    head = fh.read(16)
+            except OSError as exc:
+                raise StoreError(_("データベース {path} を読めません：{error}").format(path=self.path, error=exc.strerror)) from None
+            if head != _SQLITE_MAGIC:
+                raise StoreError(_("{path} は hyoka のデータベースではありません（SQLite のファイルではありません）。").format(path=self.path))
+
+    def _setup(self) -> None:
+        conn = self.db.conn
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = set(self.db.table_names())
+        if app_id != APPLICATION_ID and tables - {"sqlite_sequence"}:
+            raise StoreError(_("{path} は hyoka のデータベースではありません（別のアプリケーションのファイルです）。").format(path=self.path))
+        conn.execute("PRAGMA foreign_keys = ON")
+        try:
+            self.db.enable_wal()
+        except sqlite3.OperationalError as exc:
+            if "readonly" not in str(exc).lower():
+                raise
+        conn.execute("PRAGMA synchronous = FULL")
+        pending = migrations.pending(self.db)
+        if pending:
+            if app_id != APPLICATION_ID:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            migrations.apply(self.db)
+        integrity = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if integrity != "ok":
+            raise StoreError(_("{path} が壊れています（{detail}）。バックアップから戻してください。").format(path=self.path, detail=integrity))
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """Group several store calls into one all-or-nothing transaction."""
+        with self._tx():
+            yield self
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite_utils.Database]:
+        try:
+            with self.db.atomic():
+                yield self.db
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from None
+
+    def _read(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        try:
+            return list(self.db.query(sql, params))
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from None
+
+    # -------------------------------------------------------------- sheets
+    def create_sheet(
+        self,
+        form_id: str,
+        values: Values | None = None,
+        *,
+        status: str = "draft",
+        sheet_uuid: str | None = None,
+        created: str | None = None,
+        updated: str | None = None,
+        kind: str = "create",
+        carried_from: int | None = None,
+        carried_fields: list[str] | None = None,
+    ) -> int:
+        form = get_form(form_id)
+        values = normalize_values(form, values or {})
+        if status not in STATUSES:
+            raise StoreError(_("不明な状態です：{status}").format(status=status))
+        if status == "complete":
+            self._require_complete(form, values)
+        stamp = now()
+        with self._tx() as db:
+            sheet_id = db["sheets"].insert(
+                {
+                    "uuid": sheet_uuid or str(uuidlib.uuid4()),
+                    "format": form_id,
+                    "status": status,
+                    "created": created or stamp,
+                    "updated": updated or created or stamp,
+                    "revision": 0,
+                    "carried_from": carried_from,
+                    "carried_fields": json.dumps(carried_fields or [], ensure_ascii=False),
+                    **self._summary(form, values),
+                }
+            ).last_pk
+            self._write_values(sheet_id, values)
+            self._add_revision(sheet_id, values, kind, status, coalesce=False, stamp=updated or stamp)
+        return int(sheet_id)
+
+    @staticmethod
+    def _summary(form: FormDef, values: Values) -> dict[str, Any]:
+        org = values.get(form.organization_field)
+        name = values.get(form.contribution_field)
+        return {
+            "fiscal_year": fiscal_year(form, values),
+            "organization": org if isinstance(org, str) else "",
+            "contribution": name if isinstance(name, str) else "",
+        }
+
+    def _write_values(self, sheet_id: int, values: Values) -> None:
+        self.db.execute("DELETE FROM sheet_values WHERE sheet_id = ?", [sheet_id])
+        rows = [
+            {"sheet_id": sheet_id, "field_id": k, "value": json.dumps(v, ensure_ascii=False)}
+            for k, v in values.items()
+        ]
+        if rows:
+            self.db["sheet_values"].insert_all(rows)
+        body = " ".join(_text_of(v) for v in values.values())
+        self.db["sheet_text"].upsert({"sheet_id": sheet_id, "body": body}, pk="sheet_id")
+
+    def _add_revision(self, sheet_id: int, values: Values, kind: str, status: str, *, coalesce: bool, stamp: str) -> int:
+        blob = json.dumps(values, ensure_ascii=False, sort_keys=True)
+        last = next(
+            iter(self.db.query(
+                "SELECT id, number, created, kind FROM revisions WHERE sheet_id = ? ORDER BY number DESC LIMIT 1",
+                [sheet_id],
+            )),
+            None,
+        )
+        if coalesce and last and last["kind"] == "autosave":
+            age = (datetime.fromisoformat(stamp) - datetime.fromisoformat(last["created"])).total_seconds()
+            if 0 <= age < AUTOSAVE_COALESCE_SECONDS:
+                # A burst of typing becomes one revision, stamped with its last save.
+                self.db["revisions"].update(last["id"], {"values_json": blob, "created": stamp, "status": status})
+                return int(last["number"])
+        number = (last["number"] if last else 0) + 1
+        self.db["revisions"].insert(
+            {"sheet_id": sheet_id, "number": number, "created": stamp, "kind": kind, "status": status, "values_json": blob}
+        )
+        self.db["sheets"].update(sheet_id, {"revision": number})
+        return number
+
+    def save_values(self, sheet_id: int, values: Values, *, kind: str = "save") -> int:
+        """Replace a sheet's values; returns the revision number that now holds them.
+
+        ``kind="autosave"`` revisions are coalesced: saves within a minute of the
+        previous autosave update it instead of piling up.
+        """
+        sheet = self.get_sheet(sheet_id)
+        form = sheet.form
+        values = normalize_values(form, values)
+        status = sheet.status
+        if status == "complete" and validation.errors(validation.validate(form, values)):
+            status = "draft"  # an edit that breaks a complete sheet reopens it
+        stamp = now()
+        with self._tx() as db:
+            self._write_values(sheet_id, values)
+            db["sheets"].update(sheet_id, {"updated": stamp, "status": status, **self._summary(form, values)})
+            return self._add_revision(sheet_id, values, kind, status, coalesce=kind == "autosave", stamp=stamp)
+
+    def _require_complete(self, form: FormDef, values: Values) -> None:
+        errs = validation.errors(validation.validate(form, values))
+        if errs:
+            raise IncompleteError(errs)
+
+    def set_status(self, sheet_id: int, status: str) -> None:
+        """Mark draft/complete; ``complete`` is refused while errors remain."""
+        if status not in STATUSES:
+            raise StoreError(_("不明な状態です：{status}").format(status=status))
+        sheet = self.get_sheet(sheet_id)
+        if status == "complete":
+            self._require_complete(sheet.form, sheet.values)
+        with self._tx() as db:
+            db["sheets"].update(sheet_id, {"status": status, "updated": now()})
+            self._add_revision(sheet_id, sheet.values, "status", status, coalesce=False, stamp=now())
+
+    def get_sheet(self, sheet_id: int, *, include_deleted: bool = True) -> Sheet:
+        rows = self._read("SELECT * FROM sheets WHERE id = ?", [sheet_id])
+        if not rows or (rows[0]["deleted"] and not include_deleted):
+            raise NotFoundError(_("シート {id} はありません。").format(id=sheet_id))
+        row = rows[0]
+        values = {
+            r["field_id"]: json.loads(r["value"])
+            for r in self._read("SELECT field_id, value FROM sheet_values WHERE sheet_id = ?", [sheet_id])
+        }
+        return self._sheet(row, values)
+
+    @staticmethod
+    def _sheet(row: dict[str, Any], values: Values | None = None) -> Sheet:
+        return Sheet(
+            id=row["id"], uuid=row["uuid"], format=row["format"], fiscal_year=row["fiscal_year"],
+            organization=row["organization"] or "", contribution=row["contribution"] or "",
+            status=row["status"], created=row["created"], updated=row["updated"], deleted=row["deleted"],
+            revision=row["revision"] or 0, carried_from=row.get("carried_from"),
+            carried_fields=json.loads(row.get("carried_fields") or "[]"), values=values or {},
+        )
+
+    def find_uuid(self, sheet_uuid: str) -> int | None:
+        rows = self._read("SELECT id FROM sheets WHERE uuid = ?", [sheet_uuid])
+        return int(rows[0]["id"]) if rows else None
+
+    def list_sheets(self, *, include_deleted: bool = False, year: int | None = None, deleted_only: bool = False) -> list[Sheet]:
+        where, params = [], []
+        if deleted_only:
+            where.append("deleted IS NOT NULL")
+        elif not include_deleted:
+            where.append("deleted IS NULL")
+        if year is not None:
+            where.append("fiscal_year = ?")
+            params.append(year)
+        sql = "SELECT * FROM sheets" + (" WHERE " + " AND ".join(where) if where else "")
+        sql += " ORDER BY fiscal_year DESC, organization, contribution, id"
+        return [self._sheet(r) for r in self._read(sql, params)]
+
+    def delete_sheet(self, sheet_id: int) -> None:
+        """Move to the wastebasket; :meth:`undelete_sheet` brings it back."""
+        self.get_sheet(sheet_id)
+        with self._tx() as db:
+            db["sheets"].update(sheet_id, {"deleted": now()})
+
+    def undelete_sheet(self, sheet_id: int) -> None:
+        self.get_sheet(sheet_id)
+        with self._tx() as db:
+            db["sheets"].update(sheet_id, {"deleted": None})
+
+    def duplicate_sheet(self, sheet_id: int) -> int:
+        src = self.get_sheet(sheet_id)
+        return self.create_sheet(src.format, dict(src.values), kind="duplicate")
+
+    # -------------------------------------------------------------- history
+    def history(self, sheet_id: int) -> list[Revision]:
+        self.get_sheet(sheet_id)
+        return [
+            Revision(r["number"], r["created"], r["kind"], r["status"])
+            for r in self._read(
+                "SELECT number, created, kind, status FROM revisions WHERE sheet_id = ? ORDER BY number", [sheet_id]
+            )
+        ]
+
+    def revision_values(self, sheet_id: int, number: int) -> Values:
+        rows = self._read("SELECT values_json FROM revisions WHERE sheet_id = ? AND number = ?", [sheet_id, number])
+        if not rows:
+            raise NotFoundError(_("シート {id} に版 {n} はありません。").format(id=sheet_id, n=number))
+        return json.loads(rows[0]["values_json"])
+
+    def restore_revision(self, sheet_id: int, number: int) -> int:
+        """Bring back an earlier state as a new revision (history is never rewritten)."""
+        values = self.revision_values(sheet_id, number)
+        return self.save_values(sheet_id, values, kind="restore")
+
+    # -------------------------------------------------------------- search
+    def search(self, text: str, *, limit: int = 200) -> list[Sheet]:
+        """Sheets whose text contains ``text`` (FTS5 trigram; LIKE for 1–2 characters)."""
+        text = text.strip()
+        if not text:
+            return []
+        if len(text) >= 3:
+            quoted = '"' + text.replace('"', '""') + '"'
+            sql = (
+                "SELECT s.* FROM sheets s JOIN sheet_text_fts f ON f.rowid = s.id "
+                "WHERE sheet_text_fts MATCH ? AND s.deleted IS NULL ORDER BY rank LIMIT ?"
+            )
+            params: list[Any] = [quoted, limit]
+        else:
+            escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            sql = (
+                "SELECT s.* FROM sheets s JOIN sheet_text t ON t.sheet_id = s.id "
+                "WHERE t.body LIKE ? ESCAPE '\\' AND s.deleted IS NULL ORDER BY s.fiscal_year DESC LIMIT ?"
+            )
+            params = [f"%{escaped}%", limit]
+        return [self._sheet(r) for r in self._read(sql, params)]
+
+    # -------------------------------------------------------------- carry-over
+    def previous_sheet(self, sheet: Sheet) -> Sheet | None:
+        """Last year's sheet for the same contribution (any format), if any."""
+        if sheet.fiscal_year is None or not sheet.contribution:
+            return None
+        rows = self._read(
+            "SELECT * FROM sheets WHERE contribution = ? AND fiscal_year < ? AND deleted IS NULL AND id != ? "
+            "ORDER BY fiscal_year DESC, updated DESC LIMIT 1",
+            [sheet.contribution, sheet.fiscal_year, sheet.id],
+        )
+        return self.get_sheet(rows[0]["id"]) if rows else None
+
+    def create_from_previous(self, src_id: int) -> int:
+        """Next year's sheet for the same contribution, seeded from ``src_id``."""
+        from desktop.core.carry import carry_over
+
+        src = self.get_sheet(src_id)
+        form, values, carried = carry_over(src.form, src.values)
+        return self.create_sheet(
+            form.id, values, kind="carry_over", carried_from=src_id, carried_fields=carried
+        )
+
+    def clear_carried_mark(self, sheet_id: int, field_id: str) -> None:
+        """The officer reviewed or edited a carried value: it is no longer 前年度から."""
+        sheet = self.get_sheet(sheet_id)
+        if field_id in sheet.carried_fields:
+            fields = [f for f in sheet.carried_fields if f != field_id]
+            with self._tx() as db:
+                db["sheets"].update(sheet_id, {"carried_fields": json.dumps(fields, ensure_ascii=False)})
+
+    def seed_demo(self) -> list[int]:
+        """Import the demo sheets (first run), so a newcomer sees a real sheet."""
+        from desktop.core import interchange
+
+        ids = []
+        for path in interchange.demo_files():
+            doc = interchange.load_file(path)
+            ids.append(interchange.import_document(self, doc))
+        return ids
+
+    def is_empty(self) -> bool:
+        return not self._read("SELECT 1 FROM sheets LIMIT 1")
