@@ -250,7 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
-    except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback
+    except Exception as exc:
         print(_("hyoka: 予期しないエラー：{kind}: {error}").format(kind=type(exc).__name__, error=exc), file=sys.stderr)
         return 3
 

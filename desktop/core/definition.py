@@ -389,7 +389,10 @@ def _cross_check(form: FormDef) -> None:
                     raise DefinitionError(f"{form.id}: group {g.id}: template names unknown field {name!r}")
         if g.parent and g.parent not in form.groups:
             raise DefinitionError(f"{form.id}: group {g.id}: unknown parent {g.parent!r}")
-    expr.topological_order({f.id: f.compute for f in form.by_id.values() if f.compute})
+    try:
+        expr.topological_order({f.id: f.compute for f in form.by_id.values() if f.compute})
+    except expr.ExprError as exc:
+        raise DefinitionError(f"{form.id}: {exc}") from None
 
 
 def load_definition(path: Path) -> FormDef:

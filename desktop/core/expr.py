@@ -27,7 +27,7 @@ class ExprError(ValueError):
     """The expression text is not allowed or does not parse."""
 
 
-class Unknown(Exception):  # noqa: N818 - a control-flow signal, not an error
+class Unknown(Exception):
     """The expression cannot be decided because an input is missing."""
 
 
@@ -58,7 +58,7 @@ def _need(v: Any) -> Any:
     return v
 
 
-def _compile(node: ast.AST, names: set[str]) -> Callable[[Env], Any]:  # noqa: C901, PLR0911
+def _compile(node: ast.AST, names: set[str]) -> Callable[[Env], Any]:
     if isinstance(node, ast.Expression):
         return _compile(node.body, names)
     if isinstance(node, ast.Constant):

@@ -16,6 +16,7 @@ from typing import Any
 from desktop.core import era, formatting
 from desktop.core.definition import Field
 
+YEAR_MIN, YEAR_MAX = 1900, 2100
 DASH = "－"  # U+FF0D: the sheet's "none / not applicable"
 YES, NO = "有", "無"
 
@@ -284,15 +285,23 @@ def is_canonical(field: Field, value: Any, scales: dict | None = None) -> bool:
         return isinstance(value, str)
     if t == "lines":
         return isinstance(value, list) and all(isinstance(x, str) for x in value)
-    if t in ("int", "money", "fy", "month"):
+    if t in ("int", "money"):
         return isinstance(value, int) and not isinstance(value, bool)
+    if t == "fy":
+        return isinstance(value, int) and not isinstance(value, bool) and YEAR_MIN <= value <= YEAR_MAX
+    if t == "month":
+        return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 12
     if t in ("decimal", "pct"):
         return isinstance(value, int | Decimal) and not isinstance(value, bool)
     if t == "ym":
-        return isinstance(value, str) and bool(_YM_CANON.match(value))
+        return isinstance(value, str) and bool(_YM_CANON.match(value)) and YEAR_MIN <= int(value[:4]) <= YEAR_MAX
     if t == "fy_or_period":
-        return (isinstance(value, int) and not isinstance(value, bool)) or (
+        if isinstance(value, int) and not isinstance(value, bool):
+            return YEAR_MIN <= value <= YEAR_MAX
+        return (
             isinstance(value, str) and bool(_PERIOD_CANON.match(value))
+            and YEAR_MIN <= int(value[:4]) <= YEAR_MAX and YEAR_MIN <= int(value[8:12]) <= YEAR_MAX
+            and value[:7] <= value[8:]
         )
     if t == "flag":
         return isinstance(value, bool)

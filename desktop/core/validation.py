@@ -70,7 +70,7 @@ def _check_field(form: FormDef, f: Field, values: Values, env: dict[str, Any], o
     if f.dash_unless is not None and v != fieldtypes.DASH:
         try:
             applies = bool(f.dash_unless(env))
-        except Exception:  # noqa: BLE001 - undecidable: say nothing
+        except Exception:
             applies = True
         if not applies:
             add(Finding(f.id, WARNING, f.dash_message or _("該当しないため「－」としてください。"), "dash"))

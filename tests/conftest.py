@@ -1,0 +1,37 @@
+"""Shared fixtures. Tests run headless: Qt uses the offscreen platform."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.pop("HYOKA_DB", None)
+os.environ.pop("HYOKA_LANG", None)
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_R01 = ROOT / "resources" / "demo" / "000_iom_r01.json"
+DEMO_H30 = ROOT / "resources" / "demo" / "001_iom_h30.json"
+
+
+@pytest.fixture
+def r01_doc() -> dict:
+    return json.loads(DEMO_R01.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def h30_doc() -> dict:
+    return json.loads(DEMO_H30.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def r01_values(r01_doc: dict) -> dict:
+    return dict(r01_doc["values"])
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "hyoka.sqlite3"

@@ -1,0 +1,87 @@
+"""Parsers for numbers, year-months and fiscal years, with property-based tests."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from desktop.core import fieldtypes as ft
+from desktop.core.definition import get_form
+from desktop.core.formatting import format_int
+
+R01 = get_form("mofa-r01")
+FULLWIDTH = str.maketrans("0123456789,", "０１２３４５６７８９，")
+
+
+@given(st.integers(min_value=-(10**15), max_value=10**15))
+def test_number_round_trip(n: int) -> None:
+    printed = format_int(n)
+    assert ft.parse_number(printed) == n
+    assert ft.parse_number(printed.translate(FULLWIDTH)) == n
+
+
+@given(st.text(max_size=30))
+def test_number_parser_never_crashes(s: str) -> None:
+    try:
+        result = ft.parse_number(s)
+    except ft.ParseError:
+        return
+    assert isinstance(result, int)
+
+
+@given(st.integers(1900, 2100), st.integers(1, 12))
+def test_ym_round_trip(year: int, month: int) -> None:
+    canon = f"{year:04d}-{month:02d}"
+    for form in (canon, f"{year}年{month}月", f"{year}/{month}", unicodedata.normalize("NFKC", canon)):
+        assert ft.parse_ym(form) == canon
+
+
+@given(st.integers(1990, 2100), st.integers(1, 12))
+def test_era_ym_matches_western(year: int, month: int) -> None:
+    from datetime import date
+
+    from desktop.core import era
+
+    e, n = era.era_of(date(year, month, 1))
+    typed = f"{e.name}{'元' if n == 1 else n}年{month}月"
+    assert ft.parse_ym(typed) == f"{year:04d}-{month:02d}"
+
+
+@given(st.text(max_size=20))
+def test_ym_parser_never_crashes(s: str) -> None:
+    try:
+        value = ft.parse_ym(s)
+    except ft.ParseError:
+        return
+    assert ft.is_canonical(R01.field("c3_2_report_ym"), value)
+
+
+@pytest.mark.parametrize(("text", "fy"), [("2019", 2019), ("2019年度", 2019), ("令和元年度", 2019), ("R1", 2019),
+                                          ("H30", 2018), ("平成30年度", 2018), ("２０１９", 2019), ("令和2年度", 2020)])
+def test_fiscal_years(text: str, fy: int) -> None:
+    assert ft.parse_fy(text) == fy
+
+
+def test_period_or_fy() -> None:
+    assert ft.parse_period("2017-07/2018-06") == "2017-07/2018-06"
+    assert ft.parse_period("2017年7月～2018年6月") == "2017-07/2018-06"
+    assert ft.parse_period("2017") == 2017
+    with pytest.raises(ft.ParseError):
+        ft.parse_period("2018-06/2017-07")
+
+
+def test_checks_keep_definition_order_and_reject_unknown() -> None:
+    f = R01.field("activity_fields")
+    assert ft.parse(f, ["保健", "安全保障", "保健"]) == ["安全保障", "保健"]
+    with pytest.raises(ft.ParseError):
+        ft.parse(f, ["宇宙"])
+
+
+def test_display() -> None:
+    assert ft.display(R01.field("c3_4_int_period"), "2017-07/2018-06") == "対象期間： 2017 年 7 月～ 2018 年 6 月"
+    assert ft.display(R01.field("c4_1_promotion_flag"), False) == "☐"
+    assert ft.display(R01.field("initial_budget_kyen"), 15015) == "15,015"
+    assert ft.display(R01.field("initial_budget_kyen"), "abc") == "abc"
