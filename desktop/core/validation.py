@@ -7,7 +7,7 @@ errors. Cheap enough to run on every keystroke (see ``benchmarks/``).
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,8 +33,12 @@ class Finding:
         return f"{self.field_id}\t{self.severity}\t{self.message}"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def _control_chars(text: str) -> list[str]:
-    return sorted({c for c in text if unicodedata.category(c) == "Cc" and c not in "\n\t"})
+    """C0/C1 control characters other than newline and tab (category Cc)."""
+    return sorted(set(_CONTROL.findall(text)))
 
 
 def _length(value: Any) -> int:
