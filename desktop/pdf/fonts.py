@@ -89,16 +89,6 @@ def search_dirs(dirs: list[Path] | None = None) -> list[Path]:
     return out
 
 
-def _find(candidates: tuple[tuple[str, int], ...], dirs: list[Path]) -> tuple[Path, int] | None:
-    # Candidate order outranks directory order: bundled BIZ UD > system BIZ UD > IPAex.
-    for name, index in candidates:
-        for d in dirs:
-            p = d / name
-            if p.is_file():
-                return p, index
-    return None
-
-
 _REGISTERED: dict[tuple[str, int], str] = {}
 
 

@@ -1,0 +1,617 @@
+"""The printed sheet as a ReportLab story, built from the format definition.
+
+Nothing here knows a field id: sections, groups (``layout`` hints), fields, numbers,
+labels, units and grids all come from ``forms/*.toml``. Two page models exist:
+
+* ``sections`` (R01): title, 総合評価 box, a two-column overview table, then one
+  block per 評価基準 (new page, heading with grade box, label row + body row per
+  item, bordered grids for ``table`` groups, the 4-1 ``staff_table``);
+* ``single_table`` (H30): one bordered table, label column on the left.
+
+Every block is a ``Table`` with ``splitInRow`` so a cell of any length flows across
+pages; :class:`Block` keeps a label row from sitting alone at the foot of a page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
+
+from desktop.core import era, formatting
+from desktop.core.definition import Cell, Field, FormDef, Group, Section
+from desktop.core.values import Computed, Values, compute, display_value, environment, fiscal_year, label_for
+from desktop.pdf.fonts import FontSet
+from desktop.pdf.linebreak import JaParagraph, to_markup
+
+PAGE = A4
+MARGIN_X = 18 * mm
+MARGIN_TOP = 15 * mm
+MARGIN_BOTTOM = 17 * mm
+FRAME_PAD = 6  # SimpleDocTemplate's frame padding, on each side
+WIDTH = PAGE[0] - 2 * MARGIN_X - 2 * FRAME_PAD
+SPLIT_MIN = 48  # pt: a split piece of a row is at least ~3 lines (typography.md §2)
+LINE = 0.5
+SHADE = colors.Color(0.92, 0.92, 0.92)
+BOX_OFF, BOX_ON = "\u2610", "\u2611"
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+_YEAR_SUFFIX = re.compile(r"^(.*?)（(\d{4})?）$")
+
+
+class Block(Table):
+    """A bordered table that never leaves a label row (``heads``) at the foot of a page.
+
+    Rows are split inside (``splitByRow=0``: fill the page, as a word processor does);
+    if the first piece would end with a label row, the split is retried just above
+    that label, or refused so the whole block moves to the next page.
+    """
+
+    heads: frozenset[int] = frozenset()
+
+    def split(self, availWidth: float, availHeight: float) -> list[Table]:
+        parts = super().split(availWidth, availHeight)
+        if not parts and hasattr(self, "_height") and self._height > availHeight:
+            # ReportLab refuses when the rest would be under splitInRow instead of
+            # splitting higher up; a block just taller than a page would then be fatal.
+            lower = self._height - SPLIT_MIN - 1
+            if SPLIT_MIN < lower < availHeight:
+                parts = super().split(availWidth, lower)
+        while parts and self.heads:
+            last = len(parts[0]._cellvalues) - 1
+            if last not in self.heads or len(parts[0]._cellvalues) == len(self._cellvalues):
+                break
+            if last == 0:
+                return []
+            parts = super().split(availWidth, sum(self._rowHeights[:last]))
+        return parts
+
+
+class Styles:
+    """Paragraph styles: Gothic for titles and labels, Mincho for the text."""
+
+    def __init__(self, fonts: FontSet) -> None:
+        def st(name: str, font: str, size: float, leading: float, align: int = TA_LEFT) -> ParagraphStyle:
+            return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, alignment=align,
+                                  wordWrap="CJK", splitLongWords=0)
+
+        self.fonts = fonts
+        self.title = st("title", fonts.gothic_bold, 13, 18, TA_CENTER)
+        self.serial = st("serial", fonts.mincho, 9, 12)
+        self.heading = st("heading", fonts.gothic_bold, 11, 15)
+        self.label = st("label", fonts.gothic, 9, 13)
+        self.label_s = st("label_s", fonts.gothic, 8, 11.5)
+        self.label_c = st("label_c", fonts.gothic, 8.5, 12, TA_CENTER)
+        self.sublabel = st("sublabel", fonts.gothic, 8.5, 12.5)
+        self.body = st("body", fonts.mincho, 9.5, 15, TA_JUSTIFY)
+        self.cell = st("cell", fonts.mincho, 9, 13.5)
+        self.cell_c = st("cell_c", fonts.mincho, 9, 13.5, TA_CENTER)
+        self.cell_r = st("cell_r", fonts.mincho, 9, 13.5, TA_RIGHT)
+        self.grade = st("grade", fonts.gothic_bold, 16, 20, TA_CENTER)
+
+
+@dataclass
+class Sheet:
+    """Everything the layout needs to know about one sheet's values."""
+
+    form: FormDef
+    values: Values
+    computed: dict[str, Computed] = field(default_factory=dict)
+    env: dict[str, Any] = field(default_factory=dict)
+    emitted: list[str] = field(default_factory=list)  # field ids in the order they were printed
+
+    def __post_init__(self) -> None:
+        self.env = environment(self.form, self.values)
+        self.computed = compute(self.form, self.values, self.env)
+
+    def applies(self, obj: Field | Group) -> bool:
+        return obj.applies_when is None or obj.applies_when.truth(self.env, unknown=True)
+
+    def text(self, fid: str, *, unit: bool = True) -> str:
+        """The field's printed text, as the core formats it (blank when not applicable)."""
+        f = self.form.field(fid)
+        self._emit(fid)
+        if not self.applies(f):
+            return ""
+        s = display_value(self.form, fid, self.values, self.computed)
+        if s and unit and f.unit and f.type in ("int", "money", "decimal"):
+            s += f.unit
+        return s
+
+    def _emit(self, fid: str) -> None:
+        if fid not in self.emitted:
+            self.emitted.append(fid)
+
+    def fill(self, template: str) -> str:
+        """A group template with its ``{field_id}`` placeholders; blank if all are empty."""
+        names = _PLACEHOLDER.findall(template)
+        texts = {n: self.text(n, unit=False) for n in names}
+        if names and not any(texts.values()):
+            return ""
+        out = _PLACEHOLDER.sub(lambda m: texts[m.group(1)], template)
+        return "\n".join(line.rstrip() for line in out.split("\n")).strip("\n")
+
+    def label(self, f: Field, *, sublabel: bool = False) -> str:
+        return label_for(self.form, f, self.values, sublabel=sublabel)
+
+    def label_text(self, text: str) -> str:
+        """A group label or title with ``{fy_era}``-style variables filled in."""
+        if "{" not in text:
+            return text
+        return text.format(**formatting.label_variables(fiscal_year(self.form, self.values)))
+
+
+class Builder:
+    """Turns a :class:`Sheet` into a list of flowables."""
+
+    def __init__(self, sheet: Sheet, styles: Styles, title_suffix: str = "") -> None:
+        self.s = sheet
+        self.form = sheet.form
+        self.st = styles
+        self.title_suffix = title_suffix
+        self.inline_fields = {f.other_field for f in self.form.fields if f.other_field}
+        self.rating_fields = {s.rating_field for s in self.form.sections if s.rating_field}
+
+    # ---------------------------------------------------------------- primitives
+    def p(self, text: str, style: ParagraphStyle) -> JaParagraph:
+        return JaParagraph(to_markup(text), style)
+
+    def box(self, on: bool) -> str:
+        sym = self.st.fonts.symbol
+        if not sym:  # no ☐☑ font at all: geometric stand-ins the Japanese faces have
+            return "■" if on else "□"
+        return f'<font name="{sym}">{BOX_ON if on else BOX_OFF}</font>'
+
+    def table(self, rows: list[list[Any]], widths: list[float], extra: list[tuple] | None = None,
+              *, grid: bool = True, heads: tuple[int, ...] = (0,), heights: list[float] | None = None) -> Table:
+        cmds: list[tuple] = [
+            ("FONTNAME", (0, 0), (-1, -1), self.st.fonts.mincho),  # empty cells: no stray Helvetica
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ]
+        if grid:
+            cmds.append(("GRID", (0, 0), (-1, -1), LINE, colors.black))
+        cmds += extra or []
+        t = Block(rows, colWidths=widths, rowHeights=heights, splitByRow=0, splitInRow=SPLIT_MIN, hAlign="LEFT")
+        t.setStyle(TableStyle(cmds))
+        t.heads = frozenset(heads)
+        return t
+
+    # ---------------------------------------------------------------- entry point
+    def build(self) -> list[Flowable]:
+        if self.form.layout == "single_table":
+            return self.single_table()
+        story: list[Flowable] = []
+        for section in self.form.sections:
+            if section.print == "title":
+                story += self.title_block(section)
+            elif section.print == "rating_box":
+                story += self.rating_box(section)
+            elif section.rating_field:
+                if section.page_break and story:
+                    story.append(PageBreak())
+                story += self.criterion(section)
+            else:
+                if section.page_break and story:
+                    story.append(PageBreak())
+                story += self.overview(section)
+        return story
+
+    # ---------------------------------------------------------------- title, rating box
+    def title_text(self, section: Section) -> str:
+        fy = fiscal_year(self.form, self.s.values)
+        if "{" in self.form.title:
+            title = self.s.label_text(self.form.title)
+        else:
+            title = f"{era.fiscal_year_title(fy)} {self.form.title}" if fy else self.form.title
+        return title + self.title_suffix
+
+    def title_block(self, section: Section) -> list[Flowable]:
+        out: list[Flowable] = []
+        for f in section.fields:
+            if f.id == self.form.fiscal_year_field:
+                self.s._emit(f.id)
+                continue
+            t = self.s.text(f.id)
+            out.append(self.p(t, self.st.serial) if t else Spacer(1, 12))
+        out += [Spacer(1, 4), self.p(self.title_text(section), self.st.title), Spacer(1, 8)]
+        return out
+
+    def grade_text(self, fid: str) -> str:
+        return self.s.text(fid)
+
+    def rating_box(self, section: Section) -> list[Flowable]:
+        out: list[Flowable] = []
+        for f in section.fields:
+            rows = [[self.p(self.s.label_text(section.title) or self.s.label(f), self.st.label),
+                     self.p(self.grade_text(f.id), self.st.grade)]]
+            out.append(self.table(rows, [40 * mm, WIDTH - 40 * mm],
+                                  [("BACKGROUND", (0, 0), (0, 0), SHADE), ("VALIGN", (0, 0), (0, 0), "TOP")],
+                                  heights=[22 * mm]))
+            out.append(Spacer(1, 10))
+        return out
+
+    # ---------------------------------------------------------------- field values
+    def value_flowables(self, f: Field) -> list[Flowable]:
+        """A field's value as printed in a cell: text, checkbox line or checkbox grid."""
+        if f.type == "choice" and f.widget == "checkboxes":
+            v = self.s.values.get(f.id) if self.s.applies(f) else None
+            self.s._emit(f.id)
+            parts = [f"{self.box(v == c)} {to_markup(c)}" for c in f.choices]
+            return [JaParagraph("&#160;&#160;".join(parts), self.st.cell)]
+        if f.type == "checks":
+            return [self.checks_grid(f)]
+        if f.type == "flag":
+            self.s._emit(f.id)
+            on = bool(self.s.values.get(f.id)) and self.s.applies(f)
+            return [JaParagraph(f"{self.box(on)} {to_markup(self.s.label(f))}", self.st.cell)]
+        return [self.p(self.s.text(f.id), self.st.body if f.type in ("text", "lines") else self.st.cell)]
+
+    def checks_grid(self, f: Field) -> Flowable:
+        picked = set(self.s.values.get(f.id) or []) if self.s.applies(f) else set()
+        self.s._emit(f.id)
+        grid = [list(r) for r in f.grid] or [[c] for c in f.choices]
+        ncol = max(len(r) for r in grid)
+        rows = []
+        for r in grid:
+            cells: list[Any] = []
+            for c in r:
+                label = to_markup(c)
+                if c == f.other_choice and f.other_field:
+                    other = self.s.text(f.other_field) if c in picked else ""
+                    self.s._emit(f.other_field)
+                    label += f"（{to_markup(other) if other else '&#160;' * 12}）"
+                cells.append(JaParagraph(f"{self.box(c in picked)} {label}", self.st.cell))
+            cells += [""] * (ncol - len(r))
+            rows.append(cells)
+        spans = [("SPAN", (len(r) - 1, i), (-1, i)) for i, r in enumerate(grid) if len(r) < ncol]
+        t = Table(rows, colWidths=None, hAlign="LEFT")
+        t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), self.st.fonts.mincho), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                               ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                               *spans]))
+        return t
+
+    # ---------------------------------------------------------------- ■ 拠出金の概要
+    def overview(self, section: Section) -> list[Flowable]:
+        """Two-column table: numbered label | value; unnumbered fields are sub-items."""
+        out: list[Flowable] = []
+        if section.title:
+            out += [self.p(self.s.label_text(section.title), self.st.heading), Spacer(1, 3)]
+        rows: list[list[Any]] = []
+        fields = [f for f in section.fields if f.id not in self.inline_fields and f.id not in self.rating_fields]
+        i = 0
+        while i < len(fields):
+            f = fields[i]
+            subs = []
+            j = i + 1
+            while j < len(fields) and not fields[j].number and not fields[j].group:
+                subs.append(fields[j])
+                j += 1
+            label = [self.p(f.display_label, self.st.label)]
+            value: list[Flowable] = []
+            if subs and f.sublabel:  # the sublabel names sub-item (1) when sub-items follow
+                value.append(self.p(self.s.label(f, sublabel=True), self.st.sublabel))
+            elif f.sublabel:
+                label.append(self.p(self.s.label(f, sublabel=True), self.st.label_s))
+            value += self.value_flowables(f)
+            for sf in subs:
+                value += [Spacer(1, 4), self.p(self.s.label(sf), self.st.sublabel), *self.value_flowables(sf)]
+            rows.append([label, value])
+            i = j
+        if rows:
+            out.append(self.table(rows, [40 * mm, WIDTH - 40 * mm],
+                                  [("BACKGROUND", (0, 0), (0, -1), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        return out
+
+    # ---------------------------------------------------------------- 評価基準
+    def criterion(self, section: Section) -> list[Flowable]:
+        grade = self.grade_text(section.rating_field)
+        head = self.table(
+            [[self.p(self.s.label_text(section.title), self.st.heading), self.p(grade, self.st.grade)]],
+            [WIDTH - 20 * mm, 20 * mm],
+            [("BOX", (1, 0), (1, 0), 1, colors.black), ("LEFTPADDING", (0, 0), (0, 0), 0)],
+            grid=False,
+        )
+        out: list[Flowable] = [head, Spacer(1, 6)]
+        done: set[str] = set()
+        for f in section.fields:
+            if f.id == section.rating_field or f.id in self.inline_fields:
+                continue
+            if f.group:
+                top = self.top_group(f.group)
+                if top.id not in done:
+                    done.add(top.id)
+                    out += self.group_block(top, section)
+                    out.append(Spacer(1, 5))
+                continue
+            out.append(self.item(f.display_label, self.value_flowables(f)))
+            out.append(Spacer(1, 5))
+        return out
+
+    def top_group(self, gid: str) -> Group:
+        g = self.form.groups[gid]
+        while g.parent:
+            g = self.form.groups[g.parent]
+        return g
+
+    def item(self, label: str, body: list[Flowable], sublabel: str = "") -> Table:
+        """A label row (shaded, Gothic) tied to its body row."""
+        head: list[Flowable] = [self.p(label, self.st.label)]
+        if sublabel:
+            head.append(self.p(sublabel, self.st.label))
+        return self.table([[head], [body]], [WIDTH],
+                          [("BACKGROUND", (0, 0), (0, 0), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+
+    def children(self, g: Group, section: Section) -> list[Field | Group]:
+        """Direct fields and child groups of ``g``, in the section's field order."""
+        out: list[Field | Group] = []
+        for f in section.fields:
+            if not f.group:
+                continue
+            node: Field | Group = f
+            gid = f.group
+            while gid and gid != g.id:
+                node = self.form.groups[gid]
+                gid = node.parent
+            if gid == g.id and node not in out:
+                out.append(node)
+        return out
+
+    def group_block(self, g: Group, section: Section, *, nested: bool = False) -> list[Flowable]:
+        label = self.s.label_text(g.display_label)
+        sub = self.s.label_text(g.sublabel)
+        if g.layout == "inline":
+            text = self.s.fill(g.value) if self.s.applies(g) else ""
+            return [self.table([[self.p(label, self.st.label), self.p(text, self.st.cell)]],
+                               [40 * mm, WIDTH - 40 * mm], [("BACKGROUND", (0, 0), (0, 0), SHADE)])]
+        if g.layout == "table":
+            return [self.cell_grid(g, label, nested=nested)]
+        if g.layout == "staff_table":
+            return self.staff_table(g, label, sub)
+        # a plain list: heading, then each child (sub-label row + body, or nested group)
+        out: list[Flowable] = []
+        kids = self.children(g, section)
+        heading = self.p(label + (" " + sub if sub else ""), self.st.label)
+        if kids and all(isinstance(k, Field) for k in kids):
+            rows: list[list[Any]] = [[heading]]
+            cmds: list[tuple] = [("BACKGROUND", (0, 0), (0, 0), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+            for k in kids:
+                assert isinstance(k, Field)
+                rows.append([self.p(self.s.label(k), self.st.sublabel)])
+                rows.append([self.value_flowables(k)])
+                cmds.append(("LINEBELOW", (0, len(rows) - 2), (0, len(rows) - 2), 0.25, colors.grey))
+            grid_cmds = [("BOX", (0, 0), (-1, -1), LINE, colors.black),
+                         ("LINEBELOW", (0, 0), (0, 0), LINE, colors.black)]
+            grid_cmds += [("LINEABOVE", (0, r), (0, r), LINE, colors.black) for r in range(3, len(rows), 2)]
+            return [self.table(rows, [WIDTH], cmds + grid_cmds, grid=False, heads=(0, *range(1, len(rows), 2)))]
+        out.append(self.table([[heading]], [WIDTH], [("BACKGROUND", (0, 0), (0, 0), SHADE)]))
+        for k in kids:
+            if isinstance(k, Group):
+                out += self.group_block(k, section, nested=True)
+            else:
+                out.append(self.item(self.s.label(k), self.value_flowables(k)))
+        return out
+
+    def cell_grid(self, g: Group, label: str, *, nested: bool) -> Table:
+        """A ``table`` group: rows of label/value cells on a 2×N column grid."""
+        applies = self.s.applies(g)
+        ncell = max(len(r) for r in g.rows)
+        lw = 24 * mm
+        vw = (WIDTH - ncell * lw) / ncell
+        widths = [lw, vw] * ncell
+        rows: list[list[Any]] = [[self.p(label, self.st.label if not nested else self.st.sublabel)]
+                                 + [""] * (2 * ncell - 1)]
+        cmds: list[tuple] = [("SPAN", (0, 0), (-1, 0)), ("BACKGROUND", (0, 0), (-1, 0), SHADE)]
+        if nested:
+            cmds[1] = ("BACKGROUND", (0, 0), (-1, 0), colors.white)
+        for row in g.rows:
+            r = len(rows)
+            cells: list[Any] = []
+            for cell in row:
+                cells += [self.p(self.s.label_text(cell.label), self.st.label),
+                          self.p(self.s.fill(cell.value) if applies else self._skip(cell), self.st.cell)]
+            cells += [""] * (2 * ncell - len(cells))
+            if len(row) == 1 and len(row[0].label) > 16:  # a long question: wide label, narrow answer
+                cells = [cells[0], *[""] * (2 * ncell - 2), cells[1]]
+                cmds += [("SPAN", (0, r), (-2, r)), ("BACKGROUND", (0, r), (-2, r), SHADE)]
+            else:
+                if len(row) < ncell:
+                    cmds.append(("SPAN", (2 * len(row) - 1, r), (-1, r)))
+                cmds += [("BACKGROUND", (2 * c, r), (2 * c, r), SHADE) for c in range(len(row))]
+            rows.append(cells)
+        return self.table(rows, widths, cmds)
+
+    def _skip(self, cell: Cell) -> str:
+        for n in _PLACEHOLDER.findall(cell.value):
+            self.s._emit(n)
+        return ""
+
+    def staff_table(self, g: Group, label: str, sub: str) -> list[Flowable]:
+        """4-1: two header rows derived from the labels' year suffixes, then the values."""
+        fields = [f for f in self.form.fields if f.group == g.id]
+        first_flag = next((i for i, f in enumerate(fields) if f.type == "flag"), len(fields))
+        nums = [f for f in fields[:first_flag] if f.type in ("int", "money", "decimal", "pct")]
+        rest = [f for f in fields if f not in nums]
+        top: list[str] = []
+        second: list[str] = []
+        prev_year = False
+        for f in nums:
+            m = _YEAR_SUFFIX.match(self.s.label(f))
+            if m:
+                top.append(m.group(1))
+                second.append(m.group(2) or "")
+                prev_year = True
+            elif prev_year and top:
+                top.append(top[-1])
+                second.append(self.s.label(f))
+                prev_year = False
+            else:
+                top.append(self.s.label(f))
+                second.append("")
+                prev_year = False
+        n = len(nums)
+        cmds: list[tuple] = [("BACKGROUND", (0, 1), (-1, 2), SHADE), ("SPAN", (0, 0), (-1, 0)),
+                             ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+                             ("ALIGN", (0, 3), (-1, 3), "RIGHT")]
+        c = 0
+        while c < n:  # merge equal top headers; a column without a second header spans both rows
+            e = c
+            while e + 1 < n and top[e + 1] == top[c]:
+                e += 1
+            if e > c:
+                cmds.append(("SPAN", (c, 1), (e, 1)))
+            elif not second[c]:
+                cmds.append(("SPAN", (c, 1), (c, 2)))
+            c = e + 1
+        head = [self.p(label + (" " + sub if sub else ""), self.st.label)] + [""] * (n - 1)
+        row1 = [self.p(t, self.st.label_c) for t in top]
+        row2 = [self.p(t, self.st.label_c) for t in second]
+        vals = [self.p(self.s.text(f.id, unit=False), self.st.cell_r) for f in nums]
+        rows: list[list[Any]] = [head, row1, row2, vals]
+        w = WIDTH / n
+        out: list[Flowable] = [self.table(rows, [w] * n, cmds, heads=(0, 1, 2))]
+        # flag + count on one line, then the remaining fields as label | value rows
+        flag = next((f for f in rest if f.type == "flag"), None)
+        tail: list[list[Any]] = []
+        tcmds: list[tuple] = [("VALIGN", (0, 0), (-1, -1), "TOP")]
+        if flag is not None:
+            on = bool(self.s.values.get(flag.id))
+            self.s._emit(flag.id)
+            count = next((f for f in rest if f.type in ("int", "money") and fields.index(f) > fields.index(flag)), None)
+            text = f"{self.box(on)} {to_markup(self.s.label(flag))}"
+            if count is not None:
+                cnt = self.s.text(count.id, unit=False)
+                text += f"&#160;&#160;&#160;{to_markup(cnt) if cnt else '&#160;' * 6}&#160;{to_markup(count.unit)}"
+                rest.remove(count)
+            rest.remove(flag)
+            tail.append([JaParagraph(text, self.st.cell), ""])
+            tcmds.append(("SPAN", (0, 0), (-1, 0)))
+        for f in rest:
+            tcmds.append(("BACKGROUND", (0, len(tail)), (0, len(tail)), SHADE))
+            tail.append([self.p(self.s.label(f), self.st.label), self.value_flowables(f)])
+        if tail:
+            out.append(self.table(tail, [30 * mm, WIDTH - 30 * mm], tcmds))
+        return out
+
+    # ---------------------------------------------------------------- 平成30年度: one table
+    def single_table(self) -> list[Flowable]:
+        """H30: one bordered table; the first fields up to the rating form the header row."""
+        story: list[Flowable] = []
+        lw = 24 * mm
+        for section in self.form.sections:
+            if section.print == "title":
+                for f in section.fields:
+                    self.s._emit(f.id)
+                story += [self.p(self.title_text(section), self.st.title), Spacer(1, 8)]
+                break
+        body = [s for s in self.form.sections if s.print != "title"]
+        fields = [f for s in body for f in s.fields]
+        ratings = [i for i, f in enumerate(fields) if f.type == "rating"]
+        head_n = ratings[0] + 1 if ratings else 0
+        if head_n:
+            cells: list[Any] = []
+            for f in fields[:head_n]:
+                cells += [self.p(self.s.label(f), self.st.label),
+                          self.p(self.s.text(f.id), self.st.grade if f.type == "rating" else self.st.cell)]
+            # the short pairs get what their text needs (up to a cap); the first value the rest
+            lws, vws = [lw], [0.0]
+            for f in fields[1:head_n]:
+                lws.append(min(max(stringWidth(self.s.label(f), self.st.label.fontName, 9) + 9, 10 * mm), 17 * mm))
+                style = self.st.grade if f.type == "rating" else self.st.cell
+                need = stringWidth(self.s.text(f.id), style.fontName, style.fontSize) + 10
+                vws.append(min(max(need, 12 * mm), 32 * mm))
+            vws[0] = WIDTH - sum(lws) - sum(vws)
+            widths = [x for pair in zip(lws, vws, strict=True) for x in pair]
+            story.append(self.table([cells], widths, [("BACKGROUND", (c, 0), (c, 0), SHADE) for c in range(0, 2 * head_n, 2)]))
+        done: set[str] = set()
+        run: list[list[Any]] = []
+
+        def flush() -> None:
+            if run:
+                story.append(self.table(list(run), [lw, WIDTH - lw],
+                                        [("BACKGROUND", (0, 0), (0, -1), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+                run.clear()
+
+        for f in fields[head_n:]:
+            if f.group:
+                g = self.top_group(f.group)
+                if g.id not in done:
+                    done.add(g.id)
+                    flush()
+                    story += self.h30_group(g, lw)
+                continue
+            run.append([self.p(f.display_label, self.st.label), self.value_flowables(f)])
+        flush()
+        return story
+
+    def h30_group(self, g: Group, lw: float) -> list[Flowable]:
+        fields = [f for f in self.form.fields if f.group == g.id]
+        label = self.p(self.s.label_text(g.display_label), self.st.label)
+        frame = [("BOX", (0, 0), (-1, -1), LINE, colors.black), ("LINEAFTER", (0, 0), (0, -1), LINE, colors.black),
+                 ("BACKGROUND", (0, 0), (0, -1), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+        if g.layout == "h30_staff_table":
+            when = next((f for f in fields if f.type == "ym"), None)
+            as_of = self.s.text(when.id) if when else ""
+            nums = [f for f in fields if f.type in ("int", "money", "decimal", "pct")]
+            texts = [f for f in fields if f.type in ("text", "short", "lines")]
+            heads = []
+            for i, f in enumerate(nums):
+                t = self.s.label(f)
+                if as_of and (i == 1 or f.type == "pct"):  # the as-of date heads the current-year columns
+                    t += f" ({as_of}末時点)"
+                heads.append(self.p(t, self.st.label_c))
+            vals = [self.p(self.s.text(f.id), self.st.cell_c) for f in nums]
+            n = len(nums)
+            rows: list[list[Any]] = [[label, *heads], ["", *vals]]
+            cmds = [*frame, ("INNERGRID", (1, 0), (-1, 1), LINE, colors.black),
+                    ("BACKGROUND", (1, 0), (-1, 0), SHADE), ("VALIGN", (1, 0), (-1, 1), "MIDDLE")]
+            for f in texts:
+                rows.append(["", [self.p(self.s.label(f), self.st.sublabel), *self.value_flowables(f)]] + [""] * (n - 1))
+                r = len(rows) - 1
+                cmds += [("SPAN", (1, r), (-1, r)), ("LINEABOVE", (1, r), (-1, r), LINE, colors.black)]
+            return [self.table(rows, [lw] + [(WIDTH - lw) / n] * n, cmds, grid=False)]
+        # pdca_table: text rows with a short label column; a date/fy pair as a "・ label：…" line
+        texts = [f for f in fields if f.type in ("text", "short", "lines")]
+        rows = []
+        cmds = list(frame)
+        for f in texts:
+            rows.append([label if not rows else "", self.p(self.s.label(f), self.st.label_c), self.value_flowables(f)])
+            cmds.append(("LINEABOVE", (1, len(rows) - 1), (-1, len(rows) - 1), LINE, colors.black))
+        cmds.append(("LINEAFTER", (1, 0), (1, len(rows) - 1), LINE, colors.black))
+        dated = [f for f in fields if f not in texts]
+        if dated:
+            first = dated[0]
+            line = f"・ {self.s.label(first)}：{self.s.text(first.id)}"
+            extra = [self.s.text(f.id) for f in dated[1:]]
+            if any(extra):
+                line += " (" + " ".join(e for e in extra if e) + ")"
+            rows.append(["", self.p(line, self.st.cell), ""])
+            r = len(rows) - 1
+            cmds += [("SPAN", (1, r), (-1, r)), ("LINEABOVE", (1, r), (-1, r), LINE, colors.black)]
+        return [self.table(rows, [lw, 16 * mm, WIDTH - lw - 16 * mm], cmds, grid=False)]
+
+
+def build_story(form: FormDef, values: Values, fonts: FontSet, *, title_suffix: str = "") -> tuple[list[Flowable], Sheet]:
+    """The flowables of one sheet, plus the sheet (whose ``emitted`` is the print order)."""
+    sheet = Sheet(form, values)
+    builder = Builder(sheet, Styles(fonts), title_suffix)
+    return builder.build(), sheet
+
+
+def document_title(form: FormDef, values: Values) -> str:
+    """Short PDF metadata title: the contribution name, else the format name."""
+    name = values.get(form.contribution_field) if form.contribution_field else None
+    return str(name) if name else form.name
+
+
+__all__ = ["MARGIN_BOTTOM", "MARGIN_TOP", "MARGIN_X", "PAGE", "Sheet", "build_story", "document_title"]

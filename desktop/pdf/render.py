@@ -1,0 +1,150 @@
+"""Building the PDF: fonts, glyph preflight, story, page numbers, batch output."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas
+from reportlab.platypus import SimpleDocTemplate
+
+from desktop.core.definition import FormDef, get_form
+from desktop.core.validation import Finding
+from desktop.core.values import Values, normalize_values
+from desktop.pdf import layout
+from desktop.pdf.fonts import FontSet, char_map, resolve_fonts
+from desktop.pdf.glyphs import GlyphChecker, preflight
+from desktop.pdf.linebreak import enable_justify
+
+enable_justify()
+
+
+@dataclass
+class RenderReport:
+    """What happened while printing: page count and warnings (e.g. replaced glyphs)."""
+
+    pages: int
+    findings: list[Finding] = field(default_factory=list)
+    field_order: list[str] = field(default_factory=list)  # field ids in printed order
+
+
+def _numbered_canvas(fonts: FontSet, counter: list[int]) -> type[canvas.Canvas]:
+    """A canvas that draws "n / N" once the page count is known (deferred pages)."""
+
+    class NumberedCanvas(canvas.Canvas):
+        def __init__(self, *a: Any, **kw: Any) -> None:
+            super().__init__(*a, **kw)
+            self._saved: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._saved.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            n = len(self._saved)
+            counter.append(n)
+            for state in self._saved:
+                self.__dict__.update(state)
+                self.setFont(fonts.mincho, 9)
+                self.drawCentredString(layout.PAGE[0] / 2, 9 * mm, f"{self._pageNumber} / {n}")
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def _checker(fonts: FontSet) -> GlyphChecker:
+    key = (fonts.mincho, fonts.gothic, fonts.gothic_bold)
+    ch = _CHECKERS.get(key)
+    if ch is None:
+        ch = _CHECKERS[key] = GlyphChecker(char_map(n) for n in dict.fromkeys(key))
+    return ch
+
+
+_CHECKERS: dict[tuple[str, ...], GlyphChecker] = {}
+
+
+def render_sheet(form: FormDef, values: Values, out: str | Path | BinaryIO, *, title_suffix: str = "",
+                 fonts: FontSet | None = None) -> RenderReport:
+    """Write one sheet as PDF to a path or binary stream.
+
+    ``values`` are stored (normalized) values. Unprintable characters are replaced by
+    〓 and reported as ``glyph`` warnings instead of failing. Raises
+    :class:`~desktop.pdf.fonts.FontError` when no Japanese font is available.
+    """
+    fonts = fonts or resolve_fonts()
+    clean, findings = preflight(form, values, _checker(fonts))
+    suffix, _ = _checker(fonts).clean(title_suffix)
+    story, sheet = layout.build_story(form, clean, fonts, title_suffix=suffix)
+    target = str(out) if isinstance(out, Path) else out
+    doc = SimpleDocTemplate(
+        target,
+        pagesize=layout.PAGE,
+        leftMargin=layout.MARGIN_X,
+        rightMargin=layout.MARGIN_X,
+        topMargin=layout.MARGIN_TOP,
+        bottomMargin=layout.MARGIN_BOTTOM,
+        title=layout.document_title(form, clean) + suffix,
+        subject=form.name,
+        author="",
+        creator="hyoka",
+        initialFontName=fonts.mincho,  # no unembedded Helvetica in the font resources
+        lang="ja",
+    )
+    pages: list[int] = []
+    doc.build(story, canvasmaker=_numbered_canvas(fonts, pages))
+    return RenderReport(pages=pages[-1] if pages else 0, findings=findings, field_order=sheet.emitted)
+
+
+def load_sheet_file(path: str | Path) -> tuple[FormDef, Values]:
+    """A ``{"format", "values"}`` JSON file (interchange or demo) → (form, normalized values)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    form = get_form(data["format"])
+    return form, normalize_values(form, data.get("values", {}))
+
+
+BatchItem = tuple[str, FormDef, Values]
+Progress = Callable[[int, int, Path], None]
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def safe_name(stem: str) -> str:
+    """A file name stem that works on Windows too."""
+    return _UNSAFE.sub("_", stem).strip(" .") or "sheet"
+
+
+def render_batch(items: Iterable[BatchItem | str | Path], out_dir: str | Path,
+                 progress: Progress | None = None) -> list[Path]:
+    """Render many sheets into ``out_dir`` (one PDF each); returns the written paths.
+
+    An item is ``(stem, form, values)`` or the path of a sheet JSON file. Fonts are
+    resolved once up front, so a missing font fails before anything is written.
+    """
+    fonts = resolve_fonts()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    todo = list(items)
+    written: list[Path] = []
+    used: set[str] = set()
+    for i, item in enumerate(todo, 1):
+        if isinstance(item, str | Path):
+            form, values = load_sheet_file(item)
+            stem = Path(item).stem
+        else:
+            stem, form, values = item
+        stem = safe_name(stem)
+        name, k = stem, 2
+        while name in used:
+            name, k = f"{stem}_{k}", k + 1
+        used.add(name)
+        path = out_dir / f"{name}.pdf"
+        render_sheet(form, values, path, fonts=fonts)
+        written.append(path)
+        if progress is not None:
+            progress(i, len(todo), path)
+    return written

@@ -1,0 +1,74 @@
+"""``hyoka pdf``: print one sheet, the demo sheet, or a whole year as a batch."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from desktop.core import interchange
+from desktop.core.definition import FormDef
+from desktop.core.i18n import _
+from desktop.core.store import Store
+from desktop.core.values import Values
+
+
+class PdfCommandError(Exception):
+    pass
+
+
+def _render(form: FormDef, values: Values, out: Path, label: str) -> int:
+    from desktop.pdf import render_sheet
+
+    report = render_sheet(form, values, out)
+    for f in report.findings:
+        print(f"{label}\t{f.line()}", file=sys.stderr)
+    return report.pages
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_")[:60] or "sheet"
+
+
+def run_pdf(args: argparse.Namespace, open_store: Callable[[argparse.Namespace], Store]) -> int:
+    from desktop.cli import CliError
+    from desktop.pdf import FontError
+
+    out = Path(args.output)
+    try:
+        if args.all:
+            return _batch(args, open_store, out)
+        if args.demo:
+            doc = interchange.load_file(interchange.demo_files()[0])
+            pages = _render(doc.form, doc.values, out, "demo")
+        elif args.target is None:
+            raise CliError(_("印刷するシートの番号か交換ファイル，又は --demo / --all を指定してください。"), 2)
+        elif args.target.isdigit():
+            with open_store(args) as store:
+                sheet = store.get_sheet(int(args.target))
+            pages = _render(sheet.form, sheet.values, out, str(sheet.id))
+        else:
+            doc = interchange.load_file(args.target)
+            pages = _render(doc.form, doc.values, out, args.target)
+    except FontError as exc:  # several lines of install help, folded into the one error line
+        raise CliError(" ".join(line.strip() for line in str(exc).splitlines())) from None
+    except OSError as exc:
+        raise CliError(_("{path} に書き込めません：{error}").format(path=out, error=exc.strerror or exc)) from None
+    print(_("{path}（{pages} ページ）を作成しました。").format(path=out, pages=pages))
+    return 0
+
+
+def _batch(args: argparse.Namespace, open_store: Callable[[argparse.Namespace], Store], out_dir: Path) -> int:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open_store(args) as store:
+        sheets = store.list_sheets(year=args.year)
+        total = len(sheets)
+        for n, summary in enumerate(sheets, 1):
+            sheet = store.get_sheet(summary.id)
+            name = f"{sheet.fiscal_year or 'nofy'}_{sheet.id:04d}_{_safe_name(sheet.contribution)}.pdf"
+            pages = _render(sheet.form, sheet.values, out_dir / name, str(sheet.id))
+            print(f"[{n}/{total}] {out_dir / name}（{pages}）", file=sys.stderr)
+    print(_("{n} 件の PDF を {dir} に作成しました。").format(n=total, dir=out_dir))
+    return 0
