@@ -1,0 +1,104 @@
+"""GUI benchmark: cold start to a shown window with the demo sheet, and typing latency.
+
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_gui.py``
+
+* cold start: a fresh ``python -m desktop gui --db DB --sheet 1`` process, timed
+  from spawn until the window with the demo sheet has been shown and painted
+  (``HYOKA_REPORT_STARTUP=1`` makes the app print and exit at that point).
+* keystroke → validation: a key event into a text field of the real window,
+  until the findings for it are shown. Includes the deliberate debounce
+  (``VALIDATE_MS``); the work itself (key handling + computed fields, and
+  validate + redraw of findings) is reported separately.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def cold_start(db: Path, runs: int = 5) -> list[float]:
+    env = {**os.environ, "HYOKA_REPORT_STARTUP": "1", "HYOKA_CONFIG_DIR": str(db.parent)}
+    out = []
+    for _i in range(runs):
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "desktop", "gui", "--db", str(db), "--sheet", "1"],
+                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if line.startswith("startup_ms="):
+                out.append((time.perf_counter() - t0) * 1000)
+                break
+        proc.wait(timeout=30)
+    return out
+
+
+def typing_latency(db: Path, keys: int = 40) -> tuple[list[float], list[float], list[float]]:
+    from PySide6.QtCore import QEvent, QEventLoop, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+    app = QApplication.instance() or QApplication([])
+    from desktop.gui.app import create_window, setup_application
+
+    setup_application(app)
+    win = create_window(db, interactive=False)
+    assert win is not None
+    win.resize(1366, 768)
+    win.show()
+    win.open_sheet(1)
+    edit = win.findChild(QPlainTextEdit, "c1_2_activities")
+    win.focus_field("c1_2_activities")
+    total, key_cost, validate_cost = [], [], []
+    for i in range(keys):
+        loop = QEventLoop()
+        win.controller.findingsChanged.connect(loop.quit)
+        t0 = time.perf_counter()
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(edit, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, "あ"))
+        key_cost.append((time.perf_counter() - t0) * 1000)
+        loop.exec()
+        app.processEvents()  # findings painted
+        total.append((time.perf_counter() - t0) * 1000)
+        validate_cost.append(win.controller.validation_ms)
+        win.controller.findingsChanged.disconnect(loop.quit)
+        del i
+    win.close()
+    return total, key_cost, validate_cost
+
+
+def _fmt(xs: list[float]) -> str:
+    return f"median {statistics.median(xs):.1f} ms, max {max(xs):.1f} ms (n={len(xs)})"
+
+
+def main() -> int:
+    tmp = Path(tempfile.mkdtemp(prefix="hyoka-bench-"))
+    try:
+        db = tmp / "bench.sqlite3"
+        first = cold_start(db, runs=1)  # first run seeds the demo sheets
+        warm = cold_start(db)
+        print(f"cold start to shown window, demo sheet (first run, seeds demo): {first[0]:.0f} ms")
+        print(f"cold start to shown window, demo sheet (process spawn → painted): {_fmt(warm)}")
+        total, key_cost, validate_cost = typing_latency(db)
+        from desktop.gui.controller import VALIDATE_MS
+
+        print(f"keystroke → findings shown (incl. {VALIDATE_MS} ms debounce): {_fmt(total)}")
+        print(f"  keystroke handling (value, computed fields, applicability): {_fmt(key_cost)}")
+        print(f"  validation + findings redraw after the debounce: {_fmt(validate_cost)}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,167 @@
+"""``hyoka gui``: start-up (fonts, language, lock, store, crash note) and screenshots.
+
+``run(args)`` is called by ``desktop/cli.py``. With ``--screenshot OUT.png`` the
+window is rendered offscreen at ``--size`` and the process exits 0, which is how
+the UI is checked on machines without a display.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from argparse import Namespace
+from pathlib import Path
+
+from desktop.core.i18n import _, set_language
+from desktop.core.store import Store, StoreError, default_db_path
+
+ROOT = Path(__file__).resolve().parents[2]
+FONT_FILES = ("BIZUDGothic-Regular.ttf", "BIZUDGothic-Bold.ttf")
+_T0 = time.perf_counter()
+
+
+def settings():  # -> QSettings
+    """Preferences (language, recent databases) in an INI file; ``HYOKA_CONFIG_DIR`` overrides."""
+    from PySide6.QtCore import QSettings
+
+    folder = os.environ.get("HYOKA_CONFIG_DIR")
+    if folder:
+        return QSettings(str(Path(folder) / "hyoka.ini"), QSettings.Format.IniFormat)
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "hyoka", "hyoka")
+
+
+def setup_application(app: object) -> str:
+    """Bundled BIZ UD Gothic as the UI font, so Japanese renders the same everywhere
+    (including offscreen screenshots, where no system CJK font may exist)."""
+    from PySide6.QtGui import QFont, QFontDatabase
+
+    family = ""
+    for name in FONT_FILES:
+        fid = QFontDatabase.addApplicationFont(str(ROOT / "resources" / "fonts" / name))
+        if fid >= 0 and not family:
+            families = QFontDatabase.applicationFontFamilies(fid)
+            family = families[0] if families else ""
+    if family:
+        font = QFont(family, 10)
+        font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+        app.setFont(font)  # type: ignore[attr-defined]
+    app.setApplicationName("hyoka")  # type: ignore[attr-defined]
+    app.setApplicationDisplayName(_("評価シート"))  # type: ignore[attr-defined]
+    return family
+
+
+def open_store(path: Path, *, interactive: bool, parent: object = None):
+    """Lock, open and (first run) seed ``path``.
+
+    Returns ``(store, lock, session, read_only, previous_session)`` or None when
+    the officer declines / the file cannot be used (the reason was shown).
+    """
+    from desktop.gui import dialogs
+    from desktop.gui.session import DatabaseLock, SessionMarker
+
+    try:
+        lock = DatabaseLock(path)
+    except OSError as exc:
+        _report(_("データベース {path} を開けません：{error}").format(path=path, error=exc), interactive, parent)
+        return None
+    read_only = False
+    if not lock.acquire():
+        message = lock.busy_message()
+        if interactive:
+            if not dialogs.ask(parent, _("データベースは使用中です"), message + "\n\n" + _("読み取り専用で開きますか？")):
+                return None
+        else:
+            print(message.replace("\n\n", "\n"), file=sys.stderr)
+        read_only = True
+    try:
+        store = Store(path)
+    except StoreError as exc:
+        lock.release()
+        _report(str(exc), interactive, parent)
+        return None
+    session = None
+    previous = None
+    if not read_only:
+        session = SessionMarker(path)
+        previous = session.previous()
+        session.start()
+        try:
+            if store.is_empty():
+                store.seed_demo()
+        except StoreError as exc:
+            _report(str(exc), interactive, parent)
+    return store, (None if read_only else lock), session, read_only, previous
+
+
+def _report(message: str, interactive: bool, parent: object) -> None:
+    if interactive:
+        from desktop.gui import dialogs
+
+        dialogs.inform(parent, _("データベースを開けません"), message, warning=True)  # type: ignore[arg-type]
+    else:
+        print(f"hyoka: {message}", file=sys.stderr)
+
+
+def _parse_size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(x) for x in text.lower().split("x"))
+        return max(w, 400), max(h, 300)
+    except ValueError:
+        return 1366, 768
+
+
+def create_window(db: Path, *, interactive: bool):
+    """The main window on ``db``, or None if it could not be opened."""
+    from desktop.gui.main_window import MainWindow
+
+    opened = open_store(db, interactive=interactive)
+    if opened is None:
+        return None
+    store, lock, session, read_only, previous = opened
+    return MainWindow(store, lock=lock, session=session, read_only=read_only, settings=settings(),
+                      previous_session=previous)
+
+
+def run(args: Namespace) -> int:
+    if getattr(args, "screenshot", None) and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    if getattr(args, "lang", None) is None and not os.environ.get("HYOKA_LANG"):
+        saved = settings().value("language")
+        if saved in ("ja", "en"):
+            set_language(str(saved))
+    setup_application(app)
+    db = Path(args.db).expanduser() if args.db else default_db_path()
+    screenshot = getattr(args, "screenshot", None)
+    window = create_window(db, interactive=not screenshot)
+    if window is None:
+        return 1
+    w, h = _parse_size(getattr(args, "size", "1366x768") or "1366x768")
+    window.resize(w, h)
+    if args.sheet is not None:
+        try:
+            window.open_sheet(int(args.sheet))
+        except StoreError as exc:
+            print(f"hyoka: {exc}", file=sys.stderr)
+            window.close()
+            return 1
+    elif window.controller.sheet_id is None and window.listed_ids():
+        window.open_sheet(window.listed_ids()[0])
+    window.show_tab(int(getattr(args, "tab", 0) or 0))
+    window.show()
+    if os.environ.get("HYOKA_REPORT_STARTUP"):  # benchmarks/bench_gui.py: time to a painted window, then exit
+        app.processEvents()
+        window.repaint()
+        print(f"startup_ms={(time.perf_counter() - _T0) * 1000:.0f}", flush=True)
+        window.close()
+        return 0
+    if screenshot:
+        for _i in range(5):
+            app.processEvents()
+        window.grab().save(str(screenshot))
+        window.close()
+        return 0
+    return int(app.exec())

@@ -1,0 +1,368 @@
+"""Dialogs: new sheet, history, compare with last year, wastebasket, print preview.
+
+Each dialog gets the data it shows from the core and returns a plain result; the
+main window performs the action (so tests can drive the action without a modal
+loop). :func:`ask` / :func:`inform` are the only modal message boxes, and tests
+replace them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core import fieldtypes
+from desktop.core.carry import form_for_year
+from desktop.core.definition import Field, FormDef, all_forms
+from desktop.core.i18n import _
+from desktop.core.store import Revision, Sheet, Store
+from desktop.core.values import Values, display_value, label_for
+
+
+def kind_label(kind: str) -> str:
+    """Revision kinds as the officer reads them (explicit ``_()`` calls so pybabel sees them)."""
+    return {
+        "create": _("作成"), "save": _("保存"), "autosave": _("自動保存"), "restore": _("復元"),
+        "import": _("取り込み"), "duplicate": _("複製"), "carry_over": _("前年度から作成"), "status": _("状態の変更"),
+    }.get(kind, kind)
+
+
+def status_label(status: str) -> str:
+    return {"draft": _("作成中"), "complete": _("完了")}.get(status, status)
+
+
+def local_time(stamp: str | None) -> str:
+    """ISO UTC from the store → local ``YYYY-MM-DD hh:mm:ss`` for people."""
+    if not stamp:
+        return ""
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return stamp
+
+
+def ask(parent: QWidget | None, title: str, text: str) -> bool:
+    """A yes/no question (replaced in tests)."""
+    answer = QMessageBox.question(parent, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def inform(parent: QWidget | None, title: str, text: str, *, warning: bool = False) -> None:
+    """A message the officer must read (replaced in tests)."""
+    if warning:
+        QMessageBox.warning(parent, title, text)
+    else:
+        QMessageBox.information(parent, title, text)
+
+
+# --------------------------------------------------------------------------- new sheet
+class NewSheetDialog(QDialog):
+    """Choose the fiscal year and the format; the format follows the year by default."""
+
+    def __init__(self, parent: QWidget | None = None, *, year: int | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(_("新しいシート"))
+        form = QFormLayout(self)
+        self.year = QSpinBox(self)
+        self.year.setObjectName("newYear")
+        self.year.setRange(2000, 2100)
+        self.year.setValue(year or datetime.now().year)
+        self.year.setSuffix(_(" 年度"))
+        self.format = QComboBox(self)
+        self.format.setObjectName("newFormat")
+        for f in all_forms().values():
+            self.format.addItem(f.name, f.id)
+        form.addRow(_("年度"), self.year)
+        form.addRow(_("様式"), self.format)
+        self.year.valueChanged.connect(self._year_changed)
+        self._year_changed(self.year.value())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _year_changed(self, year: int) -> None:
+        self.format.setCurrentIndex(self.format.findData(form_for_year(year).id))
+
+    def result_values(self) -> tuple[str, int]:
+        return str(self.format.currentData()), int(self.year.value())
+
+
+# --------------------------------------------------------------------------- history
+class HistoryDialog(QDialog):
+    """Every revision of the sheet, newest first; shows what a revision differs in."""
+
+    def __init__(self, store: Store, sheet: Sheet, current: Values, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("historyDialog")
+        self.setWindowTitle(_("版の履歴：{name}").format(name=sheet.contribution or _("（無題）")))
+        self.resize(900, 560)
+        self.store, self.sheet, self.current = store, sheet, current
+        self.chosen: int | None = None
+        lay = QVBoxLayout(self)
+        split = QSplitter(self)
+        self.table = QTableWidget(0, 4, split)
+        self.table.setObjectName("historyTable")
+        self.table.setHorizontalHeaderLabels([_("版"), _("日時"), _("種類"), _("状態")])
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.revisions: list[Revision] = list(reversed(store.history(sheet.id)))
+        for r, rev in enumerate(self.revisions):
+            self.table.insertRow(r)
+            for c, text in enumerate((str(rev.number), local_time(rev.created),
+                                      kind_label(rev.kind), status_label(rev.status))):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.diff = QPlainTextEdit(split)
+        self.diff.setObjectName("historyDiff")
+        self.diff.setReadOnly(True)
+        split.setSizes([420, 480])
+        lay.addWidget(split)
+        buttons = QDialogButtonBox(self)
+        self.restore_button = QPushButton(_("この版を復元"), self)
+        self.restore_button.setObjectName("restoreRevision")
+        self.restore_button.setEnabled(False)
+        buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        self.restore_button.clicked.connect(self._restore)
+        lay.addWidget(buttons)
+        self.table.itemSelectionChanged.connect(self._selected)
+        if self.revisions:
+            self.table.selectRow(0)
+
+    def select_revision(self, number: int) -> None:
+        for r, rev in enumerate(self.revisions):
+            if rev.number == number:
+                self.table.selectRow(r)
+
+    def _selected(self) -> None:
+        rows = {i.row() for i in self.table.selectedItems()}
+        if not rows:
+            self.restore_button.setEnabled(False)
+            return
+        rev = self.revisions[min(rows)]
+        values = self.store.revision_values(self.sheet.id, rev.number)
+        self.diff.setPlainText(describe_differences(self.sheet.form, values, self.current))
+        self.restore_button.setEnabled(True)
+
+    def _restore(self) -> None:
+        rows = {i.row() for i in self.table.selectedItems()}
+        if rows:
+            self.chosen = self.revisions[min(rows)].number
+            self.accept()
+
+
+def describe_differences(form: FormDef, old: Values, new: Values) -> str:
+    """Human summary of what restoring ``old`` would change in ``new``."""
+    lines: list[str] = []
+    for f in form.input_fields:
+        a, b = old.get(f.id), new.get(f.id)
+        if a == b:
+            continue
+        label = f"{f.number} {label_for(form, f, new)}".strip()
+        before = display_value(form, f.id, old) or _("（空欄）")
+        now = display_value(form, f.id, new) or _("（空欄）")
+        this, current = _("この版"), _("現在")
+        lines.append(f"■ {label}\n  {this}：{_short(before)}\n  {current}：{_short(now)}")
+    if not lines:
+        return _("現在の内容と同じです。")
+    return _("現在の内容と {n} 項目が異なります。").format(n=len(lines)) + "\n\n" + "\n".join(lines)
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+# --------------------------------------------------------------------------- compare
+class CompareDialog(QDialog):
+    """Last year's text beside this year's, for one field; can take last year's value."""
+
+    USE_PREVIOUS = 2
+    REVIEWED = 3
+
+    def __init__(self, form: FormDef, field: Field, previous: Values, current: Values, *, carried: bool,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("compareDialog")
+        self.setWindowTitle(_("前年度との比較：{label}").format(label=field.display_label))
+        self.resize(1000, 520)
+        lay = QVBoxLayout(self)
+        title = QLabel(f"{field.number} {label_for(form, field, current)}".strip(), self)
+        title.setWordWrap(True)
+        lay.addWidget(title)
+        row = QHBoxLayout()
+        for heading, values, name in ((_("前年度"), previous, "comparePrevious"), (_("今年度"), current, "compareCurrent")):
+            col = QVBoxLayout()
+            col.addWidget(QLabel(f"<b>{heading}</b>", self))
+            box = QPlainTextEdit(self)
+            box.setObjectName(name)
+            box.setReadOnly(True)
+            box.setPlainText(fieldtypes.display(field, values.get(field.id)))
+            col.addWidget(box)
+            row.addLayout(col)
+        lay.addLayout(row)
+        buttons = QDialogButtonBox(self)
+        use = QPushButton(_("前年度の内容を使う"), self)
+        use.setObjectName("usePrevious")
+        use.clicked.connect(lambda: self.done(self.USE_PREVIOUS))
+        buttons.addButton(use, QDialogButtonBox.ButtonRole.ActionRole)
+        if carried:
+            ok = QPushButton(_("確認済みにする"), self)
+            ok.setObjectName("markReviewed")
+            ok.clicked.connect(lambda: self.done(self.REVIEWED))
+            buttons.addButton(ok, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+
+# --------------------------------------------------------------------------- wastebasket
+class TrashDialog(QDialog):
+    """Deleted sheets, with 元に戻す: deleting is never final from the app."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("trashDialog")
+        self.setWindowTitle(_("ごみ箱"))
+        self.resize(700, 400)
+        self.store = store
+        self.restored: list[int] = []
+        lay = QVBoxLayout(self)
+        self.list = QListWidget(self)
+        lay.addWidget(self.list)
+        self._fill()
+        buttons = QDialogButtonBox(self)
+        restore = QPushButton(_("元に戻す"), self)
+        restore.setObjectName("undelete")
+        restore.clicked.connect(self._restore)
+        buttons.addButton(restore, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.accept)
+        lay.addWidget(buttons)
+
+    def _fill(self) -> None:
+        self.list.clear()
+        for s in self.store.list_sheets(deleted_only=True):
+            item = QListWidgetItem(
+                "　".join((str(s.fiscal_year or ""), s.contribution or _("（無題）"),
+                          _("削除 {time}").format(time=local_time(s.deleted))))
+            )
+            item.setData(Qt.ItemDataRole.UserRole, s.id)
+            self.list.addItem(item)
+
+    def _restore(self) -> None:
+        item = self.list.currentItem()
+        if item is None:
+            return
+        sid = int(item.data(Qt.ItemDataRole.UserRole))
+        self.store.undelete_sheet(sid)
+        self.restored.append(sid)
+        self._fill()
+
+
+# --------------------------------------------------------------------------- preview / print
+class PreviewDialog(QDialog):
+    """Shows the very PDF file that Save / Print use (no second rendering path)."""
+
+    def __init__(self, pdf_path: Path, suggested_name: str, parent: QWidget | None = None):
+        from PySide6.QtPdf import QPdfDocument
+        from PySide6.QtPdfWidgets import QPdfView
+
+        super().__init__(parent)
+        self.setObjectName("previewDialog")
+        self.setWindowTitle(_("印刷プレビュー"))
+        self.resize(900, 700)
+        self.pdf_path = pdf_path
+        self.suggested_name = suggested_name
+        self.document = QPdfDocument(self)
+        self.document.load(str(pdf_path))
+        lay = QVBoxLayout(self)
+        self.view = QPdfView(self)
+        self.view.setObjectName("pdfView")
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        lay.addWidget(self.view)
+        buttons = QDialogButtonBox(self)
+        save = QPushButton(_("PDF として保存…"), self)
+        save.clicked.connect(self.save_as)
+        printb = QPushButton(_("印刷…"), self)
+        printb.clicked.connect(self.print_)
+        buttons.addButton(save, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(printb, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+    def page_count(self) -> int:
+        return int(self.document.pageCount())
+
+    def save_as(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(self, _("PDF として保存"), self.suggested_name, "PDF (*.pdf)")
+        if path:
+            shutil.copyfile(self.pdf_path, path)
+
+    def print_(self) -> None:
+        """Print the pages of the same PDF (rasterised at printer resolution)."""
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dlg = QPrintDialog(printer, self)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        print_pdf(self.document, printer)
+
+
+def print_pdf(document: object, printer: object) -> None:
+    """Paint each page of a loaded QPdfDocument onto a QPrinter."""
+    from PySide6.QtCore import QSize
+
+    painter = QPainter()
+    if not painter.begin(printer):  # type: ignore[arg-type]
+        return
+    try:
+        for i in range(document.pageCount()):  # type: ignore[attr-defined]
+            if i:
+                printer.newPage()  # type: ignore[attr-defined]
+            rect = printer.pageLayout().paintRectPixels(printer.resolution())  # type: ignore[attr-defined]
+            size = QSize(rect.width(), rect.height())
+            image = document.render(i, size)  # type: ignore[attr-defined]
+            painter.drawImage(QRectF(QPointF(0, 0), rect.size().toSizeF()), image)
+    finally:
+        painter.end()
+
+
+def temp_pdf_path(sheet_id: int) -> Path:
+    folder = Path(tempfile.gettempdir()) / "hyoka-preview"
+    folder.mkdir(exist_ok=True)
+    return folder / f"sheet-{sheet_id}.pdf"

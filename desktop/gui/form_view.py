@@ -1,0 +1,342 @@
+"""The sheet editor: tabs, sections, groups and field rows generated from a FormDef.
+
+One :class:`FormView` per format, built once and reused for every sheet of that
+format. Layout follows the definition: tabs in ``form.tabs`` order, sections and
+fields in print order (which is also the keyboard Tab order), groups as nested
+group boxes. The view never talks to another widget: edits go to the
+:class:`FormController`, and everything shown comes back from its signals.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+from itertools import pairwise
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core import fieldtypes
+from desktop.core.definition import Field, FormDef, Group
+from desktop.core.i18n import _
+from desktop.core.validation import Finding, count_by_tab
+from desktop.core.values import label_for
+
+from .controller import FormController
+from .widgets import ChecksEditor, FieldEditor, create_editor
+
+LABEL_WIDTH = 210
+
+
+class FormView(QWidget):
+    """All tabs of one format. ``compareRequested(field_id)`` asks for the 前年比較 dialog."""
+
+    compareRequested = Signal(str)
+
+    def __init__(self, form: FormDef, controller: FormController, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.form = form
+        self.controller = controller
+        self.setObjectName(f"form:{form.id}")
+        self.editors: dict[str, FieldEditor] = {}
+        self.group_boxes: dict[str, QGroupBox] = {}
+        self.field_labels: dict[str, QLabel] = {}
+        self.carry_marks: dict[str, QLabel] = {}
+        self.compare_buttons: dict[str, QToolButton] = {}
+        self.scrolls: dict[str, QScrollArea] = {}
+        self.tab_index: dict[str, int] = {}
+        self._order: list[str] = []
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("sheetTabs")
+        self.tabs.setDocumentMode(True)
+        layout.addWidget(self.tabs)
+        for tab in form.tabs:
+            self._build_tab(tab.id, tab.label)
+        self._chain_focus()
+
+        c = controller
+        c.valuesChanged.connect(self._on_values)
+        c.fieldsReset.connect(self._on_reset)
+        c.computedChanged.connect(self._on_computed)
+        c.applicabilityChanged.connect(self._on_applicability)
+        c.findingsChanged.connect(self._on_findings)
+        c.carriedChanged.connect(self._on_carried)
+
+    # ------------------------------------------------------------------ build
+    def _build_tab(self, tab_id: str, label: str) -> None:
+        scroll = QScrollArea(self.tabs)
+        scroll.setObjectName(f"tab:{tab_id}")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        page = QWidget(scroll)
+        vbox = QVBoxLayout(page)
+        vbox.setContentsMargins(16, 12, 16, 16)
+        vbox.setSpacing(10)
+        embedded = {
+            f.other_field for f in self.form.fields_in_tab(tab_id) if f.type == "checks" and f.other_field
+        }
+        for section in self.form.sections:
+            fields = [f for f in section.fields if f.tab == tab_id and f.id not in embedded]
+            if not fields:
+                continue
+            if section.title:
+                title = QLabel(section.title, page)
+                title.setObjectName(f"section:{section.id}")
+                title.setWordWrap(True)
+                title.setStyleSheet("font-size: 13pt; font-weight: bold; padding: 4px 0;")
+                vbox.addWidget(title)
+            grid = self._new_grid()
+            vbox.addLayout(grid)
+            grids: dict[str, QGridLayout] = {"": grid}
+            for f in fields:
+                target = self._grid_for(f.group, grids, page)
+                editor = self._add_field(f, target, page)
+                if isinstance(editor, ChecksEditor) and f.other_field:
+                    other = create_editor(self.form.field(f.other_field), self.form, page)
+                    self._register(other)
+                    editor.embed_other(other)
+        vbox.addStretch(1)
+        scroll.setWidget(page)
+        self.tab_index[tab_id] = self.tabs.addTab(scroll, label)
+        self.scrolls[tab_id] = scroll
+
+    @staticmethod
+    def _new_grid() -> QGridLayout:
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(8)
+        grid.setColumnMinimumWidth(0, LABEL_WIDTH)
+        grid.setColumnStretch(0, 0)
+        grid.setColumnStretch(1, 1)
+        return grid
+
+    def _grid_for(self, group_id: str, grids: dict[str, QGridLayout], page: QWidget) -> QGridLayout:
+        """The grid of ``group_id``'s box, creating the box (and its parents) on first use."""
+        if group_id in grids:
+            return grids[group_id]
+        group = self.form.groups[group_id]
+        outer = self._grid_for(group.parent, grids, page)
+        box = QGroupBox(self._group_title(group), page)
+        box.setObjectName(f"group:{group.id}")
+        box.setStyleSheet("QGroupBox { font-weight: bold; } QGroupBox * { font-weight: normal; }")
+        inner = self._new_grid()
+        inner.setContentsMargins(10, 14, 10, 10)
+        box.setLayout(inner)
+        if group.sublabel:
+            sub = QLabel(group.sublabel, box)
+            sub.setWordWrap(True)
+            sub.setStyleSheet("color: #555;")
+            inner.addWidget(sub, 0, 0, 1, 2)
+        outer.addWidget(box, outer.rowCount(), 0, 1, 2)
+        self.group_boxes[group.id] = box
+        grids[group_id] = inner
+        return inner
+
+    @staticmethod
+    def _group_title(group: Group) -> str:
+        return group.display_label
+
+    def _label_widget(self, f: Field, page: QWidget) -> QWidget:
+        cell = QWidget(page)
+        v = QVBoxLayout(cell)
+        v.setContentsMargins(0, 2, 0, 0)
+        v.setSpacing(2)
+        label = QLabel(page)
+        label.setObjectName(f"label:{f.id}")
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.field_labels[f.id] = label
+        v.addWidget(label)
+        if f.hint:
+            hint = QLabel(f.hint, page)
+            hint.setWordWrap(True)
+            hint.setStyleSheet("color: #666; font-size: 9pt;")
+            v.addWidget(hint)
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        mark = QLabel(_("前年度から"), page)
+        mark.setObjectName(f"carried:{f.id}")
+        mark.setStyleSheet("background: #fff1b8; color: #5a4500; border-radius: 3px; padding: 0 4px;")
+        mark.setToolTip(_("前年度のシートから写した値です。内容を確認してください。"))
+        mark.hide()
+        self.carry_marks[f.id] = mark
+        row.addWidget(mark)
+        if not f.computed and f.type in ("text", "lines", "short", "checks", "int", "money"):
+            btn = QToolButton(page)
+            btn.setObjectName(f"compare:{f.id}")
+            btn.setText(_("前年と比較…"))
+            btn.setAutoRaise(True)
+            btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab walks the fields; the dialog has a menu/shortcut
+            btn.clicked.connect(lambda _c=False, fid=f.id: self.compareRequested.emit(fid))
+            btn.hide()
+            self.compare_buttons[f.id] = btn
+            row.addWidget(btn)
+        row.addStretch(1)
+        v.addLayout(row)
+        return cell
+
+    def _label_html(self, f: Field, values: dict[str, Any]) -> str:
+        text = html.escape(label_for(self.form, f, values))
+        number = f"<b>{html.escape(f.number)}</b>&nbsp;" if f.number else ""
+        mark = html.escape(_("＊"))
+        star = f"&nbsp;<span style='color:#b00020'>{mark}</span>" if f.required and not f.computed else ""
+        sub = label_for(self.form, f, values, sublabel=True)
+        sub_html = f"<br><span style='color:#444'>{html.escape(sub)}</span>" if sub else ""
+        return f"{number}{text}{star}{sub_html}"
+
+    def _add_field(self, f: Field, grid: QGridLayout, page: QWidget) -> FieldEditor:
+        editor = create_editor(f, self.form, page)
+        label = self._label_widget(f, page)
+        r = grid.rowCount()
+        if editor.wide:
+            grid.addWidget(label, r, 0, 1, 2)
+            grid.addWidget(editor.container, r + 1, 0, 1, 2)
+        else:
+            grid.addWidget(label, r, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(editor.container, r, 1)
+        self._register(editor)
+        return editor
+
+    def _register(self, editor: FieldEditor) -> None:
+        self.editors[editor.field.id] = editor
+        self._order.append(editor.field.id)
+        editor.edited.connect(self.controller.set_value)
+
+    def _chain_focus(self) -> None:
+        """Tab order = print order across the whole sheet (the paper's reading order)."""
+        chain: list[QWidget] = []
+        seen: set[str] = set()
+        for fid in self._order:
+            ed = self.editors[fid]
+            if fid in seen:
+                continue
+            if isinstance(ed, ChecksEditor) and ed.other_editor is not None:
+                seen.add(ed.other_editor.field.id)
+            seen.add(fid)
+            chain.extend(ed.focus_widgets())
+        for a, b in pairwise(chain):
+            QWidget.setTabOrder(a, b)
+
+    # ------------------------------------------------------------------ updates
+    def _active(self) -> bool:
+        return self.controller.form is not None and self.controller.form.id == self.form.id
+
+    def _on_values(self, field_id: str) -> None:
+        if not self._active():
+            return
+        values = self.controller.values
+        if field_id == "":
+            for fid, ed in self.editors.items():
+                if not ed.field.computed:
+                    ed.set_value(values.get(fid))
+        if field_id in ("", self.form.fiscal_year_field):
+            for fid, label in self.field_labels.items():
+                label.setText(self._label_html(self.form.field(fid), values))
+        self._update_units(values)
+
+    def _on_reset(self, field_ids: list[str]) -> None:
+        if self._active():
+            for fid in field_ids:
+                if fid in self.editors:
+                    self.editors[fid].set_value(self.controller.values.get(fid))
+
+    def _update_units(self, values: dict[str, Any]) -> None:
+        """Money in a table takes its unit from the table's 通貨 field (e.g. 米ドル)."""
+        for ed in self.editors.values():
+            f = ed.field
+            if f.type != "money" or f.unit or not f.group:
+                continue
+            currency = next(
+                (g for g in self.form.fields if g.group == f.group and g.id.endswith("currency")), None
+            )
+            if currency is not None:
+                v = values.get(currency.id)
+                ed.set_unit(v if isinstance(v, str) else "")
+
+    def _on_computed(self, computed: dict) -> None:
+        if not self._active():
+            return
+        for fid, c in computed.items():
+            if fid in self.editors:
+                self.editors[fid].set_computed(c.text)
+
+    def _on_applicability(self, applicable: dict[str, bool]) -> None:
+        if not self._active():
+            return
+        values = self.controller.values
+        for key, ok in applicable.items():
+            # A field that does not apply but still holds a value stays editable, so the
+            # officer can clear what validation reports; empty ones are disabled.
+            if key in self.editors:
+                self.editors[key].set_applicable(ok or not fieldtypes.is_empty(values.get(key)))
+            elif key in self.group_boxes:
+                box = self.group_boxes[key]
+                filled = any(not fieldtypes.is_empty(values.get(f.id)) for f in self.form.fields if f.group == key)
+                box.setEnabled(ok or filled)
+                group = self.form.groups[key]
+                suffix = "" if ok else "　" + _("（この拠出形態では該当しません）")
+                box.setTitle(self._group_title(group) + suffix)
+
+    def _on_findings(self, findings: list[Finding]) -> None:
+        if not self._active():
+            return
+        by_field: dict[str, list[Finding]] = defaultdict(list)
+        for f in findings:
+            by_field[f.field_id].append(f)
+        for fid, ed in self.editors.items():
+            ed.set_findings(by_field.get(fid, []))
+        errors = count_by_tab(self.form, findings)
+        warnings = count_by_tab(self.form, findings, "warning")
+        bar = self.tabs.tabBar()
+        for tab in self.form.tabs:
+            i = self.tab_index[tab.id]
+            n = errors.get(tab.id, 0)
+            self.tabs.setTabText(i, f"{tab.label} ({n})" if n else tab.label)
+            bar.setTabTextColor(i, QColor("#b00020") if n else self.palette().color(self.foregroundRole()))
+            self.tabs.setTabToolTip(i, _("エラー {e} 件，注意 {w} 件").format(e=n, w=warnings.get(tab.id, 0)))
+
+    def _on_carried(self, carried: list[str]) -> None:
+        if not self._active():
+            return
+        prev = self.controller.previous_values
+        for fid, mark in self.carry_marks.items():
+            mark.setVisible(fid in carried)
+        for fid, btn in self.compare_buttons.items():
+            btn.setVisible(not fieldtypes.is_empty(prev.get(fid)))
+
+    # ------------------------------------------------------------------ navigation
+    def tab_error_count(self, tab_id: str) -> int:
+        return count_by_tab(self.form, self.controller.findings).get(tab_id, 0)
+
+    def focus_field(self, field_id: str) -> None:
+        """Show the field's tab, scroll it into view and put the cursor in it."""
+        ed = self.editors.get(field_id)
+        if ed is None:
+            return
+        tab = ed.field.tab
+        self.tabs.setCurrentIndex(self.tab_index[tab])
+        scroll = self.scrolls[tab]
+        scroll.ensureWidgetVisible(ed.container, 20, 40)
+        ed.focus()
+
+    def current_tab_id(self) -> str:
+        return self.form.tabs[self.tabs.currentIndex()].id

@@ -1,0 +1,791 @@
+"""The main window: sheet list, the editor of the open sheet, findings, actions.
+
+Layout at 1366×768: the sheet list is a dock on the left, findings a dock on the
+right, the generated form in the middle (each tab scrolls on its own). Actions
+that tests and menus share are plain methods (``create_sheet``, ``open_sheet``,
+``import_files`` …); the menu handlers only add the file/confirm dialogs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core import era, interchange, validation
+from desktop.core.definition import get_form
+from desktop.core.i18n import _, current_language
+from desktop.core.store import Sheet, Store, StoreError
+from desktop.core.values import defaults, label_for
+
+from . import dialogs
+from .controller import FormController
+from .dialogs import kind_label, local_time, status_label
+from .form_view import FormView
+from .session import DatabaseLock, PreviousSession, SessionMarker
+
+MAX_RECENT = 8
+
+
+class NumericItem(QTableWidgetItem):
+    """Sorts by number (年度) rather than text."""
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        a, b = self.data(Qt.ItemDataRole.UserRole + 1), other.data(Qt.ItemDataRole.UserRole + 1)
+        if isinstance(a, int) and isinstance(b, int):
+            return a < b
+        return super().__lt__(other)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        store: Store,
+        *,
+        lock: DatabaseLock | None = None,
+        session: SessionMarker | None = None,
+        read_only: bool = False,
+        settings: QSettings | None = None,
+        previous_session: PreviousSession | None = None,
+    ):
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.store = store
+        self.lock = lock
+        self.session = session
+        self.read_only = read_only
+        self.settings = settings
+        self.controller = FormController(store, read_only=read_only, parent=self)
+        self.views: dict[str, FormView] = {}
+        self._finding_pos = -1
+        self._closed = False
+
+        self._build_central()
+        self._build_docks()
+        self._build_actions()
+        self._build_status()
+        self._wire_controller()
+        self._remember_recent(store.path)
+        self.refresh_list()
+        self._update_title()
+        self._update_actions()
+        if previous_session is not None:
+            self._show_recovery_note(previous_session)
+
+    # ================================================================ build
+    def _build_central(self) -> None:
+        central = QWidget(self)
+        v = QVBoxLayout(central)
+        v.setContentsMargins(6, 4, 6, 0)
+        v.setSpacing(4)
+        self.banner = QWidget(central)
+        self.banner.setObjectName("recoveryBanner")
+        self.banner.setStyleSheet("#recoveryBanner { background: #fff4ce; border: 1px solid #e0c060; }")
+        bl = QHBoxLayout(self.banner)
+        bl.setContentsMargins(8, 4, 4, 4)
+        self.banner_label = QLabel(self.banner)
+        self.banner_label.setWordWrap(True)
+        bl.addWidget(self.banner_label, 1)
+        close = QToolButton(self.banner)
+        close.setText("×")
+        close.setAutoRaise(True)
+        close.clicked.connect(self.banner.hide)
+        bl.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        self.banner.hide()
+        v.addWidget(self.banner)
+        self.header = QLabel(central)
+        self.header.setObjectName("sheetHeader")
+        self.header.setWordWrap(True)
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        v.addWidget(self.header)
+        self.stack = QStackedWidget(central)
+        self.placeholder = QLabel(_("左の一覧からシートを選ぶか，「新規」でシートを作成してください。"), self.stack)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.stack.addWidget(self.placeholder)
+        v.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+    def _build_docks(self) -> None:
+        panel = QWidget(self)
+        v = QVBoxLayout(panel)
+        v.setContentsMargins(4, 4, 4, 4)
+        self.search = QLineEdit(panel)
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(_("全文検索（拠出金名・本文）"))
+        self.search.setClearButtonEnabled(True)
+        v.addWidget(self.search)
+        self.table = QTableWidget(0, 5, panel)
+        self.table.setObjectName("sheetList")
+        self.table.setHorizontalHeaderLabels([_("年度"), _("拠出先"), _("拠出金名"), _("状態"), _("最終更新")])
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setSortingEnabled(True)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        for col, width in enumerate((52, 100, 170, 48, 118)):
+            self.table.setColumnWidth(col, width)
+        self.table.sortItems(0, Qt.SortOrder.DescendingOrder)
+        self.table.itemSelectionChanged.connect(self._list_selection_changed)
+        v.addWidget(self.table, 1)
+        self.list_dock = QDockWidget(_("シート一覧"), self)
+        self.list_dock.setObjectName("sheetListDock")
+        self.list_dock.setWidget(panel)
+        self.list_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.list_dock)
+        self._search_timer = QTimer(self, singleShot=True, interval=250)
+        self._search_timer.timeout.connect(self.refresh_list)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+
+        self.findings_list = QListWidget(self)
+        self.findings_list.setObjectName("findingsList")
+        self.findings_list.setWordWrap(True)
+        self.findings_list.itemActivated.connect(self._finding_activated)
+        self.findings_list.itemClicked.connect(self._finding_activated)
+        self.findings_dock = QDockWidget(_("指摘"), self)
+        self.findings_dock.setObjectName("findingsDock")
+        self.findings_dock.setWidget(self.findings_list)
+        self.findings_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.findings_dock)
+        self.resizeDocks([self.list_dock, self.findings_dock], [330, 250], Qt.Orientation.Horizontal)
+
+    def _action(self, name: str, text: str, slot: object, shortcut: str | QKeySequence.StandardKey | None = None,
+                tip: str = "") -> QAction:
+        act = QAction(text, self)
+        act.setObjectName(name)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        if tip:
+            act.setStatusTip(tip)
+            act.setToolTip(tip)
+        act.triggered.connect(slot)  # type: ignore[arg-type]
+        self.addAction(act)
+        return act
+
+    def _build_actions(self) -> None:
+        A = self._action
+        self.act_new = A("actNew", _("新規…"), self.on_new, "Ctrl+N", _("様式と年度を選んで新しいシートを作成します"))
+        self.act_from_prev = A("actNewFromPrevious", _("前年度から作成"), self.on_new_from_previous, "Ctrl+Shift+N",
+                               _("選択中のシートの値を写して翌年度のシートを作成します"))
+        self.act_duplicate = A("actDuplicate", _("複製"), self.on_duplicate, None, _("選択中のシートを複製します"))
+        self.act_delete = A("actDelete", _("削除…"), self.on_delete, None, _("シートをごみ箱に移します（元に戻せます）"))
+        self.act_trash = A("actTrash", _("ごみ箱…"), self.on_trash)
+        self.act_import = A("actImport", _("取り込み…"), self.on_import, "Ctrl+I", _("交換ファイル（JSON）を取り込みます"))
+        self.act_export = A("actExport", _("書き出し…"), self.on_export, "Ctrl+E", _("交換ファイル（JSON）に書き出します"))
+        self.act_open_db = A("actOpenDb", _("データベースを開く…"), self.on_open_db, "Ctrl+O")
+        self.act_quit = A("actQuit", _("終了"), self.close, "Ctrl+Q")
+        self.act_save = A("actSave", _("保存"), self.on_save, "Ctrl+S", _("版として保存します（Ctrl+S）"))
+        self.act_complete = A("actComplete", _("完了にする"), self.on_complete, "Ctrl+Shift+K",
+                              _("エラーがなければシートを「完了」にします"))
+        self.act_draft = A("actDraft", _("作成中に戻す"), self.on_draft)
+        self.act_history = A("actHistory", _("履歴…"), self.on_history, "Ctrl+H", _("保存された版を一覧し，復元します"))
+        self.act_next = A("actNextFinding", _("次の指摘"), lambda: self.goto_finding(+1), "F8")
+        self.act_prev = A("actPrevFinding", _("前の指摘"), lambda: self.goto_finding(-1), "Shift+F8")
+        self.act_print = A("actPrint", _("印刷 / PDF…"), self.on_print, "Ctrl+P", _("印刷プレビューを開きます（PDF 保存・印刷）"))
+        self.act_lang_ja = A("actLangJa", "日本語", lambda: self.set_language("ja"))
+        self.act_lang_en = A("actLangEn", "English", lambda: self.set_language("en"))
+        for act in (self.act_lang_ja, self.act_lang_en):
+            act.setCheckable(True)
+        (self.act_lang_ja if current_language() == "ja" else self.act_lang_en).setChecked(True)
+
+        mb = self.menuBar()
+        m = mb.addMenu(_("ファイル(&F)"))
+        for act in (self.act_new, self.act_from_prev, self.act_duplicate, self.act_delete, self.act_trash):
+            m.addAction(act)
+        m.addSeparator()
+        m.addAction(self.act_import)
+        m.addAction(self.act_export)
+        m.addSeparator()
+        m.addAction(self.act_print)
+        m.addSeparator()
+        m.addAction(self.act_open_db)
+        self.recent_menu = m.addMenu(_("最近使ったデータベース"))
+        self.recent_menu.setObjectName("recentMenu")
+        m.addSeparator()
+        m.addAction(self.act_quit)
+        m = mb.addMenu(_("編集(&E)"))
+        for act in (self.act_save, self.act_history, self.act_next, self.act_prev):
+            m.addAction(act)
+        m.addSeparator()
+        m.addAction(self.act_complete)
+        m.addAction(self.act_draft)
+        m = mb.addMenu(_("表示(&V)"))
+        m.addAction(self.list_dock.toggleViewAction())
+        m.addAction(self.findings_dock.toggleViewAction())
+        lang = m.addMenu(_("言語"))
+        lang.addAction(self.act_lang_ja)
+        lang.addAction(self.act_lang_en)
+
+        tb = self.addToolBar(_("ツールバー"))
+        tb.setObjectName("mainToolbar")
+        tb.setMovable(False)
+        for act in (self.act_new, self.act_from_prev, self.act_save, self.act_history, self.act_print,
+                    self.act_next, self.act_complete):
+            tb.addAction(act)
+        self._fill_recent_menu()
+
+    def _build_status(self) -> None:
+        sb = self.statusBar()
+        self.findings_status = QLabel(sb)
+        self.findings_status.setObjectName("findingsStatus")
+        self.save_status = QLabel(sb)
+        self.save_status.setObjectName("saveStatus")
+        sb.addPermanentWidget(self.findings_status)
+        sb.addPermanentWidget(self.save_status)
+        if self.read_only:
+            self.save_status.setText(_("読み取り専用"))
+            self.save_status.setStyleSheet("color: #b00020; font-weight: bold;")
+
+    def _wire_controller(self) -> None:
+        c = self.controller
+        c.findingsChanged.connect(self._on_findings)
+        c.saved.connect(self._on_saved)
+        c.dirtyChanged.connect(self._on_dirty)
+        c.statusChanged.connect(lambda _s: (self._update_title(), self._update_actions()))
+        c.carriedChanged.connect(lambda _c: self._update_title())
+        c.storeError.connect(lambda msg: dialogs.inform(self, _("保存できません"), msg, warning=True))
+        c.valuesChanged.connect(self._on_value_changed)
+
+    # ================================================================ sheet list
+    def refresh_list(self) -> None:
+        """Fill the list: all sheets, or the full-text search hits."""
+        text = self.search.text().strip()
+        try:
+            sheets = self.store.search(text) if text else self.store.list_sheets()
+        except StoreError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+            return
+        current = self.controller.sheet_id
+        self.table.blockSignals(True)
+        self.table.setSortingEnabled(False)
+        self.table.setRowCount(0)
+        for s in sheets:
+            self._append_row(s)
+        self.table.setSortingEnabled(True)
+        self.table.blockSignals(False)
+        self._select_row(current)
+
+    def _append_row(self, s: Sheet) -> None:
+        r = self.table.rowCount()
+        self.table.insertRow(r)
+        year = NumericItem(str(s.fiscal_year or ""))
+        year.setData(Qt.ItemDataRole.UserRole, s.id)
+        year.setData(Qt.ItemDataRole.UserRole + 1, s.fiscal_year or 0)
+        cells = [year, QTableWidgetItem(s.organization), QTableWidgetItem(s.contribution or _("（無題）")),
+                 QTableWidgetItem(status_label(s.status)), QTableWidgetItem(local_time(s.updated)[:16])]
+        for c, item in enumerate(cells):
+            item.setToolTip(_("{name}\n{org}\n様式：{form}").format(name=s.contribution, org=s.organization,
+                                                                    form=get_form(s.format).name))
+            self.table.setItem(r, c, item)
+
+    def _row_of(self, sheet_id: int | None) -> int:
+        for r in range(self.table.rowCount()):
+            item = self.table.item(r, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == sheet_id:
+                return r
+        return -1
+
+    def _select_row(self, sheet_id: int | None) -> None:
+        r = self._row_of(sheet_id)
+        self.table.blockSignals(True)
+        if r >= 0:
+            self.table.selectRow(r)
+        else:
+            self.table.clearSelection()
+        self.table.blockSignals(False)
+
+    def listed_ids(self) -> list[int]:
+        return [int(self.table.item(r, 0).data(Qt.ItemDataRole.UserRole)) for r in range(self.table.rowCount())]
+
+    def _list_selection_changed(self) -> None:
+        rows = {i.row() for i in self.table.selectedItems()}
+        if not rows:
+            return
+        sid = int(self.table.item(min(rows), 0).data(Qt.ItemDataRole.UserRole))
+        if sid != self.controller.sheet_id:
+            self.open_sheet(sid)
+
+    def _update_row(self) -> None:
+        """After a save: the current sheet's row shows its new name / status / time."""
+        sid = self.controller.sheet_id
+        r = self._row_of(sid)
+        if r < 0 or sid is None:
+            return
+        s = self.store.get_sheet(sid)
+        self.table.setSortingEnabled(False)
+        self.table.item(r, 0).setText(str(s.fiscal_year or ""))
+        self.table.item(r, 0).setData(Qt.ItemDataRole.UserRole + 1, s.fiscal_year or 0)
+        self.table.item(r, 1).setText(s.organization)
+        self.table.item(r, 2).setText(s.contribution or _("（無題）"))
+        self.table.item(r, 3).setText(status_label(s.status))
+        self.table.item(r, 4).setText(local_time(s.updated)[:16])
+        self.table.setSortingEnabled(True)
+
+    # ================================================================ opening sheets
+    def view_for(self, form_id: str) -> FormView:
+        view = self.views.get(form_id)
+        if view is None:
+            view = FormView(get_form(form_id), self.controller, self.stack)
+            view.compareRequested.connect(self.compare_field)
+            if self.read_only:
+                _make_read_only(view)
+            self.views[form_id] = view
+            self.stack.addWidget(view)
+        return view
+
+    def open_sheet(self, sheet_id: int) -> None:
+        sheet = self.store.get_sheet(sheet_id)
+        view = self.view_for(sheet.format)
+        self.controller.load(sheet_id)
+        self.stack.setCurrentWidget(view)
+        self._select_row(sheet_id)
+        self._finding_pos = -1
+        if self.session is not None:
+            self.session.update(sheet=sheet_id)
+        self._update_title()
+        self._update_actions()
+
+    def current_view(self) -> FormView | None:
+        w = self.stack.currentWidget()
+        return w if isinstance(w, FormView) else None
+
+    def show_tab(self, index: int) -> None:
+        view = self.current_view()
+        if view is not None:
+            view.tabs.setCurrentIndex(max(0, min(index, view.tabs.count() - 1)))
+
+    def _update_title(self) -> None:
+        sheet = self.controller.sheet
+        db = self.store.path.name
+        suffix = "　" + _("［読み取り専用］") if self.read_only else ""
+        if sheet is None or self.controller.form is None:
+            self.setWindowTitle(f"hyoka — {db}{suffix}")
+            self.header.setText("")
+            return
+        form = self.controller.form
+        values = self.controller.values
+        fy = values.get(form.fiscal_year_field)
+        year = era.fiscal_year_title(fy) if isinstance(fy, int) and 1868 < fy < 2100 else ""
+        name = values.get(form.contribution_field) or _("（無題）")
+        status = status_label(sheet.status)
+        color = "#1d6b2a" if sheet.status == "complete" else "#555"
+        parts = [f"<b>{_html(str(name))}</b>", f"{_html(year)} {_html(form.name)}",
+                 f"<span style='color:{color}'>［{_html(status)}］</span>"]
+        if self.controller.carried:
+            parts.append("<span style='background:#fff1b8'>" + _html(
+                _("前年度から写した項目が {n} 件あります（黄色の印）。内容を確認してください。").format(n=len(self.controller.carried))
+            ) + "</span>")
+        self.header.setText("　".join(parts))
+        self.setWindowTitle(f"{name} — hyoka — {db}{suffix}[*]")
+
+    def _on_value_changed(self, field_id: str) -> None:
+        form = self.controller.form
+        if form is not None and field_id in (form.fiscal_year_field, form.contribution_field):
+            self._update_title()
+
+    def _update_actions(self) -> None:
+        has = self.controller.sheet is not None
+        writable = not self.read_only
+        for act in (self.act_new, self.act_import, self.act_trash):
+            act.setEnabled(writable)
+        for act in (self.act_from_prev, self.act_duplicate, self.act_delete, self.act_save):
+            act.setEnabled(has and writable)
+        for act in (self.act_history, self.act_export, self.act_print, self.act_next, self.act_prev):
+            act.setEnabled(has)
+        complete = has and self.controller.sheet is not None and self.controller.sheet.status == "complete"
+        self.act_complete.setEnabled(has and writable and not complete)
+        self.act_draft.setEnabled(has and writable and complete)
+
+    # ================================================================ findings
+    def _on_findings(self, findings: list[validation.Finding]) -> None:
+        form = self.controller.form
+        self.findings_list.clear()
+        if form is None:
+            return
+        tab_labels = {t.id: t.label for t in form.tabs}
+        for f in findings:
+            field = form.by_id.get(f.field_id)
+            where = tab_labels.get(field.tab, "") if field else ""
+            label = (field.number + " " + label_for(form, field, self.controller.values)).strip() if field else f.field_id
+            icon = "✖" if f.severity == "error" else "⚠"
+            item = QListWidgetItem(f"{icon} {where}｜{_short(label, 30)}\n{f.message}")
+            item.setData(Qt.ItemDataRole.UserRole, f.field_id)
+            item.setForeground(Qt.GlobalColor.darkRed if f.severity == "error" else Qt.GlobalColor.darkYellow)
+            self.findings_list.addItem(item)
+        errors = len(validation.errors(findings))
+        warnings = len(findings) - errors
+        self.findings_status.setText(_("エラー {e} 件・注意 {w} 件").format(e=errors, w=warnings))
+        self.findings_dock.setWindowTitle(_("指摘（エラー {e}・注意 {w}）").format(e=errors, w=warnings))
+
+    def _finding_activated(self, item: QListWidgetItem) -> None:
+        self._finding_pos = self.findings_list.row(item)
+        self.focus_field(str(item.data(Qt.ItemDataRole.UserRole)))
+
+    def focus_field(self, field_id: str) -> None:
+        view = self.current_view()
+        if view is not None:
+            view.focus_field(field_id)
+
+    def goto_finding(self, step: int) -> None:
+        """F8 / Shift+F8: walk the findings in sheet order, wrapping around."""
+        n = self.findings_list.count()
+        if n == 0:
+            self.statusBar().showMessage(_("指摘はありません。"), 4000)
+            return
+        self._finding_pos = (self._finding_pos + step) % n if self._finding_pos >= 0 or step > 0 else n - 1
+        item = self.findings_list.item(self._finding_pos)
+        self.findings_list.setCurrentItem(item)
+        self.focus_field(str(item.data(Qt.ItemDataRole.UserRole)))
+
+    # ================================================================ saving
+    def _on_saved(self, revision: int, kind: str) -> None:
+        from datetime import datetime
+
+        stamp = datetime.now().strftime("%H:%M:%S")
+        self.save_status.setText(_("保存済み {time}").format(time=stamp))
+        self.save_status.setToolTip(_("版 {n}（{kind}）").format(n=revision, kind=kind_label(kind)))
+        self.save_status.setStyleSheet("color: #1d6b2a;")
+        if self.session is not None:
+            self.session.update(last_save=datetime.now().isoformat(timespec="seconds"))
+        self._update_row()
+
+    def _on_dirty(self, dirty: bool) -> None:
+        self.setWindowModified(dirty)
+        if dirty:
+            self.save_status.setText(_("入力中…"))
+            self.save_status.setStyleSheet("color: #555;")
+
+    def on_save(self) -> None:
+        if self.controller.save():
+            self.statusBar().showMessage(_("保存しました（版 {n}）。").format(n=self.controller.sheet.revision), 4000)  # type: ignore[union-attr]
+
+    def on_complete(self) -> None:
+        errors = self.controller.mark_complete()
+        if errors:
+            self.findings_dock.show()
+            self.findings_dock.raise_()
+            self.statusBar().showMessage(
+                _("エラーが {n} 件あるため「完了」にできません。F8 で次のエラーへ移動します。").format(n=len(errors)), 10000)
+            self._finding_pos = -1
+            self.goto_finding(+1)
+        else:
+            self.statusBar().showMessage(_("シートを「完了」にしました。"), 5000)
+
+    def on_draft(self) -> None:
+        self.controller.mark_draft()
+
+    # ================================================================ sheet actions
+    def create_sheet(self, form_id: str, fiscal_year: int) -> int:
+        form = get_form(form_id)
+        values = defaults(form)
+        values[form.fiscal_year_field] = fiscal_year
+        sid = self.store.create_sheet(form_id, values)
+        self.refresh_list()
+        self.open_sheet(sid)
+        return sid
+
+    def on_new(self) -> None:
+        dlg = dialogs.NewSheetDialog(self)
+        if dlg.exec():
+            form_id, year = dlg.result_values()
+            self.create_sheet(form_id, year)
+            self.focus_field(get_form(form_id).contribution_field)
+
+    def new_from_previous(self, src_id: int | None = None) -> int | None:
+        src = src_id if src_id is not None else self.controller.sheet_id
+        if src is None:
+            return None
+        self.controller.flush()
+        sid = self.store.create_from_previous(src)
+        self.search.clear()
+        self.refresh_list()
+        self.open_sheet(sid)
+        return sid
+
+    def on_new_from_previous(self) -> None:
+        sid = self.new_from_previous()
+        if sid is not None:
+            self.statusBar().showMessage(
+                _("前年度のシートから作成しました。黄色の「前年度から」の項目を確認してください。"), 10000)
+
+    def on_duplicate(self) -> None:
+        if self.controller.sheet_id is None:
+            return
+        self.controller.flush()
+        sid = self.store.duplicate_sheet(self.controller.sheet_id)
+        self.refresh_list()
+        self.open_sheet(sid)
+
+    def on_delete(self) -> None:
+        sheet = self.controller.sheet
+        if sheet is None:
+            return
+        name = self.controller.values.get(self.controller.form.contribution_field) if self.controller.form else ""
+        if not dialogs.ask(self, _("シートの削除"), _("「{name}」をごみ箱に移しますか？\n（ファイル → ごみ箱 から元に戻せます）").format(
+                name=name or _("（無題）"))):
+            return
+        self.controller.close_sheet()
+        self.store.delete_sheet(sheet.id)
+        self.stack.setCurrentWidget(self.placeholder)
+        self.refresh_list()
+        self._update_title()
+        self._update_actions()
+        self.statusBar().showMessage(_("ごみ箱に移しました。"), 5000)
+
+    def on_trash(self) -> None:
+        dlg = dialogs.TrashDialog(self.store, self)
+        dlg.exec()
+        if dlg.restored:
+            self.refresh_list()
+
+    def import_files(self, paths: list[str]) -> list[int]:
+        """Import interchange files (all or nothing); returns the sheet ids."""
+        self.controller.flush()
+        docs = [interchange.load_file(p) for p in paths]
+        with self.store.transaction():
+            ids = [interchange.import_document(self.store, d) for d in docs]
+        self.refresh_list()
+        if ids:
+            if ids[-1] == self.controller.sheet_id:
+                self.controller.reload()
+            else:
+                self.open_sheet(ids[-1])
+        return ids
+
+    def on_import(self) -> None:
+        paths, _f = QFileDialog.getOpenFileNames(self, _("交換ファイルの取り込み"), "", _("交換ファイル (*.json)"))
+        if not paths:
+            return
+        try:
+            ids = self.import_files(paths)
+        except (interchange.InterchangeError, StoreError) as exc:
+            dialogs.inform(self, _("取り込めません"), str(exc), warning=True)
+            return
+        self.statusBar().showMessage(_("{n} 件のシートを取り込みました。").format(n=len(ids)), 6000)
+
+    def export_current(self, path: str) -> None:
+        if self.controller.sheet_id is None:
+            return
+        self.controller.flush()
+        interchange.write_file(interchange.export_sheet(self.store, self.controller.sheet_id), path)
+
+    def _suggested_name(self, ext: str) -> str:
+        s = self.controller.sheet
+        if s is None:
+            return f"sheet.{ext}"
+        name = str(self.controller.values.get(self.controller.form.contribution_field) or "sheet") if self.controller.form else "sheet"
+        safe = "".join(ch for ch in name if ch not in '\\/:*?"<>|')[:40]
+        return f"{s.fiscal_year or ''}_{safe}.{ext}"
+
+    def on_export(self) -> None:
+        path, _f = QFileDialog.getSaveFileName(self, _("交換ファイルに書き出し"), self._suggested_name("json"),
+                                               _("交換ファイル (*.json)"))
+        if not path:
+            return
+        try:
+            self.export_current(path)
+        except (OSError, StoreError) as exc:
+            dialogs.inform(self, _("書き出せません"), str(exc), warning=True)
+            return
+        self.statusBar().showMessage(_("{path} に書き出しました。").format(path=path), 6000)
+
+    def on_history(self) -> None:
+        sheet = self.controller.sheet
+        if sheet is None:
+            return
+        self.controller.flush()
+        dlg = dialogs.HistoryDialog(self.store, self.store.get_sheet(sheet.id), dict(self.controller.values), self)
+        if dlg.exec() and dlg.chosen is not None:
+            self.restore_revision(dlg.chosen)
+
+    def restore_revision(self, number: int) -> None:
+        new = self.controller.restore(number)
+        if new is not None:
+            self.refresh_list()
+            self.statusBar().showMessage(_("版 {old} を復元しました（新しい版 {new}）。").format(old=number, new=new), 8000)
+
+    def compare_field(self, field_id: str) -> None:
+        form = self.controller.form
+        if form is None:
+            return
+        field = form.field(field_id)
+        dlg = dialogs.CompareDialog(form, field, self.controller.previous_values, self.controller.values,
+                                    carried=field_id in self.controller.carried, parent=self)
+        result = dlg.exec()
+        if result == dialogs.CompareDialog.USE_PREVIOUS:
+            self.controller.set_value(field_id, self.controller.previous_values.get(field_id))
+            view = self.current_view()
+            if view is not None:
+                view.editors[field_id].set_value(self.controller.values.get(field_id))
+        elif result == dialogs.CompareDialog.REVIEWED:
+            self.controller.accept_carried(field_id)
+
+    # ================================================================ print
+    def render_pdf(self, out: Path) -> object:
+        """Render the current sheet with the PDF module (imported on first use)."""
+        from desktop.pdf import render_sheet  # the PDF issue's renderer
+
+        self.controller.flush()
+        assert self.controller.form is not None
+        return render_sheet(self.controller.form, dict(self.controller.values), out)
+
+    def on_print(self) -> None:
+        if self.controller.sheet_id is None:
+            return
+        try:
+            from desktop.pdf import FontError
+        except ImportError:
+            dialogs.inform(self, _("印刷"), _("PDF を作成する機能（desktop.pdf）が見つかりません。"), warning=True)
+            return
+        out = dialogs.temp_pdf_path(self.controller.sheet_id)
+        try:
+            self.render_pdf(out)
+        except FontError as exc:
+            dialogs.inform(self, _("印刷"), str(exc), warning=True)
+            return
+        except OSError as exc:
+            dialogs.inform(self, _("印刷"), _("PDF を作成できません：{error}").format(error=exc), warning=True)
+            return
+        self.preview = dialogs.PreviewDialog(out, self._suggested_name("pdf"), self)
+        self.preview.open()
+
+    # ================================================================ databases & language
+    def _remember_recent(self, path: Path) -> None:
+        if self.settings is None:
+            return
+        recent = [str(p) for p in (self.settings.value("recent", []) or []) if str(p) != str(path)]
+        recent.insert(0, str(path))
+        self.settings.setValue("recent", recent[:MAX_RECENT])
+        self._fill_recent_menu()
+
+    def recent_databases(self) -> list[str]:
+        if self.settings is None:
+            return []
+        value = self.settings.value("recent", []) or []
+        return [str(v) for v in (value if isinstance(value, list) else [value])]
+
+    def _fill_recent_menu(self) -> None:
+        if not hasattr(self, "recent_menu"):
+            return
+        self.recent_menu.clear()
+        for p in self.recent_databases():
+            act = self.recent_menu.addAction(p)
+            act.triggered.connect(lambda _c=False, path=p: self.open_database(Path(path)))
+        self.recent_menu.setEnabled(bool(self.recent_databases()))
+
+    def on_open_db(self) -> None:
+        path, _f = QFileDialog.getOpenFileName(self, _("データベースを開く"), str(self.store.path.parent),
+                                               _("hyoka データベース (*.sqlite3 *.db);;すべてのファイル (*)"))
+        if path:
+            self.open_database(Path(path))
+
+    def open_database(self, path: Path) -> bool:
+        """Switch to another database file (its own lock; read-only if it is busy)."""
+        if path.resolve() == self.store.path.resolve():
+            return True
+        from .app import open_store  # shared with start-up: same lock / read-only rules
+
+        opened = open_store(path, interactive=True, parent=self)
+        if opened is None:
+            return False
+        self.controller.close_sheet()
+        self._release()
+        self.store, self.lock, self.session, self.read_only, previous = opened
+        self.controller.store = self.store
+        self.controller.read_only = self.read_only
+        for view in self.views.values():
+            self.stack.removeWidget(view)
+            view.deleteLater()
+        self.views.clear()
+        self.stack.setCurrentWidget(self.placeholder)
+        self._closed = False
+        self._remember_recent(path)
+        self.search.clear()
+        self.refresh_list()
+        self._update_title()
+        self._update_actions()
+        self.save_status.setText(_("読み取り専用") if self.read_only else "")
+        if previous is not None:
+            self._show_recovery_note(previous)
+        return True
+
+    def set_language(self, lang: str) -> None:
+        if self.settings is not None:
+            self.settings.setValue("language", lang)
+        self.act_lang_ja.setChecked(lang == "ja")
+        self.act_lang_en.setChecked(lang == "en")
+        dialogs.inform(self, "Language / 言語", _("表示言語は次回の起動から切り替わります。") + "\n"
+                       + "The display language changes the next time hyoka starts.")
+
+    def _show_recovery_note(self, previous: PreviousSession) -> None:
+        self.banner_label.setText(_(
+            "前回（{started} 開始）は正常に終了しませんでした。入力は自動保存により最後の約１秒分を除いて保存されています。"
+            "最後に開いていたシートを表示しています。履歴（Ctrl+H）で以前の版も確認できます。"
+        ).format(started=previous.started.replace("T", " ")))
+        self.banner.show()
+        if previous.sheet is not None:
+            try:
+                self.open_sheet(previous.sheet)
+            except StoreError:
+                pass
+
+    # ================================================================ closing
+    def _release(self) -> None:
+        """Flush, close the store, end the session and release the lock (in that order)."""
+        self.controller.flush()
+        if self.session is not None:
+            self.session.end()
+        self.store.close()
+        if self.lock is not None:
+            self.lock.release()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closed:
+            if not self.read_only and not self.controller.flush():
+                if not dialogs.ask(self, _("保存できません"), _("最後の変更を保存できませんでした。このまま終了しますか？")):
+                    event.ignore()
+                    return
+            self._closed = True
+            self._release()
+        super().closeEvent(event)
+
+
+def _make_read_only(view: FormView) -> None:
+    for ed in view.editors.values():
+        w = ed.widget
+        if hasattr(w, "setReadOnly"):
+            w.setReadOnly(True)
+        else:
+            w.setEnabled(False)
+
+
+def _html(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -1,0 +1,33 @@
+"""Work-around for a reference-count bug of the pinned PySide6 (6.12.0) on Python 3.11.
+
+PySide6 6.12.0 returns ``None`` (every void method: ``setText``, ``setEnabled`` …)
+and ``True`` (``Signal.emit``) without taking a reference. Since Python 3.12
+these objects are immortal and nothing happens; on 3.11 each call over-releases
+them, and after a few thousand calls (a long typing session, or simply at exit)
+the interpreter aborts with "Fatal Python error: none_dealloc / bool_dealloc".
+
+:func:`immortalize_singletons` gives ``None``, ``True`` and ``False`` a huge
+reference count once at start-up, which is what 3.12 does by design (PEP 683).
+It only touches those three objects and only on CPython < 3.12. The clean fix is
+a PySide6 release with the bug fixed, or running on Python 3.12+.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import platform
+import sys
+
+_DONE = False
+
+
+def immortalize_singletons() -> bool:
+    """Make ``None``/``True``/``False`` effectively immortal (CPython < 3.12 only)."""
+    global _DONE
+    if _DONE or sys.version_info >= (3, 12) or platform.python_implementation() != "CPython":
+        return False
+    for obj in (None, True, False):
+        refcnt = ctypes.c_ssize_t.from_address(id(obj))  # ob_refcnt is the first field of PyObject
+        refcnt.value += 1 << 40
+    _DONE = True
+    return True

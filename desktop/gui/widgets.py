@@ -1,0 +1,529 @@
+"""Field editors, one class per field type, built from the form definition.
+
+Nothing here knows a field id: :func:`create_editor` picks a class from the
+field's ``type`` (and ``widget`` hint) so a new field in ``forms/*.toml`` gets an
+editor without code. Editors only *report* edits (``edited``) and *show* what the
+controller tells them; parsing, computing and validating stay in the core.
+
+The contract for tests and automation: the widget that holds the value has
+``objectName() == field.id`` (for checkbox / radio sets, their container).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core import era, fieldtypes
+from desktop.core.definition import Field, FormDef
+from desktop.core.i18n import _
+from desktop.core.validation import Finding
+from desktop.core.values import normalize
+
+ERROR_COLOR = "#b00020"
+WARNING_COLOR = "#8a5a00"
+FINDING_ICONS = {"error": "✖", "warning": "⚠"}
+
+
+def text_length(value: Any) -> int:
+    """Characters as validation counts them (a ``lines`` list counts its items' text)."""
+    if isinstance(value, list):
+        return sum(len(x) for x in value)
+    return len(value) if isinstance(value, str) else 0
+
+
+class FieldEditor(QObject):
+    """One field: the value widget, its unit / count / findings, inside ``container``.
+
+    ``edited`` carries what the officer typed, verbatim; :meth:`set_value` shows a
+    stored value without emitting (so loading a sheet never counts as an edit).
+    """
+
+    edited = Signal(str, object)
+    wide: ClassVar[bool] = False  # editor gets the full row width, label above
+
+    def __init__(self, field: Field, form: FormDef, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.field = field
+        self.form = form
+        self._setting = False
+        self.container = QWidget(parent)
+        self.container.setObjectName(f"row:{field.id}")
+        outer = QVBoxLayout(self.container)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(2)
+        self.row = QHBoxLayout()
+        self.row.setSpacing(6)
+        outer.addLayout(self.row)
+        self.widget = self.build()
+        self.widget.setObjectName(field.id)
+        tip = field.hint
+        if tip:
+            self.widget.setToolTip(tip)
+        self.widget.setAccessibleName(field.display_label)
+        self.findings_label = QLabel(self.container)
+        self.findings_label.setObjectName(f"findings:{field.id}")
+        self.findings_label.setWordWrap(True)
+        self.findings_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.findings_label.hide()
+        outer.addWidget(self.findings_label)
+
+    # -- subclass API -----------------------------------------------------
+    def build(self) -> QWidget:
+        raise NotImplementedError
+
+    def show_value(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def focus_widgets(self) -> list[QWidget]:
+        """Focusable widgets in Tab order (for the sheet-wide Tab chain)."""
+        return [self.widget]
+
+    # -- common -----------------------------------------------------------
+    def emit(self, raw: Any) -> None:
+        if not self._setting:
+            self.edited.emit(self.field.id, raw)
+
+    def set_value(self, value: Any) -> None:
+        self._setting = True
+        try:
+            self.show_value(value)
+        finally:
+            self._setting = False
+
+    def set_computed(self, text: str) -> None:  # only computed editors care
+        pass
+
+    def set_unit(self, unit: str) -> None:  # numbers with a unit from another field
+        pass
+
+    def set_applicable(self, applicable: bool) -> None:
+        self.container.setEnabled(applicable)
+
+    def set_findings(self, findings: list[Finding]) -> None:
+        if not findings:
+            self.findings_label.hide()
+            self.findings_label.clear()
+            self.widget.setProperty("severity", "")
+        else:
+            worst = "error" if any(f.severity == "error" for f in findings) else "warning"
+            self.findings_label.setText("\n".join(f"{FINDING_ICONS[f.severity]} {f.message}" for f in findings))
+            color = ERROR_COLOR if worst == "error" else WARNING_COLOR
+            self.findings_label.setStyleSheet(f"color: {color};")
+            self.findings_label.show()
+            self.widget.setProperty("severity", worst)
+        self.widget.style().unpolish(self.widget)
+        self.widget.style().polish(self.widget)
+
+    def focus(self) -> None:
+        w = self.focus_widgets()[0] if self.focus_widgets() else self.widget
+        w.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def _redo_shortcut(widget: QWidget, redo: Callable[[], None]) -> None:
+    """Ctrl+Y redoes too (the Windows habit; Qt's X11 default is only Ctrl+Shift+Z)."""
+    sc = QShortcut(QKeySequence("Ctrl+Y"), widget)
+    sc.setContext(Qt.ShortcutContext.WidgetShortcut)
+    sc.activated.connect(redo)
+
+
+class _Counted(FieldEditor):
+    """Adds the live "n / max 字" count under text editors."""
+
+    def add_counter(self) -> None:
+        self.counter = QLabel(self.container)
+        self.counter.setObjectName(f"count:{self.field.id}")
+        self.counter.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.counter.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        self.counter.setMinimumWidth(90)
+        self.update_count(0)
+
+    def update_count(self, n: int) -> None:
+        limit = self.field.max_length
+        if limit:
+            self.counter.setText(_("{n} / {max} 字").format(n=f"{n:,}", max=f"{limit:,}"))
+            self.counter.setStyleSheet(f"color: {ERROR_COLOR};" if n > limit else "color: #555;")
+        else:
+            self.counter.setText(_("{n} 字").format(n=f"{n:,}"))
+            self.counter.setStyleSheet("color: #555;")
+
+
+class TextEditor(_Counted):
+    """Multi-line text: QPlainTextEdit keeps undo/redo and IME composition intact."""
+
+    wide = True
+
+    def build(self) -> QWidget:
+        edit = QPlainTextEdit(self.container)
+        edit.setTabChangesFocus(True)  # keyboard-only use: Tab moves on, it never inserts
+        limit = self.field.max_length or 1000
+        lines = 4 if limit <= 1000 else 6 if limit <= 3000 else 9
+        line_h = edit.fontMetrics().lineSpacing()
+        edit.setMinimumHeight(lines * line_h + 14)
+        edit.setMaximumHeight(lines * line_h + 14)
+        edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        edit.textChanged.connect(self._changed)
+        _redo_shortcut(edit, edit.redo)
+        self.row.addWidget(edit, 1)
+        self.add_counter()
+        self.container.layout().addWidget(self.counter, 0, Qt.AlignmentFlag.AlignRight)
+        return edit
+
+    def _changed(self) -> None:
+        text = self.widget.toPlainText()
+        self.update_count(self._length(text))
+        self.emit(text)
+
+    def _length(self, text: str) -> int:
+        if self.field.type == "lines":
+            return sum(len(line.strip()) for line in text.split("\n"))
+        return len(text)
+
+    def show_value(self, value: Any) -> None:
+        if isinstance(value, list):
+            text = "\n".join(str(x) for x in value)
+        else:
+            text = "" if value is None else str(value)
+        if text != self.widget.toPlainText():
+            self.widget.setPlainText(text)
+        self.update_count(self._length(text))
+
+
+class ShortEditor(_Counted):
+    """One-line text, with the definition's suggestions (e.g. currencies) as completions."""
+
+    def build(self) -> QWidget:
+        edit = QLineEdit(self.container)
+        if self.field.suggestions:
+            completer = QCompleter(list(self.field.suggestions), edit)
+            completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+            edit.setCompleter(completer)
+            edit.setPlaceholderText(_("例：{example}").format(example="，".join(self.field.suggestions[:3])))
+        edit.textChanged.connect(self._changed)
+        _redo_shortcut(edit, edit.redo)
+        self.row.addWidget(edit, 1)
+        if self.field.max_length:
+            self.add_counter()
+            self.row.addWidget(self.counter)
+        return edit
+
+    def _changed(self, text: str) -> None:
+        if self.field.max_length:
+            self.update_count(len(text))
+        self.emit(text)
+
+    def show_value(self, value: Any) -> None:
+        text = "" if value is None else str(value)
+        if text != self.widget.text():
+            self.widget.setText(text)
+        if self.field.max_length:
+            self.update_count(len(text))
+
+
+def unit_of(field: Field, form: FormDef) -> str:
+    if field.unit:
+        return field.unit
+    if field.type == "pct":
+        return form.percent_sign
+    return ""
+
+
+class NumberEditor(FieldEditor):
+    """Numbers typed any way the officer likes (１５，０１５ too); tidied on leaving the field."""
+
+    def build(self) -> QWidget:
+        edit = QLineEdit(self.container)
+        edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+        edit.setMaximumWidth(220)
+        edit.textChanged.connect(self._changed)
+        edit.editingFinished.connect(self._tidy)
+        _redo_shortcut(edit, edit.redo)
+        self.row.addWidget(edit)
+        self.unit_label = QLabel(unit_of(self.field, self.form), self.container)
+        self.unit_label.setObjectName(f"unit:{self.field.id}")
+        self.row.addWidget(self.unit_label)
+        self.row.addStretch(1)
+        return edit
+
+    def set_unit(self, unit: str) -> None:
+        self.unit_label.setText(unit)
+
+    def _changed(self, text: str) -> None:
+        self.emit(text)
+
+    def _tidy(self) -> None:
+        value = normalize(self.field, self.widget.text(), self.form)
+        if value is not None and fieldtypes.is_canonical(self.field, value, self.form.grades):
+            self.set_value(value)
+
+    def show_value(self, value: Any) -> None:
+        if value is None:
+            text = ""
+        elif fieldtypes.is_canonical(self.field, value, self.form.grades):
+            text = fieldtypes.display(self.field, value, percent_sign=self.form.percent_sign)
+            text = text.removesuffix(self.form.percent_sign) if self.field.type == "pct" else text
+        else:
+            text = str(value)
+        if text != self.widget.text():
+            self.widget.setText(text)
+
+
+class ComputedEditor(FieldEditor):
+    """Read-only result of ``compute =``; the core computes, this only shows the text."""
+
+    def build(self) -> QWidget:
+        edit = QLineEdit(self.container)
+        edit.setReadOnly(True)
+        edit.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab skips what cannot be typed into
+        edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+        edit.setMaximumWidth(220)
+        edit.setStyleSheet("QLineEdit { background: #eef1f5; color: #222; }")
+        edit.setPlaceholderText(_("（自動計算）"))
+        edit.setToolTip(_("自動計算の項目です。入力はできません。"))
+        self.row.addWidget(edit)
+        note = QLabel(_("自動計算"), self.container)
+        note.setStyleSheet("color: #666;")
+        self.row.addWidget(note)
+        self.row.addStretch(1)
+        return edit
+
+    def focus_widgets(self) -> list[QWidget]:
+        return []
+
+    def set_computed(self, text: str) -> None:
+        self.widget.setText(text)
+
+    def show_value(self, value: Any) -> None:
+        pass
+
+
+class PeriodEditor(FieldEditor):
+    """Year-month / fiscal year / period typed as text, echoed back as understood.
+
+    A text box (not a calendar popup) because officers copy dates from reports in
+    any notation: ``2018-06``, ``2018年6月``, ``令和元年6月``, ``H30.6`` all work.
+    """
+
+    EXAMPLES: ClassVar[dict[str, str]] = {
+        "ym": "2018-06，令和元年6月",
+        "fy": "2019，令和元年度",
+        "fy_or_period": "2017，2017-07/2018-06",
+    }
+
+    def build(self) -> QWidget:
+        edit = QLineEdit(self.container)
+        edit.setMaximumWidth(240)
+        edit.setPlaceholderText(_("例：{example}").format(example=self.EXAMPLES.get(self.field.type, "")))
+        edit.textChanged.connect(self._changed)
+        _redo_shortcut(edit, edit.redo)
+        self.row.addWidget(edit)
+        self.echo = QLabel(self.container)
+        self.echo.setObjectName(f"echo:{self.field.id}")
+        self.echo.setStyleSheet("color: #2a5d2a;")
+        self.row.addWidget(self.echo)
+        self.row.addStretch(1)
+        return edit
+
+    def _echo(self, text: str) -> None:
+        value = normalize(self.field, text, self.form)
+        if value is None or not fieldtypes.is_canonical(self.field, value, self.form.grades):
+            self.echo.setText("")
+            return
+        shown = fieldtypes.display(self.field, value)
+        if self.field.type == "fy" and isinstance(value, int):
+            try:
+                shown += f"（{era.fiscal_year_era_text(value)}度）"
+            except ValueError:
+                pass
+        self.echo.setText("→ " + shown)
+
+    def _changed(self, text: str) -> None:
+        self._echo(text)
+        self.emit(text)
+
+    def show_value(self, value: Any) -> None:
+        text = "" if value is None else str(value)
+        if text != self.widget.text():
+            self.widget.setText(text)
+        self._echo(text)
+
+
+class ComboEditor(FieldEditor):
+    """A pick list with an explicit empty entry (an unanswered field stays unanswered)."""
+
+    def items(self) -> list[tuple[str, Any]]:
+        if self.field.type == "month":
+            return [(_("{m} 月").format(m=m), m) for m in range(1, 13)]
+        return [(c, c) for c in fieldtypes.options(self.field, self.form.grades)]
+
+    def build(self) -> QWidget:
+        box = QComboBox(self.container)
+        box.addItem(_("（未選択）"), None)
+        for text, data in self.items():
+            box.addItem(text, data)
+        box.setMinimumWidth(140)
+        box.currentIndexChanged.connect(lambda _i: self.emit(box.currentData()))
+        self.row.addWidget(box)
+        self.row.addStretch(1)
+        return box
+
+    def show_value(self, value: Any) -> None:
+        idx = self.widget.findData(value) if value is not None else 0
+        if idx < 0:  # a stored value not in the list (old format): show it as typed
+            self.widget.addItem(str(value), value)
+            idx = self.widget.count() - 1
+        self.widget.setCurrentIndex(idx)
+
+
+class RatingEditor(ComboEditor):
+    """Grade selector; the scale's "not rated" mark is offered as "－ 評価なし"."""
+
+    def items(self) -> list[tuple[str, Any]]:
+        scale = self.form.grades[self.field.scale]
+        not_rated = _("{mark} 評価なし").format(mark=scale.not_rated)
+        return [(v, v) for v in scale.values] + [(not_rated, scale.not_rated)]
+
+
+class RadioEditor(FieldEditor):
+    """Few exclusive options shown at once (拠出形態, 有/無): one click, visible state."""
+
+    def build(self) -> QWidget:
+        box = QWidget(self.container)
+        lay = QHBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.group = QButtonGroup(box)
+        self.buttons: list[QRadioButton] = []
+        for i, choice in enumerate(fieldtypes.options(self.field, self.form.grades)):
+            b = QRadioButton(choice, box)
+            b.setObjectName(f"{self.field.id}:{choice}")
+            self.group.addButton(b, i)
+            self.buttons.append(b)
+            lay.addWidget(b)
+        lay.addStretch(1)
+        self.group.idToggled.connect(self._toggled)
+        self.row.addWidget(box, 1)
+        return box
+
+    def _toggled(self, idx: int, checked: bool) -> None:
+        if checked:
+            self.emit(self.buttons[idx].text())
+
+    def focus_widgets(self) -> list[QWidget]:
+        return list(self.buttons)
+
+    def show_value(self, value: Any) -> None:
+        self.group.setExclusive(False)
+        for b in self.buttons:
+            b.setChecked(b.text() == value)
+        self.group.setExclusive(True)
+
+
+class FlagEditor(FieldEditor):
+    def build(self) -> QWidget:
+        box = QCheckBox(_("該当"), self.container)
+        box.toggled.connect(self.emit)
+        self.row.addWidget(box)
+        self.row.addStretch(1)
+        return box
+
+    def show_value(self, value: Any) -> None:
+        self.widget.setChecked(bool(value))
+
+
+class ChecksEditor(FieldEditor):
+    """Checkbox set laid out as the definition's ``grid``; "その他" carries its text box."""
+
+    wide = True
+
+    def build(self) -> QWidget:
+        box = QWidget(self.container)
+        self.grid = QGridLayout(box)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(14)
+        rows = self.field.grid or tuple((c,) for c in self.field.choices)
+        self.boxes: dict[str, QCheckBox] = {}
+        for r, row in enumerate(rows):
+            for c, choice in enumerate(row):
+                cb = QCheckBox(choice, box)
+                cb.setObjectName(f"{self.field.id}:{choice}")
+                cb.toggled.connect(self._toggled)
+                self.boxes[choice] = cb
+                self.grid.addWidget(cb, r, c)
+        self.grid.setColumnStretch(max(len(r) for r in rows), 1)
+        self.other_row = {choice: r for r, row in enumerate(rows) for choice in row}
+        self.other_editor: FieldEditor | None = None
+        self.row.addWidget(box, 1)
+        return box
+
+    def embed_other(self, editor: FieldEditor) -> None:
+        """Put the "その他" text field right after its checkbox, as on the paper sheet."""
+        self.other_editor = editor
+        choice = self.field.other_choice
+        r = self.other_row.get(choice, len(self.boxes))
+        self.grid.addWidget(editor.container, r, 1, 1, 3)
+        editor.widget.setPlaceholderText(_("その他の内容"))
+
+    def _toggled(self, _checked: bool) -> None:
+        self.emit([c for c in self.field.choices if self.boxes[c].isChecked()])
+
+    def focus_widgets(self) -> list[QWidget]:
+        out: list[QWidget] = []
+        for choice in self.field.choices:
+            out.append(self.boxes[choice])
+            if self.other_editor is not None and choice == self.field.other_choice:
+                out.extend(self.other_editor.focus_widgets())
+        return out
+
+    def show_value(self, value: Any) -> None:
+        picked = set(value) if isinstance(value, list) else set()
+        for choice, cb in self.boxes.items():
+            cb.setChecked(choice in picked)
+
+
+EDITORS: dict[str, type[FieldEditor]] = {
+    "short": ShortEditor,
+    "text": TextEditor,
+    "lines": TextEditor,
+    "int": NumberEditor,
+    "money": NumberEditor,
+    "decimal": NumberEditor,
+    "pct": NumberEditor,
+    "ym": PeriodEditor,
+    "fy": PeriodEditor,
+    "fy_or_period": PeriodEditor,
+    "month": ComboEditor,
+    "choice": ComboEditor,
+    "yn": RadioEditor,
+    "flag": FlagEditor,
+    "checks": ChecksEditor,
+    "rating": RatingEditor,
+}
+
+
+def create_editor(field: Field, form: FormDef, parent: QWidget | None = None) -> FieldEditor:
+    """The editor for ``field``, chosen by its type (the only dispatch on types in the GUI)."""
+    if field.computed:
+        cls: type[FieldEditor] = ComputedEditor
+    elif field.type == "choice" and (field.widget in ("checkboxes", "radio") or len(field.choices) <= 3):
+        cls = RadioEditor
+    else:
+        cls = EDITORS[field.type]
+    return cls(field, form, parent)
