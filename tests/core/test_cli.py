@@ -86,14 +86,6 @@ def test_errors_are_one_line(capsys, tmp_path: Path) -> None:
     assert code == 2
 
 
-def test_english_messages(capsys, tmp_path: Path) -> None:
-    code, _, err = run(capsys, "--lang", "en", "history", "--db", str(tmp_path / "n.db"), "7")
-    assert code == 1 and "7" in err
-    from desktop.core.i18n import set_language
-
-    set_language("ja")
-
-
 def test_console_script_and_module(tmp_path: Path) -> None:
     exe = shutil.which("hyoka", path=str(Path(sys.executable).parent))
     cmd = [exe] if exe else [sys.executable, "-m", "desktop"]
