@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core import era, fieldtypes
 from desktop.core.definition import Field, FormDef
-from desktop.core.i18n import _
+from desktop.core.i18n import _, babel_locale
 from desktop.core.validation import Finding
 from desktop.core.values import normalize
 
@@ -347,8 +347,8 @@ class PeriodEditor(FieldEditor):
         if value is None or not fieldtypes.is_canonical(self.field, value, self.form.grades):
             self.echo.setText("")
             return
-        shown = fieldtypes.display(self.field, value)
-        if self.field.type == "fy" and isinstance(value, int):
+        shown = fieldtypes.display(self.field, value, locale=babel_locale())
+        if self.field.type == "fy" and isinstance(value, int) and babel_locale().startswith("ja"):
             try:
                 shown += f"（{era.fiscal_year_era_text(value)}度）"
             except ValueError:
