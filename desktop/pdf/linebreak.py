@@ -24,7 +24,7 @@ from unicodedata import category
 from xml.sax.saxutils import escape
 
 import reportlab.platypus.paragraph as _rlp
-from reportlab.pdfbase.pdfmetrics import getAscentDescent
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.platypus.paragraph import FragLine, Paragraph, ParaLines, cjkU, makeCJKParaLine
 from reportlab.rl_config import _FUZZ
 
@@ -100,13 +100,37 @@ def _fast_line(chars: list[Any], max_width: float, used: float, extra: float, lb
     )
 
 
+_WIDTHS: dict[tuple[str, float], dict[str, float]] = {}
+
+
+def _chars(f: Any, text: str, encoding: str) -> list[Any]:
+    """``cjkU`` per character like ReportLab, but with glyph widths cached per font and size.
+
+    Measuring each glyph (``stringWidth``) was a third of the render time; a sheet
+    reuses a few hundred distinct characters in two or three fonts.
+    """
+    if not text or hasattr(f, "cbDefn"):
+        return [cjkU(c, f, encoding) for c in text] if text else [cjkU(text, f, encoding)]
+    table = _WIDTHS.setdefault((f.fontName, f.fontSize), {})
+    out = []
+    for c in text:
+        w = table.get(c)
+        if w is None:
+            w = table[c] = stringWidth(c, f.fontName, f.fontSize)
+        u = str.__new__(cjkU, c)
+        u._frag = f
+        u._width = w
+        out.append(u)
+    return out
+
+
 def ja_frag_split(frags: list[Any], max_widths: list[float], bounds: bool, hang: bool = True,
                   encoding: str = "utf8") -> Any:
     """Break fragments into lines following the JLREQ table above."""
     chars: list[Any] = []
     for f in frags:
         t = f.text.decode(encoding) if isinstance(f.text, bytes) else f.text
-        chars.extend([cjkU(c, f, encoding) for c in t] if t else [cjkU(t, f, encoding)])
+        chars.extend(_chars(f, t, encoding))
     ok = breakable(chars)
     lines: list[Any] = []
     start, n = 0, len(chars)
@@ -167,7 +191,13 @@ class JaParagraph(Paragraph):
             return ParaLines(kind=0, fontSize=st.fontSize, fontName=st.fontName, textColor=st.textColor,
                              lines=[], ascent=st.fontSize, descent=-0.2 * st.fontSize)
         al = getattr(self, "autoLeading", getattr(st, "autoLeading", ""))
-        return ja_frag_split(self.frags, list(maxWidths), al not in ("", "off"), hang=self.hang)
+        key = (tuple(maxWidths), al)
+        cached = getattr(self, "_ja_lines", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]  # tables wrap the same cell several times at the same width
+        result = ja_frag_split(self.frags, list(maxWidths), al not in ("", "off"), hang=self.hang)
+        self._ja_lines = (key, result)
+        return result
 
 
 def to_markup(text: str) -> str:
