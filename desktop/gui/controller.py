@@ -22,8 +22,8 @@ from desktop.core.store import IncompleteError, Sheet, Store, StoreError
 from desktop.core.values import Computed, Values, compute, environment, normalize
 
 VALIDATE_MS = 150
-AUTOSAVE_IDLE_MS = 800
-AUTOSAVE_MAX_MS = 1000
+AUTOSAVE_IDLE_MS = 500
+AUTOSAVE_MAX_MS = 700
 
 
 class FormController(QObject):

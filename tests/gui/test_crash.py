@@ -18,7 +18,7 @@ from desktop.core.store import Store
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-ALLOWED_LOSS_S = 1.5  # autosave: ≤ ~1 s after a keystroke, plus the write itself
+ALLOWED_LOSS_S = 1.0  # the issue: at most the last second of typing (autosave at most 0.7 s after a keystroke)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
