@@ -16,7 +16,7 @@ from typing import Any
 from desktop.core import fieldtypes
 from desktop.core.definition import Field, FormDef
 from desktop.core.i18n import _
-from desktop.core.values import Values, environment, label_for
+from desktop.core.values import Values, applies, environment, label_for
 
 ERROR, WARNING = "error", "warning"
 
@@ -52,7 +52,7 @@ def _check_field(form: FormDef, f: Field, values: Values, env: dict[str, Any], o
     empty = fieldtypes.is_empty(v)
     label = label_for(form, f, values)
     add = out.append
-    if f.applies_when is not None and not f.applies_when.truth(env, unknown=True):
+    if not applies(f, env):
         if not empty:
             msg = f.not_applicable_message or _("この項目は該当しないため空欄にしてください。")
             add(Finding(f.id, ERROR, msg, "not_applicable"))
@@ -71,13 +71,8 @@ def _check_field(form: FormDef, f: Field, values: Values, env: dict[str, Any], o
         add(Finding(f.id, ERROR, msg or _("「{label}」を入力してください。").format(label=label), "required"))
     if empty:
         return
-    if f.dash_unless is not None and v != fieldtypes.DASH:
-        try:
-            applies = bool(f.dash_unless(env))
-        except Exception:
-            applies = True
-        if not applies:
-            add(Finding(f.id, WARNING, f.dash_message or _("該当しないため「－」としてください。"), "dash"))
+    if f.dash_unless is not None and v != fieldtypes.DASH and not f.dash_unless.truth(env, unknown=True):
+        add(Finding(f.id, WARNING, f.dash_message or _("該当しないため「－」としてください。"), "dash"))
     if f.min is not None and isinstance(v, int) and not isinstance(v, bool) and v < f.min:
         add(Finding(f.id, ERROR, _("「{label}」は {min} 以上の数にしてください（入力値：{value}）。").format(
             label=label, min=f.min, value=v), "min"))

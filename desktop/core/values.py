@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from desktop.core import expr, fieldtypes, formatting
-from desktop.core.definition import Field, FormDef
+from desktop.core.definition import Field, FormDef, Group
 
 Values = dict[str, Any]
 
@@ -79,6 +79,21 @@ def environment(form: FormDef, values: Values) -> dict[str, Any]:
             result = None
         env[f.id] = result
     return env
+
+
+def applies(obj: Field | Group, env: dict[str, Any]) -> bool:
+    """Whether a field or group applies to this sheet (1-4 and 3-3 only for イヤマーク).
+
+    Undecided (拠出形態 not chosen yet) counts as applying, so nothing is greyed out
+    or blanked before the officer has said which kind of contribution it is.
+    """
+    return obj.applies_when is None or obj.applies_when.truth(env, unknown=True)
+
+
+def applicability(form: FormDef, env: dict[str, Any]) -> dict[str, bool]:
+    """``applies`` for every conditional field and group, keyed by id."""
+    objs = (*form.fields, *form.groups.values())
+    return {o.id: applies(o, env) for o in objs if o.applies_when is not None}
 
 
 def compute(form: FormDef, values: Values, env: dict[str, Any] | None = None) -> dict[str, Computed]:

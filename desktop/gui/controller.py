@@ -19,7 +19,7 @@ from desktop.core import validation
 from desktop.core.definition import FormDef
 from desktop.core.i18n import _
 from desktop.core.store import IncompleteError, Sheet, Store, StoreError
-from desktop.core.values import Computed, Values, compute, environment, normalize
+from desktop.core.values import Computed, Values, applicability, compute, environment, normalize
 
 VALIDATE_MS = 150
 AUTOSAVE_IDLE_MS = 500
@@ -171,14 +171,7 @@ class FormController(QObject):
         assert self.form is not None
         env = environment(self.form, self.values)
         self.computed = compute(self.form, self.values, env)
-        applicable: dict[str, bool] = {}
-        for f in self.form.fields:
-            if f.applies_when is not None:
-                applicable[f.id] = bool(f.applies_when.truth(env, unknown=True))
-        for g in self.form.groups.values():
-            if g.applies_when is not None:
-                applicable[g.id] = bool(g.applies_when.truth(env, unknown=True))
-        self.applicable = applicable
+        self.applicable = applicability(self.form, env)
 
     def validate_now(self) -> None:
         if self.form is None:

@@ -28,7 +28,16 @@ from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 
 from desktop.core import era, formatting
 from desktop.core.definition import Cell, Field, FormDef, Group, Section
-from desktop.core.values import Computed, Values, compute, display_value, environment, fiscal_year, label_for
+from desktop.core.values import (
+    Computed,
+    Values,
+    applies,
+    compute,
+    display_value,
+    environment,
+    fiscal_year,
+    label_for,
+)
 from desktop.pdf.fonts import FontSet
 from desktop.pdf.linebreak import JaParagraph, to_markup
 
@@ -112,7 +121,7 @@ class Sheet:
         self.computed = compute(self.form, self.values, self.env)
 
     def applies(self, obj: Field | Group) -> bool:
-        return obj.applies_when is None or obj.applies_when.truth(self.env, unknown=True)
+        return applies(obj, self.env)
 
     def text(self, fid: str, *, unit: bool = True) -> str:
         """The field's printed text, as the core formats it (blank when not applicable)."""
