@@ -10,21 +10,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -33,26 +29,17 @@ from PySide6.QtWidgets import (
 from desktop.core import era, interchange, validation
 from desktop.core.definition import get_form
 from desktop.core.i18n import _, current_language
-from desktop.core.store import Sheet, Store, StoreError
+from desktop.core.store import Store, StoreError
 from desktop.core.values import defaults, label_for
 
 from . import dialogs
 from .controller import FormController
-from .dialogs import kind_label, local_time, status_label
+from .dialogs import kind_label, status_label
 from .form_view import FormView
 from .session import DatabaseLock, PreviousSession, SessionMarker
+from .sheet_list import SheetListPanel
 
 MAX_RECENT = 8
-
-
-class NumericItem(QTableWidgetItem):
-    """Sorts by number (年度) rather than text."""
-
-    def __lt__(self, other: QTableWidgetItem) -> bool:
-        a, b = self.data(Qt.ItemDataRole.UserRole + 1), other.data(Qt.ItemDataRole.UserRole + 1)
-        if isinstance(a, int) and isinstance(b, int):
-            return a < b
-        return super().__lt__(other)
 
 
 class MainWindow(QMainWindow):
@@ -125,39 +112,16 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _build_docks(self) -> None:
-        panel = QWidget(self)
-        v = QVBoxLayout(panel)
-        v.setContentsMargins(4, 4, 4, 4)
-        self.search = QLineEdit(panel)
-        self.search.setObjectName("search")
-        self.search.setPlaceholderText(_("全文検索（拠出金名・本文）"))
-        self.search.setClearButtonEnabled(True)
-        v.addWidget(self.search)
-        self.table = QTableWidget(0, 5, panel)
-        self.table.setObjectName("sheetList")
-        self.table.setHorizontalHeaderLabels([_("年度"), _("拠出先"), _("拠出金名"), _("状態"), _("最終更新")])
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setSortingEnabled(True)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        for col, width in enumerate((52, 100, 170, 48, 118)):
-            self.table.setColumnWidth(col, width)
-        self.table.sortItems(0, Qt.SortOrder.DescendingOrder)
-        self.table.itemSelectionChanged.connect(self._list_selection_changed)
-        v.addWidget(self.table, 1)
+        panel = SheetListPanel(self)
+        self.sheet_list = panel
+        self.search, self.table = panel.search, panel.table  # shortcuts used by tests and focus handling
+        panel.sheetActivated.connect(self._list_selection_changed)
+        panel.searchRequested.connect(lambda _text: self.refresh_list())
         self.list_dock = QDockWidget(_("シート一覧"), self)
         self.list_dock.setObjectName("sheetListDock")
         self.list_dock.setWidget(panel)
         self.list_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.list_dock)
-        self._search_timer = QTimer(self, singleShot=True, interval=250)
-        self._search_timer.timeout.connect(self.refresh_list)
-        self.search.textChanged.connect(lambda _t: self._search_timer.start())
 
         self.findings_list = QListWidget(self)
         self.findings_list.setObjectName("findingsList")
@@ -271,77 +235,25 @@ class MainWindow(QMainWindow):
     # ================================================================ sheet list
     def refresh_list(self) -> None:
         """Fill the list: all sheets, or the full-text search hits."""
-        text = self.search.text().strip()
+        text = self.sheet_list.search_text()
         try:
             sheets = self.store.search(text) if text else self.store.list_sheets()
         except StoreError as exc:
             self.statusBar().showMessage(str(exc), 8000)
             return
-        current = self.controller.sheet_id
-        self.table.blockSignals(True)
-        self.table.setSortingEnabled(False)
-        self.table.setRowCount(0)
-        for s in sheets:
-            self._append_row(s)
-        self.table.setSortingEnabled(True)
-        self.table.blockSignals(False)
-        self._select_row(current)
-
-    def _append_row(self, s: Sheet) -> None:
-        r = self.table.rowCount()
-        self.table.insertRow(r)
-        year = NumericItem(str(s.fiscal_year or ""))
-        year.setData(Qt.ItemDataRole.UserRole, s.id)
-        year.setData(Qt.ItemDataRole.UserRole + 1, s.fiscal_year or 0)
-        cells = [year, QTableWidgetItem(s.organization), QTableWidgetItem(s.contribution or _("（無題）")),
-                 QTableWidgetItem(status_label(s.status)), QTableWidgetItem(local_time(s.updated)[:16])]
-        for c, item in enumerate(cells):
-            item.setToolTip(_("{name}\n{org}\n様式：{form}").format(name=s.contribution, org=s.organization,
-                                                                    form=get_form(s.format).name))
-            self.table.setItem(r, c, item)
-
-    def _row_of(self, sheet_id: int | None) -> int:
-        for r in range(self.table.rowCount()):
-            item = self.table.item(r, 0)
-            if item is not None and item.data(Qt.ItemDataRole.UserRole) == sheet_id:
-                return r
-        return -1
-
-    def _select_row(self, sheet_id: int | None) -> None:
-        r = self._row_of(sheet_id)
-        self.table.blockSignals(True)
-        if r >= 0:
-            self.table.selectRow(r)
-        else:
-            self.table.clearSelection()
-        self.table.blockSignals(False)
+        self.sheet_list.show_sheets(sheets, self.controller.sheet_id)
 
     def listed_ids(self) -> list[int]:
-        return [int(self.table.item(r, 0).data(Qt.ItemDataRole.UserRole)) for r in range(self.table.rowCount())]
+        return self.sheet_list.ids()
 
-    def _list_selection_changed(self) -> None:
-        rows = {i.row() for i in self.table.selectedItems()}
-        if not rows:
-            return
-        sid = int(self.table.item(min(rows), 0).data(Qt.ItemDataRole.UserRole))
-        if sid != self.controller.sheet_id:
-            self.open_sheet(sid)
+    def _list_selection_changed(self, sheet_id: int) -> None:
+        if sheet_id != self.controller.sheet_id:
+            self.open_sheet(sheet_id)
 
     def _update_row(self) -> None:
-        """After a save: the current sheet's row shows its new name / status / time."""
         sid = self.controller.sheet_id
-        r = self._row_of(sid)
-        if r < 0 or sid is None:
-            return
-        s = self.store.get_sheet(sid)
-        self.table.setSortingEnabled(False)
-        self.table.item(r, 0).setText(str(s.fiscal_year or ""))
-        self.table.item(r, 0).setData(Qt.ItemDataRole.UserRole + 1, s.fiscal_year or 0)
-        self.table.item(r, 1).setText(s.organization)
-        self.table.item(r, 2).setText(s.contribution or _("（無題）"))
-        self.table.item(r, 3).setText(status_label(s.status))
-        self.table.item(r, 4).setText(local_time(s.updated)[:16])
-        self.table.setSortingEnabled(True)
+        if sid is not None:
+            self.sheet_list.update_sheet(self.store.get_sheet(sid))
 
     # ================================================================ opening sheets
     def view_for(self, form_id: str) -> FormView:
@@ -360,7 +272,7 @@ class MainWindow(QMainWindow):
         view = self.view_for(sheet.format)
         self.controller.load(sheet_id)
         self.stack.setCurrentWidget(view)
-        self._select_row(sheet_id)
+        self.sheet_list.select(sheet_id)
         self._finding_pos = -1
         if self.session is not None:
             self.session.update(sheet=sheet_id)
