@@ -38,6 +38,7 @@ from .dialogs import kind_label, status_label
 from .form_view import FormView
 from .session import DatabaseLock, PreviousSession, SessionMarker
 from .sheet_list import SheetListPanel
+from .wrapping import WrapAnywhereDelegate
 
 MAX_RECENT = 8
 
@@ -126,6 +127,8 @@ class MainWindow(QMainWindow):
         self.findings_list = QListWidget(self)
         self.findings_list.setObjectName("findingsList")
         self.findings_list.setWordWrap(True)
+        self.findings_list.setResizeMode(QListWidget.ResizeMode.Adjust)  # re-measure wrapped rows when the dock resizes
+        self.findings_list.setItemDelegate(WrapAnywhereDelegate(self.findings_list))
         self.findings_list.itemActivated.connect(self._finding_activated)
         self.findings_list.itemClicked.connect(self._finding_activated)
         self.findings_dock = QDockWidget(_("指摘"), self)
