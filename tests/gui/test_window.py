@@ -390,3 +390,23 @@ def test_english_ui(make_window, db_path: Path) -> None:
         assert win.current_view().tabs.tabText(0) == "拠出金の概要"  # form labels come from the definition
     finally:
         set_language("ja")
+
+
+def test_findings_are_shown_in_full(window, qtbot) -> None:
+    """Each finding row is tall enough for its wrapped Japanese text (no one-line elision)."""
+    from PySide6.QtCore import QRect
+
+    from desktop.gui.wrapping import FLAGS
+
+    window.create_sheet("mofa-r01", 2020)
+    lst = window.findings_list
+    qtbot.waitUntil(lambda: lst.count() > 10, timeout=3000)
+    window.findings_dock.show()
+    QApplication.processEvents()
+    width = lst.viewport().width() - 8
+    fm = lst.fontMetrics()
+    for i in range(min(lst.count(), 15)):
+        item = lst.item(i)
+        needed = fm.boundingRect(QRect(0, 0, width, 100_000), FLAGS, item.text()).height()
+        assert lst.visualItemRect(item).height() >= needed, item.text()
+        assert needed >= 2 * fm.height()  # where, label and message: at least two lines
