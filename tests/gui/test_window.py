@@ -393,20 +393,23 @@ def test_english_ui(make_window, db_path: Path) -> None:
 
 
 def test_findings_are_shown_in_full(window, qtbot) -> None:
-    """Each finding row is tall enough for its wrapped Japanese text (no one-line elision)."""
+    """Finding rows wrap Japanese (no spaces) and are tall enough for the wrapped text."""
     from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QListWidgetItem
 
     from desktop.gui.wrapping import FLAGS
 
     window.create_sheet("mofa-r01", 2020)
     lst = window.findings_list
     qtbot.waitUntil(lambda: lst.count() > 10, timeout=3000)
-    window.findings_dock.show()
+    long_message = "✖ 評価基準１｜" + "日本語の長い指摘文は空白がないので任意の位置で折り返す必要があります" * 2
+    lst.addItem(QListWidgetItem(long_message))
     QApplication.processEvents()
     width = lst.viewport().width() - 8
     fm = lst.fontMetrics()
-    for i in range(min(lst.count(), 15)):
+    for i in range(lst.count()):
         item = lst.item(i)
         needed = fm.boundingRect(QRect(0, 0, width, 100_000), FLAGS, item.text()).height()
         assert lst.visualItemRect(item).height() >= needed, item.text()
-        assert needed >= 2 * fm.height()  # where, label and message: at least two lines
+    last = lst.item(lst.count() - 1)
+    assert lst.visualItemRect(last).height() >= 3 * fm.height()  # wrapped, not elided on one line
