@@ -413,3 +413,12 @@ def test_findings_are_shown_in_full(window, qtbot) -> None:
         assert lst.visualItemRect(item).height() >= needed, item.text()
     last = lst.item(lst.count() - 1)
     assert lst.visualItemRect(last).height() >= 3 * fm.height()  # wrapped, not elided on one line
+    # What is drawn: the first finding (place｜label, then its message) shows two bands of text.
+    lst.clearSelection()
+    image = lst.viewport().grab(lst.visualItemRect(lst.item(0))).toImage()
+    inked = [
+        any(image.pixelColor(x, y).red() - image.pixelColor(x, y).green() > 60 for x in range(image.width()))
+        for y in range(image.height())
+    ]
+    bands = sum(1 for y in range(len(inked)) if inked[y] and (y == 0 or not inked[y - 1]))
+    assert bands >= 2, "the message line of a finding is not drawn"
