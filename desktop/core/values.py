@@ -124,12 +124,16 @@ def fiscal_year(form: FormDef, values: Values) -> int | None:
     return v if isinstance(v, int) and not isinstance(v, bool) else None
 
 
-def label_for(form: FormDef, field: Field, values: Values, *, sublabel: bool = False) -> str:
-    """A label with its ``{fy_era}``-style variables filled from the sheet's year."""
-    text = field.sublabel if sublabel else field.label
+def fill_label(form: FormDef, values: Values, text: str) -> str:
+    """Any label, title or group heading with ``{fy_era}``-style variables filled from the sheet's year."""
     if "{" not in text:
         return text
     return text.format(**formatting.label_variables(fiscal_year(form, values)))
+
+
+def label_for(form: FormDef, field: Field, values: Values, *, sublabel: bool = False) -> str:
+    """A field's label (or sublabel) with its variables filled in."""
+    return fill_label(form, values, field.sublabel if sublabel else field.label)
 
 
 def defaults(form: FormDef) -> Values:

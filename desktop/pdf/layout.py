@@ -26,7 +26,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 
-from desktop.core import era, formatting
+from desktop.core import era
 from desktop.core.definition import Cell, Field, FormDef, Group, Section
 from desktop.core.values import (
     Computed,
@@ -35,6 +35,7 @@ from desktop.core.values import (
     compute,
     display_value,
     environment,
+    fill_label,
     fiscal_year,
     label_for,
 )
@@ -152,9 +153,7 @@ class Sheet:
 
     def label_text(self, text: str) -> str:
         """A group label or title with ``{fy_era}``-style variables filled in."""
-        if "{" not in text:
-            return text
-        return text.format(**formatting.label_variables(fiscal_year(self.form, self.values)))
+        return fill_label(self.form, self.values, text)
 
 
 class Builder:
