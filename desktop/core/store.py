@@ -335,7 +335,7 @@ class Store:
         ``kind="autosave"`` revisions are coalesced: saves within a minute of the
         previous autosave update it instead of piling up.
         """
-        sheet = self.get_sheet(sheet_id)
+        sheet = self._sheet_row(sheet_id)  # the old values are replaced, so not read
         form = sheet.form
         values = normalize_values(form, values)
         status = sheet.status
@@ -363,16 +363,20 @@ class Store:
             db["sheets"].update(sheet_id, {"status": status, "updated": now()})
             self._add_revision(sheet_id, sheet.values, "status", status, coalesce=False, stamp=now())
 
-    def get_sheet(self, sheet_id: int, *, include_deleted: bool = True) -> Sheet:
+    def _sheet_row(self, sheet_id: int, *, include_deleted: bool = True) -> Sheet:
+        """The sheet's metadata without its values."""
         rows = self._read("SELECT * FROM sheets WHERE id = ?", [sheet_id])
         if not rows or (rows[0]["deleted"] and not include_deleted):
             raise NotFoundError(_("シート {id} はありません。").format(id=sheet_id))
-        row = rows[0]
-        values = {
+        return self._sheet(rows[0])
+
+    def get_sheet(self, sheet_id: int, *, include_deleted: bool = True) -> Sheet:
+        sheet = self._sheet_row(sheet_id, include_deleted=include_deleted)
+        sheet.values = {
             r["field_id"]: json.loads(r["value"])
             for r in self._read("SELECT field_id, value FROM sheet_values WHERE sheet_id = ?", [sheet_id])
         }
-        return self._sheet(row, values)
+        return sheet
 
     @staticmethod
     def _sheet(row: dict[str, Any], values: Values | None = None) -> Sheet:
@@ -403,12 +407,12 @@ class Store:
 
     def delete_sheet(self, sheet_id: int) -> None:
         """Move to the wastebasket; :meth:`undelete_sheet` brings it back."""
-        self.get_sheet(sheet_id)
+        self._sheet_row(sheet_id)
         with self._tx() as db:
             db["sheets"].update(sheet_id, {"deleted": now()})
 
     def undelete_sheet(self, sheet_id: int) -> None:
-        self.get_sheet(sheet_id)
+        self._sheet_row(sheet_id)
         with self._tx() as db:
             db["sheets"].update(sheet_id, {"deleted": None})
 
@@ -418,7 +422,7 @@ class Store:
 
     # -------------------------------------------------------------- history
     def history(self, sheet_id: int) -> list[Revision]:
-        self.get_sheet(sheet_id)
+        self._sheet_row(sheet_id)
         return [
             Revision(r["number"], r["created"], r["kind"], r["status"])
             for r in self._read(
@@ -483,7 +487,7 @@ class Store:
 
     def clear_carried_mark(self, sheet_id: int, field_id: str) -> None:
         """The officer reviewed or edited a carried value: it is no longer 前年度から."""
-        sheet = self.get_sheet(sheet_id)
+        sheet = self._sheet_row(sheet_id)
         if field_id in sheet.carried_fields:
             fields = [f for f in sheet.carried_fields if f != field_id]
             with self._tx() as db:
