@@ -27,7 +27,7 @@ from sqlite_utils.migrations import Migrations
 from desktop.core import validation
 from desktop.core.definition import FormDef, get_form
 from desktop.core.i18n import _
-from desktop.core.values import Values, fiscal_year, normalize_values
+from desktop.core.values import Values, fiscal_year, normalize_values, values_digest
 
 APPLICATION_ID = 0x48594B41  # "HYKA": marks a hyoka database file
 STATUSES = ("draft", "complete")
@@ -51,6 +51,18 @@ class IncompleteError(StoreError):
 
 class NotFoundError(StoreError):
     pass
+
+
+class ConflictError(StoreError):
+    """A write based on a state that is no longer the sheet's current one.
+
+    Raised instead of overwriting what the writer never read (another process,
+    a CLI import while the app is open); the caller decides what to do.
+    """
+
+    def __init__(self, sheet_id: int, expected: str, current: str):
+        super().__init__(_("シート {id} は読み込んだ後に別のところで変更されています。").format(id=sheet_id))
+        self.sheet_id, self.expected, self.current = sheet_id, expected, current
 
 
 def now() -> str:
@@ -115,6 +127,21 @@ def m003_carry_over(db: sqlite_utils.Database) -> None:
     db["sheets"].add_column("carried_fields", str)
 
 
+@migrations()
+def m004_digest(db: sqlite_utils.Database) -> None:
+    """The digest of each sheet's current values: the base a write or an import is checked against."""
+    db["sheets"].add_column("digest", str)
+    for row in list(db.query("SELECT id FROM sheets")):
+        try:
+            values = {
+                r["field_id"]: json.loads(r["value"])
+                for r in db.query("SELECT field_id, value FROM sheet_values WHERE sheet_id = ?", [row["id"]])
+            }
+        except ValueError:
+            continue  # a damaged record: left without a digest, reported by check_sheets()
+        db["sheets"].update(row["id"], {"digest": values_digest(values)})
+
+
 def _text_of(value: Any) -> str:
     if isinstance(value, list):
         return " ".join(str(v) for v in value)
@@ -138,6 +165,7 @@ class Sheet:
     carried_from: int | None = None
     carried_fields: list[str] = field(default_factory=list)
     values: Values = field(default_factory=dict)
+    digest: str = ""
 
     @property
     def form(self) -> FormDef:
@@ -171,7 +199,8 @@ class Store:
     """Sheets in one SQLite file. Not thread-safe: one Store per thread."""
 
     def __init__(self, path: Path | str, *, timeout: float = 3.0):
-        self.path = Path(path)
+        self.path = Path(path).expanduser()
+        self._wrote = False
         self._check_file()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -219,6 +248,7 @@ class Store:
             raise StoreError(_("{path} が壊れています（{detail}）。バックアップから戻してください。").format(path=self.path, detail=integrity))
 
     def close(self) -> None:
+        self.checkpoint()
         self.db.conn.close()
 
     def __enter__(self) -> Store:
@@ -235,11 +265,41 @@ class Store:
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite_utils.Database]:
+        """A write transaction. The outermost one starts with ``BEGIN IMMEDIATE`` so a
+        second writer waits its busy timeout for the lock instead of failing at once
+        when its read transaction cannot be upgraded (sqlite-utils' plain ``BEGIN``)."""
+        conn = self.db.conn
         try:
-            with self.db.atomic():
+            if conn.in_transaction:
+                with self.db.atomic():  # nested: a savepoint
+                    yield self.db
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
                 yield self.db
+            except BaseException:
+                if conn.in_transaction:
+                    conn.rollback()
+                raise
+            conn.commit()
+            self._wrote = True
         except sqlite3.Error as exc:
             raise _translate(exc, self.path) from None
+
+    def data_version(self) -> int:
+        """Changes when *another* connection commits (``PRAGMA data_version``)."""
+        return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def checkpoint(self) -> None:
+        """Move every committed write from the ``-wal`` file into the main file, so a
+        copy of ``hyoka.sqlite3`` alone (a USB stick, a backup tool) holds it all."""
+        if not self._wrote:
+            return
+        try:
+            self.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._wrote = False
+        except sqlite3.Error:
+            pass  # a reader holds the WAL: the next checkpoint (or close) finishes the job
 
     def _read(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         try:
@@ -297,6 +357,7 @@ class Store:
         }
 
     def _write_values(self, sheet_id: int, values: Values) -> None:
+        self.db.execute("UPDATE sheets SET digest = ? WHERE id = ?", [values_digest(values), sheet_id])
         self.db.execute("DELETE FROM sheet_values WHERE sheet_id = ?", [sheet_id])
         rows = [
             {"sheet_id": sheet_id, "field_id": k, "value": json.dumps(v, ensure_ascii=False)}
@@ -329,11 +390,13 @@ class Store:
         self.db["sheets"].update(sheet_id, {"revision": number})
         return number
 
-    def save_values(self, sheet_id: int, values: Values, *, kind: str = "save") -> int:
+    def save_values(self, sheet_id: int, values: Values, *, kind: str = "save", expected: str | None = None) -> int:
         """Replace a sheet's values; returns the revision number that now holds them.
 
         ``kind="autosave"`` revisions are coalesced: saves within a minute of the
-        previous autosave update it instead of piling up.
+        previous autosave update it instead of piling up. ``expected`` is the digest
+        of the state the caller read: when the sheet has changed since (another
+        process wrote it), :class:`ConflictError` is raised and nothing is written.
         """
         sheet = self._sheet_row(sheet_id)  # the old values are replaced, so not read
         form = sheet.form
@@ -343,9 +406,23 @@ class Store:
             status = "draft"  # an edit that breaks a complete sheet reopens it
         stamp = now()
         with self._tx() as db:
+            if expected is not None:
+                current = self._digest_in_tx(sheet_id)
+                if current != expected:
+                    raise ConflictError(sheet_id, expected, current)
             self._write_values(sheet_id, values)
             db["sheets"].update(sheet_id, {"updated": stamp, "status": status, **self._summary(form, values)})
             return self._add_revision(sheet_id, values, kind, status, coalesce=kind == "autosave", stamp=stamp)
+
+    def _digest_in_tx(self, sheet_id: int) -> str:
+        rows = list(self.db.query("SELECT digest FROM sheets WHERE id = ?", [sheet_id]))
+        if not rows:
+            raise NotFoundError(_("シート {id} はありません。").format(id=sheet_id))
+        return str(rows[0]["digest"] or "")
+
+    def sheet_digest(self, sheet_id: int) -> str:
+        """The digest of the sheet's current values (see :func:`values.values_digest`)."""
+        return self._sheet_row(sheet_id).digest
 
     def _require_complete(self, form: FormDef, values: Values) -> None:
         errs = validation.errors(validation.validate(form, values))
@@ -386,6 +463,7 @@ class Store:
             status=row["status"], created=row["created"], updated=row["updated"], deleted=row["deleted"],
             revision=row["revision"] or 0, carried_from=row.get("carried_from"),
             carried_fields=json.loads(row.get("carried_fields") or "[]"), values=values or {},
+            digest=row.get("digest") or "",
         )
 
     def find_uuid(self, sheet_uuid: str) -> int | None:

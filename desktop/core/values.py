@@ -8,6 +8,8 @@ the definition declares. Other code must ask this module, never recompute.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -39,6 +41,16 @@ def normalize_values(form: FormDef, raw: dict[str, Any]) -> Values:
         if v is not None:
             out[fid] = v
     return out
+
+
+def values_digest(values: Values) -> str:
+    """SHA-256 of a sheet's stored values: identifies a state across terminals.
+
+    Revision numbers are per database and autosaves are coalesced in place, so
+    only the content itself can say "this is the state I exported / loaded".
+    """
+    body = json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)
