@@ -6,11 +6,21 @@ applicability are refreshed synchronously (cheap, and the officer sees them as
 they type); validation is debounced; autosave writes through the core's store
 shortly after typing pauses, and at the latest ``AUTOSAVE_MAX_MS`` after the first
 unsaved keystroke, so steady typing is never more than about a second from disk.
+
+Writes from other processes (a CLI import or restore while the app is open) are
+noticed through ``PRAGMA data_version`` — on a timer, when the window is
+activated and before every write — and every write names the digest of the state
+it was based on (``expected=``), so the app never writes over a state it did not
+read: with no unsaved edits the sheet is reloaded; with unsaved edits
+:attr:`FormController.resolve_conflict` decides (the window shows the
+ConflictDialog). After writes settle the WAL is checkpointed into the main file.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import time
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -18,12 +28,17 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop.core import validation
 from desktop.core.definition import FormDef
 from desktop.core.i18n import _
-from desktop.core.store import IncompleteError, Sheet, Store, StoreError
+from desktop.core.store import ConflictError, IncompleteError, NotFoundError, Sheet, Store, StoreError
 from desktop.core.values import Computed, Values, applicability, compute, environment, normalize
 
 VALIDATE_MS = 150
 AUTOSAVE_IDLE_MS = 500
 AUTOSAVE_MAX_MS = 700
+WATCH_MS = 1500  # how often another process's writes are looked for (one PRAGMA, microseconds)
+CHECKPOINT_IDLE_MS = 2000  # WAL → main file once writes have settled
+
+# (stored sheet, local values) -> ("merge", values) | ("both", None) | (None, None)
+ConflictResolver = Callable[[Sheet, Values], tuple[str | None, Values | None]]
 
 
 class FormController(QObject):
@@ -41,6 +56,9 @@ class FormController(QObject):
     statusChanged = Signal(str)
     carriedChanged = Signal(object)  # list of field ids still marked 前年度から
     storeError = Signal(str)
+    databaseChanged = Signal()  # another process wrote to the database (any sheet)
+    reloadedFromOutside = Signal()  # the open sheet was changed elsewhere and shown again
+    keptBoth = Signal(int, int)  # conflict resolved as two sheets: (the stored one, the new copy of the edits)
 
     def __init__(self, store: Store, *, read_only: bool = False, parent: QObject | None = None):
         super().__init__(parent)
@@ -58,6 +76,10 @@ class FormController(QObject):
         self.last_saved: float | None = None
         self._edited_carried: set[str] = set()
         self.validation_ms = 0.0  # cost of the last validate+emit, for the benchmark
+        self.base_digest = ""  # digest of the stored state the editor's values are based on
+        self.resolve_conflict: ConflictResolver | None = None
+        self._seen_version: int | None = None
+        self._handling_outside = False
 
         self._validate_timer = QTimer(self, singleShot=True, interval=VALIDATE_MS)
         self._validate_timer.timeout.connect(self.validate_now)
@@ -65,6 +87,11 @@ class FormController(QObject):
         self._idle_timer.timeout.connect(self.flush)
         self._max_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MAX_MS)
         self._max_timer.timeout.connect(self.flush)
+        self._poll_timer = QTimer(self, interval=WATCH_MS)
+        self._poll_timer.timeout.connect(self.check_outside_changes)
+        self._poll_timer.start()
+        self._checkpoint_timer = QTimer(self, singleShot=True, interval=CHECKPOINT_IDLE_MS)
+        self._checkpoint_timer.timeout.connect(self.checkpoint)
 
     # ------------------------------------------------------------ loading
     @property
@@ -75,7 +102,9 @@ class FormController(QObject):
         """Make ``sheet_id`` current (saving the previous sheet first)."""
         self.flush()
         sheet = self.store.get_sheet(sheet_id)
+        self._remember_version()
         self.sheet = sheet
+        self.base_digest = sheet.digest
         self.form = sheet.form
         self.values = dict(sheet.values)
         self.carried = list(sheet.carried_fields)
@@ -104,6 +133,7 @@ class FormController(QObject):
     def close_sheet(self) -> None:
         self.flush()
         self.sheet = None
+        self.base_digest = ""
         self.form = None
         self.values = {}
         self.sheetClosed.emit()
@@ -197,6 +227,11 @@ class FormController(QObject):
         """Autosave now if anything is unsaved. Returns False if the write failed."""
         if not self.dirty or self.sheet is None:
             return True
+        if self._handling_outside:
+            return False  # the comparison is open: its outcome decides what is written
+        self.check_outside_changes()
+        if not self.dirty or self.sheet is None:
+            return True  # the comparison wrote (or moved) the edits
         return self._write("autosave")
 
     def save(self) -> bool:
@@ -213,22 +248,149 @@ class FormController(QObject):
             return False
         try:
             with self.store.transaction():
-                number = self.store.save_values(self.sheet.id, self.values, kind=kind)
+                number = self.store.save_values(self.sheet.id, self.values, kind=kind, expected=self.base_digest)
                 for fid in self._edited_carried:
                     self.store.clear_carried_mark(self.sheet.id, fid)
+        except ConflictError:
+            # changed elsewhere between the check and this write: compare instead of overwriting
+            self._remember_version(force_check=True)
+            return self._outside_change() and not self.dirty
         except StoreError as exc:
             self.storeError.emit(str(exc))
             return False
         self._edited_carried.clear()
         self._set_dirty(False)
         self.last_saved = time.time()
-        status = self.store.get_sheet(self.sheet.id).status
-        if status != self.sheet.status:
-            self.sheet.status = status
-            self.statusChanged.emit(status)
+        stored = self.store.get_sheet(self.sheet.id)
+        self.base_digest = stored.digest
+        self._remember_version()
+        if stored.status != self.sheet.status:
+            self.sheet.status = stored.status
+            self.statusChanged.emit(stored.status)
         self.sheet.revision = number
+        self._checkpoint_timer.start()
         self.saved.emit(number, kind)
         return True
+
+    def checkpoint(self) -> None:
+        """Writes have settled: move the WAL into the main file (a copy of it alone is complete)."""
+        try:
+            self.store.checkpoint()
+        except StoreError:
+            pass  # retried after the next write and on close
+
+    # ------------------------------------------------------------ other writers
+    def stop_watching(self) -> None:
+        """The store is about to close: no more polling or checkpoints."""
+        self._poll_timer.stop()
+        self._checkpoint_timer.stop()
+
+    def start_watching(self) -> None:
+        self._remember_version()
+        self._poll_timer.start()
+
+    def _remember_version(self, *, force_check: bool = False) -> None:
+        try:
+            self._seen_version = None if force_check else self.store.data_version()
+        except sqlite3.Error:  # a closed store: nothing to watch
+            self._seen_version = None
+
+    def check_outside_changes(self) -> bool:
+        """Look for a write by another process; returns True if the open sheet changed.
+
+        Cheap (``PRAGMA data_version``): called every WATCH_MS, when the window is
+        activated, and before every autosave.
+        """
+        if self._handling_outside:
+            return False
+        try:
+            version = self.store.data_version()
+        except sqlite3.Error:  # the store was closed (window closing)
+            return False
+        if version == self._seen_version:
+            return False
+        self._seen_version = version
+        self.databaseChanged.emit()
+        if self.sheet is None:
+            return False
+        try:
+            digest = self.store.sheet_digest(self.sheet.id)
+        except StoreError:
+            return False
+        if digest == self.base_digest:
+            return False
+        return self._outside_change()
+
+    def _outside_change(self) -> bool:
+        """The open sheet is not what the editor was based on any more."""
+        assert self.sheet is not None
+        try:
+            stored = self.store.get_sheet(self.sheet.id)
+        except NotFoundError:
+            return False
+        except StoreError as exc:
+            self.storeError.emit(str(exc))
+            return False
+        if not self.dirty:
+            self._reload_from_outside()
+            return True
+        incoming = self._as_shown(stored)
+        if incoming == self.values:  # both sides made the same change
+            self.base_digest = stored.digest
+            self._set_dirty(False)
+            return True
+        self._handling_outside = True
+        self._idle_timer.stop()
+        self._max_timer.stop()
+        try:
+            outcome, merged = (None, None)
+            if self.resolve_conflict is not None:
+                outcome, merged = self.resolve_conflict(
+                    Sheet(**{**stored.__dict__, "values": incoming}), dict(self.values))
+            if outcome == "merge" and merged is not None:
+                self.values = dict(merged)
+                self.base_digest = stored.digest
+                self._handling_outside = False
+                if self._write("save"):
+                    self._reload_from_outside(note=False)
+            else:  # "both", or no decision possible (closing, cancelled): never lose either side
+                self._keep_both(stored)
+        finally:
+            self._handling_outside = False
+        return True
+
+    def _as_shown(self, sheet: Sheet) -> Values:
+        """``sheet``'s values as the editor shows them after a load (a pre-filled default
+        of a field that does not apply is dropped, see :meth:`_apply_defaults`)."""
+        form = sheet.form
+        values = dict(sheet.values)
+        ok = applicability(form, environment(form, values))
+        for fid, applies_ in ok.items():
+            f = form.by_id.get(fid)
+            if f is not None and f.default is not None and not applies_ and values.get(fid) == f.default:
+                values.pop(fid)
+        return values
+
+    def _reload_from_outside(self, *, note: bool = True) -> None:
+        assert self.sheet is not None
+        self._set_dirty(False)
+        self.load(self.sheet.id)
+        if note:
+            self.reloadedFromOutside.emit()
+
+    def _keep_both(self, stored: Sheet) -> None:
+        """The stored sheet stays as it is; the unsaved edits become a new sheet."""
+        assert self.sheet is not None
+        local = dict(self.values)
+        try:
+            new_id = self.store.create_sheet(stored.format, local, kind="duplicate")
+        except StoreError as exc:
+            self.storeError.emit(str(exc))
+            return
+        self._set_dirty(False)
+        self._edited_carried.clear()
+        self.load(new_id)
+        self.keptBoth.emit(stored.id, new_id)
 
     def mark_complete(self) -> list[validation.Finding]:
         """Try to mark the sheet 完了; returns the blocking errors (empty on success)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 from desktop.core import era, interchange, validation
 from desktop.core.definition import get_form
 from desktop.core.i18n import _, current_language
-from desktop.core.store import Store, StoreError
-from desktop.core.values import defaults, label_for
+from desktop.core.store import Sheet, Store, StoreError
+from desktop.core.values import Values, defaults, label_for
 
 from . import dialogs
 from .controller import FormController
@@ -234,6 +234,10 @@ class MainWindow(QMainWindow):
         c.carriedChanged.connect(lambda _c: self._update_title())
         c.storeError.connect(lambda msg: dialogs.inform(self, _("保存できません"), msg, warning=True))
         c.valuesChanged.connect(self._on_value_changed)
+        c.databaseChanged.connect(self.refresh_list)
+        c.reloadedFromOutside.connect(self._on_reloaded_from_outside)
+        c.keptBoth.connect(self._on_kept_both)
+        c.resolve_conflict = self._resolve_outside_conflict
 
     # ================================================================ sheet list
     def refresh_list(self) -> None:
@@ -373,6 +377,53 @@ class MainWindow(QMainWindow):
         item = self.findings_list.item(self._finding_pos)
         self.findings_list.setCurrentItem(item)
         self.focus_field(str(item.data(Qt.ItemDataRole.UserRole)))
+
+    # ================================================================ other writers
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.WindowActivate and not self._closed:
+            self.controller.check_outside_changes()
+        return super().event(event)
+
+    def _on_reloaded_from_outside(self) -> None:
+        self.statusBar().showMessage(
+            _("このシートは別のところ（取り込みなど）で変更されたため，最新の内容を表示しました。"), 10000)
+        self._update_title()
+        self._update_actions()
+
+    def _on_kept_both(self, stored_id: int, new_id: int) -> None:
+        self.refresh_list()
+        self.sheet_list.select(new_id)
+        if self.session is not None:
+            self.session.update(sheet=new_id)
+        self._update_title()
+        self._update_actions()
+        self.statusBar().showMessage(_(
+            "別のところで変更された内容はシート {old} に，この画面での変更は新しいシート {new} に残しました。"
+        ).format(old=stored_id, new=new_id), 15000)
+
+    def _resolve_outside_conflict(self, stored: Sheet, local: Values) -> tuple[str | None, Values | None]:
+        """Unsaved edits here, another state in the database: the officer compares and chooses."""
+        from .conflict_dialog import ConflictDialog
+
+        if self._closed:
+            return None, None  # closing: keep both, ask nothing
+        changed = dialogs.local_time(stored.updated)
+        dlg = ConflictDialog(
+            stored.form, local, stored.values,
+            local_label=_("この画面（未保存の変更）"), local_date="",
+            incoming_label=_("データベース（別のところで保存）"), incoming_date=changed,
+            title=_("シートが別のところで変更されました"),
+            explanation=_(
+                "このシートは，開いている間に別のところ（コマンドラインからの取り込みや復元など）で変更されました。"
+                "この画面の未保存の変更と異なる {n} 項目について，使う内容を選んでください。"
+                "「両方のシートを残す」では，この画面の内容を新しいシートとして保存します。"
+            ).format(n=len([f for f in stored.values.keys() | local.keys() if stored.values.get(f) != local.get(f)])),
+            allow_cancel=False, parent=self,
+        )
+        dlg.exec()
+        if dlg.outcome == "merge":
+            return "merge", dlg.merged_values()
+        return dlg.outcome, None
 
     # ================================================================ saving
     def _on_saved(self, revision: int, kind: str) -> None:
@@ -630,6 +681,7 @@ class MainWindow(QMainWindow):
         self.store, self.lock, self.session, self.read_only, previous = opened
         self.controller.store = self.store
         self.controller.read_only = self.read_only
+        self.controller.start_watching()
         for view in self.views.values():
             self.stack.removeWidget(view)
             view.deleteLater()
@@ -670,6 +722,7 @@ class MainWindow(QMainWindow):
     def _release(self) -> None:
         """Flush, close the store, end the session and release the lock (in that order)."""
         self.controller.flush()
+        self.controller.stop_watching()
         if self.session is not None:
             self.session.end()
         self.store.close()
