@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from desktop.core import validation
 from desktop.core.definition import FormDef
@@ -79,6 +80,9 @@ class FormController(QObject):
         self.base_digest = ""  # digest of the stored state the editor's values are based on
         self.resolve_conflict: ConflictResolver | None = None
         self._seen_version: int | None = None
+        # Undo for the editors without their own (choices, check boxes, ratings); text
+        # boxes keep Qt's per-widget undo, which is what IME composition relies on.
+        self.undo_stack = QUndoStack(self)
         self._handling_outside = False
 
         self._validate_timer = QTimer(self, singleShot=True, interval=VALIDATE_MS)
@@ -109,6 +113,7 @@ class FormController(QObject):
         self.values = dict(sheet.values)
         self.carried = list(sheet.carried_fields)
         self._edited_carried.clear()
+        self.undo_stack.clear()
         self.previous_values = {}
         if sheet.carried_from is not None:
             try:
@@ -134,6 +139,7 @@ class FormController(QObject):
         self.flush()
         self.sheet = None
         self.base_digest = ""
+        self.undo_stack.clear()
         self.form = None
         self.values = {}
         self.sheetClosed.emit()
@@ -176,6 +182,16 @@ class FormController(QObject):
         self._idle_timer.start()
         if not self._max_timer.isActive():
             self._max_timer.start()
+
+    def set_value_undoable(self, field_id: str, raw: Any) -> None:
+        """An edit from an editor without its own undo: recorded on :attr:`undo_stack`."""
+        if self.form is None or self.read_only:
+            return
+        new = normalize(self.form.field(field_id), raw, self.form)
+        old = self.values.get(field_id)
+        if new == old:
+            return
+        self.undo_stack.push(_SetValue(self, field_id, old, new))
 
     def _apply_defaults(self, before: dict[str, bool]) -> list[str]:
         """A pre-filled default (e.g. 報告の別 = 受領) follows its field in and out of
@@ -451,3 +467,27 @@ class FormController(QObject):
         if self.sheet is None:
             return ""
         return _("完了") if self.sheet.status == "complete" else _("作成中")
+
+
+class _SetValue(QUndoCommand):
+    """One value of one field; undo puts the previous value back (and the widget shows it)."""
+
+    def __init__(self, controller: FormController, field_id: str, old: Any, new: Any):
+        super().__init__(field_id)
+        self.controller, self.field_id, self.old, self.new = controller, field_id, old, new
+        self._first = True
+
+    def _apply(self, value: Any) -> None:
+        c = self.controller
+        c.set_value(self.field_id, value)
+        c.fieldsReset.emit([self.field_id])
+
+    def redo(self) -> None:
+        if self._first:  # pushed: the widget already shows the new value
+            self._first = False
+            self.controller.set_value(self.field_id, self.new)
+            return
+        self._apply(self.new)
+
+    def undo(self) -> None:
+        self._apply(self.old)

@@ -13,13 +13,16 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPlainTextEdit,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -163,6 +166,10 @@ class MainWindow(QMainWindow):
         self.act_export = A("actExport", _("書き出し…"), self.on_export, "Ctrl+E", _("交換ファイル（JSON）に書き出します"))
         self.act_open_db = A("actOpenDb", _("データベースを開く…"), self.on_open_db, "Ctrl+O")
         self.act_quit = A("actQuit", _("終了"), self.close, "Ctrl+Q")
+        self.act_undo = A("actUndo", _("元に戻す"), self.on_undo, "Ctrl+Z",
+                          _("直前の変更を元に戻します（文字の入力欄ではその欄の入力）"))
+        self.act_redo = A("actRedo", _("やり直し"), self.on_redo, "Ctrl+Y", _("元に戻した変更をやり直します"))
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         self.act_save = A("actSave", _("保存"), self.on_save, "Ctrl+S", _("版として保存します（Ctrl+S）"))
         self.act_complete = A("actComplete", _("完了にする"), self.on_complete, "Ctrl+Shift+K",
                               _("エラーがなければシートを「完了」にします"))
@@ -193,6 +200,9 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_quit)
         m = mb.addMenu(_("編集(&E)"))
+        m.addAction(self.act_undo)
+        m.addAction(self.act_redo)
+        m.addSeparator()
         for act in (self.act_save, self.act_history, self.act_next, self.act_prev):
             m.addAction(act)
         m.addSeparator()
@@ -442,6 +452,30 @@ class MainWindow(QMainWindow):
         if dirty:
             self.save_status.setText(_("入力中…"))
             self.save_status.setStyleSheet("color: #555;")
+
+    # ================================================================ undo
+    @staticmethod
+    def _focused_text_box() -> QLineEdit | QPlainTextEdit | None:
+        w = QApplication.focusWidget()
+        if isinstance(w, (QLineEdit, QPlainTextEdit)) and not w.isReadOnly():
+            return w
+        return None
+
+    def on_undo(self) -> None:
+        """Ctrl+Z / 編集 → 元に戻す: the text box's own undo when the cursor is in one
+        (its history knows IME compositions), else the sheet's choices/check boxes/ratings."""
+        box = self._focused_text_box()
+        if box is not None:
+            box.undo()
+        elif not self.read_only:
+            self.controller.undo_stack.undo()
+
+    def on_redo(self) -> None:
+        box = self._focused_text_box()
+        if box is not None:
+            box.redo()
+        elif not self.read_only:
+            self.controller.undo_stack.redo()
 
     def on_save(self) -> None:
         if self.controller.save():
