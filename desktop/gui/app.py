@@ -8,6 +8,8 @@ the UI is checked on machines without a display.
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import sys
 import time
 from argparse import Namespace
@@ -123,6 +125,48 @@ def create_window(db: Path, *, interactive: bool):
                       previous_session=previous)
 
 
+def end_session_cleanly(app: object, window: object) -> None:
+    """The session can end without the officer closing the window: SIGTERM (logout on
+    Linux, ``kill``, a service manager), Windows logout/shutdown (the session manager's
+    ``commitDataRequest``), or ``QApplication.quit()``. Each saves the pending autosave
+    and ends the session cleanly, so the next start shows no recovery note.
+
+    Python runs a signal handler only when the interpreter gets control, which an idle
+    Qt event loop never gives it; the C-level handler writes the signal number to a
+    socket (``signal.set_wakeup_fd``) that a QSocketNotifier watches, waking the loop.
+    """
+    from PySide6.QtCore import QSocketNotifier
+
+    app.commitDataRequest.connect(lambda _manager: window.commit_session_data())  # type: ignore[attr-defined]
+    app.aboutToQuit.connect(window.end_session)  # type: ignore[attr-defined]
+    if sys.platform == "win32":
+        return
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    try:
+        signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+    except ValueError:  # not the main thread: leave the default handling
+        reader.close()
+        writer.close()
+        return
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(sig, lambda _signum, _frame: None)  # the work is done in the event loop
+
+    def woken() -> None:
+        try:
+            received = reader.recv(64)
+        except OSError:
+            return
+        if received:
+            window.end_session()  # type: ignore[attr-defined]
+            app.quit()  # type: ignore[attr-defined]
+
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)  # type: ignore[arg-type]
+    notifier.activated.connect(woken)
+    app._hyoka_session_end = (reader, writer, notifier)  # type: ignore[attr-defined]  # kept alive with the app
+
+
 def run(args: Namespace) -> int:
     if getattr(args, "screenshot", None) and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -164,4 +208,5 @@ def run(args: Namespace) -> int:
         window.grab().save(str(screenshot))
         window.close()
         return 0
+    end_session_cleanly(app, window)
     return int(app.exec())

@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.views: dict[str, FormView] = {}
         self._finding_pos = -1
         self._closed = False
+        self._session_suspended = False
 
         self._build_central()
         self._build_docks()
@@ -444,6 +445,10 @@ class MainWindow(QMainWindow):
         self.save_status.setToolTip(_("版 {n}（{kind}）").format(n=revision, kind=kind_label(kind)))
         self.save_status.setStyleSheet("color: #1d6b2a;")
         if self.session is not None:
+            if self._session_suspended:  # the logout was cancelled: the session goes on
+                self._session_suspended = False
+                self.session.start()
+                self.session.update(sheet=self.controller.sheet_id)
             self.session.update(last_save=datetime.now().isoformat(timespec="seconds"))
         self._update_row()
 
@@ -753,6 +758,27 @@ class MainWindow(QMainWindow):
                 pass
 
     # ================================================================ closing
+    def end_session(self) -> None:
+        """The session ends without the officer (SIGTERM, logout, quit): save the pending
+        edits, end the session marker and release the lock; ask nothing."""
+        if self._closed:
+            return
+        self._closed = True  # also: a conflict found now keeps both sides instead of asking
+        self._release()
+        self.hide()
+
+    def commit_session_data(self) -> None:
+        """The session manager is about to end the session (Windows logout/shutdown):
+        everything must be on disk now, in the main database file, and the session
+        marked as ended cleanly. If the session goes on, the next save marks it again."""
+        if self._closed:
+            return
+        self.controller.flush()
+        self.controller.checkpoint()
+        if self.session is not None and self.session.data:
+            self.session.end()
+            self._session_suspended = True
+
     def _release(self) -> None:
         """Flush, close the store, end the session and release the lock (in that order)."""
         self.controller.flush()
