@@ -571,15 +571,5 @@ class Store:
             with self._tx() as db:
                 db["sheets"].update(sheet_id, {"carried_fields": json.dumps(fields, ensure_ascii=False)})
 
-    def seed_demo(self) -> list[int]:
-        """Import the demo sheets (first run), so a newcomer sees a real sheet."""
-        from desktop.core import interchange
-
-        ids = []
-        for path in interchange.demo_files():
-            doc = interchange.load_file(path)
-            ids.append(interchange.import_document(self, doc))
-        return ids
-
     def is_empty(self) -> bool:
         return not self._read("SELECT 1 FROM sheets LIMIT 1")
