@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from desktop.core import interchange, safe_files, validation
+from desktop.core.backup import BackupError
 from desktop.core.definition import DefinitionError, UnknownFormatError
 from desktop.core.i18n import _, set_language
 from desktop.core.store import Store, StoreError, default_db_path
@@ -205,6 +206,68 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _db_path(args: argparse.Namespace) -> Path:
+    return Path(args.db).expanduser() if args.db else default_db_path()
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from desktop.core.backup import take_backup
+
+    path = take_backup(_db_path(args), "manual")
+    print(_("バックアップを作成しました：{path}").format(path=path))
+    return EXIT_OK
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    from desktop.core.backup import list_backups
+
+    backups = list_backups(_db_path(args))
+    if args.json:
+        print(json.dumps([{"path": str(b.path), "created": b.created.isoformat(), "kind": b.kind, "sheets": b.sheets}
+                          for b in backups], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not backups:
+        print(_("バックアップはありません。"), file=sys.stderr)
+        return EXIT_OK
+    for b in backups:
+        sheets = "?" if b.sheets is None else str(b.sheets)
+        print(f"{b.created.astimezone():%Y-%m-%d %H:%M}\t{b.kind}\t{sheets}\t{b.path}")
+    return EXIT_OK
+
+
+def cmd_restore_backup(args: argparse.Namespace) -> int:
+    from desktop.core.backup import restore_backup
+
+    target = restore_backup(Path(args.backup), Path(args.output))
+    print(_("バックアップを新しいデータベース {path} に復元しました（今のデータベースは変更していません）。").format(path=target))
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Damaged sheet records and sheets whose format is not installed."""
+    from desktop.core.definition import all_forms
+
+    with _store(args) as store:
+        damaged = store.damaged_sheets()
+        forms = all_forms()
+        missing = [s for s in store.list_sheets(include_deleted=True) if s.format not in forms]
+    for sid in damaged:
+        print(_("シート {id}：記録が壊れています（hyoka repair {id} で最後の正常な版から復元できます）").format(id=sid))
+    for s in missing:
+        print(_("シート {id}：様式 {form} がこの端末にありません（開くにはその様式の定義ファイルが必要です）").format(
+            id=s.id, form=s.format))
+    return EXIT_FINDINGS if damaged or missing else EXIT_OK
+
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        sid = _sheet_id(args.sheet)
+        number = store.last_good_revision(sid)
+        new = store.repair_sheet(sid)
+    print(_("シート {id} を版 {old} から復元しました（新しい版 {new}）。").format(id=sid, old=number, new=new))
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     with _store(args) as store:
         ids = interchange.seed_demo(store)
@@ -279,6 +342,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("revision", type=int, metavar="REVISION")
     p.set_defaults(func=cmd_restore)
 
+    p = sub.add_parser("backup", parents=[common], help=_("データベースのバックアップを作成する"))
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("backups", parents=[common], help=_("バックアップの一覧"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_backups)
+
+    p = sub.add_parser("restore-backup", parents=[common], help=_("バックアップを新しいデータベースファイルに復元する"))
+    p.add_argument("backup", metavar="BACKUP.sqlite3")
+    p.add_argument("-o", "--output", required=True, metavar="NEW.sqlite3")
+    p.set_defaults(func=cmd_restore_backup)
+
+    p = sub.add_parser("check", parents=[common], help=_("壊れた記録や未導入の様式のシートを探す"))
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("repair", parents=[common], help=_("壊れたシートを最後の正常な版から復元する"))
+    p.add_argument("sheet", metavar="SHEET_ID")
+    p.set_defaults(func=cmd_repair)
+
     p = sub.add_parser("demo", parents=[common], help=_("デモのシートを取り込む"))
     p.set_defaults(func=cmd_demo)
 
@@ -319,7 +401,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"hyoka: {exc}", file=sys.stderr)
         return exc.code
-    except (StoreError, interchange.InterchangeError, DefinitionError, UnknownFormatError, safe_files.FileProblem) as exc:
+    except (StoreError, interchange.InterchangeError, DefinitionError, UnknownFormatError, safe_files.FileProblem,
+            BackupError) as exc:
         print(f"hyoka: {_one_line(exc)}", file=sys.stderr)
         return EXIT_UNREADABLE if isinstance(exc, interchange.InterchangeError | DefinitionError) else EXIT_FINDINGS
     except KeyboardInterrupt:
