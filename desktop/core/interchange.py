@@ -138,7 +138,7 @@ def _read_sheet(data: dict[str, Any], version: int, where: str) -> tuple[dict[st
             and all(c in "0123456789abcdef" for c in raw["digest"]) \
             and set(raw) <= {"digest", "revision"} and (_is_int(raw.get("revision", 0)))
         if not ok:
-            raise InterchangeError(where + _("sheet.base は {{\"digest\": 64 桁の16進数, \"revision\": 整数}} にしてください。"))
+            raise InterchangeError(where + _("sheet.base は digest（64 桁の16進数）と revision（整数）を持つオブジェクトにしてください。"))
         base = raw["digest"]
     meta = {k: v for k, v in sheet.items() if k != "base"}
     return meta, base
