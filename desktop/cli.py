@@ -13,11 +13,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from desktop.core import interchange, validation
+from desktop.core import interchange, safe_files, validation
+from desktop.core.backup import BackupError
+from desktop.core.definition import DefinitionError, UnknownFormatError
 from desktop.core.i18n import _, set_language
 from desktop.core.store import Store, StoreError, default_db_path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+MAX_ID = 2**63 - 1
 STATUS_LABELS = {"draft": "作成中", "complete": "完了"}
 
 
@@ -30,14 +33,28 @@ class CliError(Exception):
 
 
 def _store(args: argparse.Namespace) -> Store:
-    return Store(Path(args.db) if args.db else default_db_path())
+    return Store(Path(args.db).expanduser() if args.db else default_db_path())
 
 
 def _sheet_id(text: str) -> int:
+    shown = text if len(text) <= 40 else text[:40] + "…"
     try:
-        return int(text)
+        value = int(text) if len(text) <= 40 else MAX_ID + 1
     except ValueError:
-        raise CliError(_("シート番号は整数で指定してください：{value}").format(value=text), 2) from None
+        raise CliError(_("シート番号は整数で指定してください：{value}").format(value=shown), 2) from None
+    if not 1 <= value <= MAX_ID:
+        raise CliError(_("シート番号 {value} は範囲外です。").format(value=shown), 2)
+    return value
+
+
+def _year(text: str) -> int:
+    """``--year``: a western fiscal year (argparse turns the ValueError into a usage error, exit 2)."""
+    if len(text) > 6 or not text.strip().lstrip("-").isdigit():
+        raise argparse.ArgumentTypeError(_("年度は西暦の整数で指定してください：{value}").format(value=text[:40]))
+    year = int(text)
+    if not 1 <= year <= 9999:
+        raise argparse.ArgumentTypeError(_("年度 {value} は範囲外です。").format(value=year))
+    return year
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -59,28 +76,75 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return worst
 
 
+def _import_line(name: str, result: interchange.ImportResult) -> str:
+    if result.status == interchange.IMPORTED:
+        return _("{file}：取り込みました（シート {id}）").format(file=name, id=result.sheet_id)
+    if result.status == interchange.UNCHANGED:
+        return _("{file}：変更なし（シート {id} と同じ内容です）").format(file=name, id=result.sheet_id)
+    if result.status == interchange.CONFLICT:
+        return _("{file}：競合 — {message} ファイルの内容を採るには --theirs，両方を残すには --as-new を付けてください。").format(
+            file=name, message=result.message)
+    return _("{file}：取り込めません — {message}").format(file=name, message=result.message)
+
+
+class _Rollback(Exception):
+    pass
+
+
 def cmd_import(args: argparse.Namespace) -> int:
-    try:
-        docs = [interchange.load_file(name) for name in args.files]
-    except interchange.InterchangeError as exc:
-        raise CliError(str(exc), EXIT_UNREADABLE) from None
-    with _store(args) as store, store.transaction():
-        ids = [interchange.import_document(store, doc, as_new=args.as_new) for doc in docs]
-    for name, sid in zip(args.files, ids, strict=True):
-        print(_("{file} → シート {id}").format(file=name, id=sid))
-    return EXIT_OK
+    """Each file is its own transaction (``--atomic``: all or nothing); a line per file."""
+    on_conflict = "theirs" if args.theirs else "refuse"
+    loaded: list[tuple[str, interchange.Document]] = []
+    unreadable = False
+    for name in args.files:
+        try:
+            loaded.append((name, interchange.load_file(name)))
+        except interchange.InterchangeError as exc:
+            unreadable = True
+            print(_("{file}：読めません — {message}").format(file=name, message=exc), file=sys.stderr)
+    if args.atomic and unreadable:
+        print(_("--atomic のため何も取り込みませんでした。"), file=sys.stderr)
+        return EXIT_UNREADABLE
+    results: list[tuple[str, interchange.ImportResult]] = []
+    with _store(args) as store:
+        if args.atomic:
+            try:
+                with store.transaction():
+                    for name, doc in loaded:
+                        results.append((name, interchange.import_document(
+                            store, doc, on_conflict=on_conflict, as_new=args.as_new)))
+                    if not all(r.ok for _n, r in results):
+                        raise _Rollback
+            except _Rollback:
+                for name, r in results:
+                    if not r.ok:
+                        print(_import_line(name, r), file=sys.stderr)
+                print(_("--atomic のため何も取り込みませんでした。"), file=sys.stderr)
+                return EXIT_FINDINGS
+        else:
+            for name, doc in loaded:
+                results.append((name, interchange.import_document(
+                    store, doc, on_conflict=on_conflict, as_new=args.as_new)))
+    for name, r in results:
+        print(_import_line(name, r), file=sys.stdout if r.ok else sys.stderr)
+    if unreadable:
+        return EXIT_UNREADABLE
+    return EXIT_OK if all(r.ok for _n, r in results) else EXIT_FINDINGS
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     with _store(args) as store:
-        doc = interchange.export_sheet(store, _sheet_id(args.sheet))
+        doc = interchange.export_sheet(store, _sheet_id(args.sheet), schema_version=args.schema)
     if args.output == "-":
-        sys.stdout.write(interchange.dumps(doc))
-    else:
         try:
-            interchange.write_file(doc, args.output)
+            sys.stdout.write(interchange.dumps(doc))
+            sys.stdout.flush()
         except OSError as exc:
-            raise CliError(_("{path} に書き込めません：{error}").format(path=args.output, error=exc.strerror or exc)) from None
+            if isinstance(exc, BrokenPipeError):
+                raise
+            raise CliError(_("標準出力に書き込めません：{error}").format(error=exc.strerror or exc)) from None
+    else:
+        interchange.write_file(doc, args.output)
     return EXIT_OK
 
 
@@ -142,9 +206,71 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _db_path(args: argparse.Namespace) -> Path:
+    return Path(args.db).expanduser() if args.db else default_db_path()
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from desktop.core.backup import take_backup
+
+    path = take_backup(_db_path(args), "manual")
+    print(_("バックアップを作成しました：{path}").format(path=path))
+    return EXIT_OK
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    from desktop.core.backup import list_backups
+
+    backups = list_backups(_db_path(args))
+    if args.json:
+        print(json.dumps([{"path": str(b.path), "created": b.created.isoformat(), "kind": b.kind, "sheets": b.sheets}
+                          for b in backups], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not backups:
+        print(_("バックアップはありません。"), file=sys.stderr)
+        return EXIT_OK
+    for b in backups:
+        sheets = "?" if b.sheets is None else str(b.sheets)
+        print(f"{b.created.astimezone():%Y-%m-%d %H:%M}\t{b.kind}\t{sheets}\t{b.path}")
+    return EXIT_OK
+
+
+def cmd_restore_backup(args: argparse.Namespace) -> int:
+    from desktop.core.backup import restore_backup
+
+    target = restore_backup(Path(args.backup), Path(args.output))
+    print(_("バックアップを新しいデータベース {path} に復元しました（今のデータベースは変更していません）。").format(path=target))
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Damaged sheet records and sheets whose format is not installed."""
+    from desktop.core.definition import all_forms
+
+    with _store(args) as store:
+        damaged = store.damaged_sheets()
+        forms = all_forms()
+        missing = [s for s in store.list_sheets(include_deleted=True) if s.format not in forms]
+    for sid in damaged:
+        print(_("シート {id}：記録が壊れています（hyoka repair {id} で最後の正常な版から復元できます）").format(id=sid))
+    for s in missing:
+        print(_("シート {id}：様式 {form} がこの端末にありません（開くにはその様式の定義ファイルが必要です）").format(
+            id=s.id, form=s.format))
+    return EXIT_FINDINGS if damaged or missing else EXIT_OK
+
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        sid = _sheet_id(args.sheet)
+        number = store.last_good_revision(sid)
+        new = store.repair_sheet(sid)
+    print(_("シート {id} を版 {old} から復元しました（新しい版 {new}）。").format(id=sid, old=number, new=new))
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     with _store(args) as store:
-        ids = store.seed_demo()
+        ids = interchange.seed_demo(store)
     print(_("デモのシートを読み込みました：{ids}").format(ids=", ".join(map(str, ids))))
     return EXIT_OK
 
@@ -161,11 +287,19 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run(args)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _common(default: object) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help=_("データベースのファイル（既定：HYOKA_DB またはユーザーのデータフォルダ）"))
-    common.add_argument("--lang", choices=("ja", "en"), help=_("表示言語"))
-    parser = argparse.ArgumentParser(prog="hyoka", description=_("国際機関等への拠出金等に対する評価シート"), parents=[common])
+    common.add_argument("--db", default=default, help=_("データベースのファイル（既定：HYOKA_DB またはユーザーのデータフォルダ）"))
+    common.add_argument("--lang", default=default, choices=("ja", "en"), help=_("表示言語"))
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # Global options work before or after the command: the sub-commands' copies
+    # default to SUPPRESS so they never overwrite a value given before the command.
+    parser = argparse.ArgumentParser(prog="hyoka", description=_("国際機関等への拠出金等に対する評価シート"),
+                                     parents=[_common(None)])
+    common = _common(argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("validate", parents=[common], help=_("交換ファイルを検証する"))
@@ -174,17 +308,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", parents=[common], help=_("交換ファイルを取り込む"))
     p.add_argument("files", nargs="+", metavar="FILE.json")
-    p.add_argument("--as-new", action="store_true", help=_("同じ UUID のシートがあっても新しいシートとして取り込む"))
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--as-new", action="store_true", help=_("同じ UUID のシートがあっても新しいシートとして取り込む（両方残す）"))
+    how.add_argument("--theirs", action="store_true", help=_("競合したときファイルの内容を採る（この端末の内容は版として残る）"))
+    p.add_argument("--atomic", action="store_true", help=_("一つでも取り込めなければ何も取り込まない"))
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", parents=[common], help=_("シートを交換ファイルに書き出す"))
     p.add_argument("sheet", metavar="SHEET_ID")
     p.add_argument("-o", "--output", required=True, metavar="FILE.json")
+    p.add_argument("--schema", type=int, choices=interchange.SUPPORTED_VERSIONS, default=interchange.SCHEMA_VERSION,
+                   help=_("交換ファイルの版（1 は未更新の端末向け）"))
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("list", parents=[common], help=_("シートの一覧"))
     p.add_argument("--json", action="store_true")
-    p.add_argument("--year", type=int)
+    p.add_argument("--year", type=_year)
     p.add_argument("--deleted", action="store_true", help=_("削除済み（ごみ箱）のシート"))
     p.set_defaults(func=cmd_list)
 
@@ -203,6 +342,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("revision", type=int, metavar="REVISION")
     p.set_defaults(func=cmd_restore)
 
+    p = sub.add_parser("backup", parents=[common], help=_("データベースのバックアップを作成する"))
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("backups", parents=[common], help=_("バックアップの一覧"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_backups)
+
+    p = sub.add_parser("restore-backup", parents=[common], help=_("バックアップを新しいデータベースファイルに復元する"))
+    p.add_argument("backup", metavar="BACKUP.sqlite3")
+    p.add_argument("-o", "--output", required=True, metavar="NEW.sqlite3")
+    p.set_defaults(func=cmd_restore_backup)
+
+    p = sub.add_parser("check", parents=[common], help=_("壊れた記録や未導入の様式のシートを探す"))
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("repair", parents=[common], help=_("壊れたシートを最後の正常な版から復元する"))
+    p.add_argument("sheet", metavar="SHEET_ID")
+    p.set_defaults(func=cmd_repair)
+
     p = sub.add_parser("demo", parents=[common], help=_("デモのシートを取り込む"))
     p.set_defaults(func=cmd_demo)
 
@@ -211,7 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="OUT.pdf|DIR")
     p.add_argument("--demo", action="store_true", help=_("デモの令和元年度シートを印刷する"))
     p.add_argument("--all", action="store_true", help=_("全シートを一括で印刷する（--year で絞り込み）"))
-    p.add_argument("--year", type=int)
+    p.add_argument("--year", type=_year)
     p.set_defaults(func=cmd_pdf)
 
     p = sub.add_parser("gui", parents=[common], help=_("デスクトップアプリを起動する"))
@@ -243,9 +401,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"hyoka: {exc}", file=sys.stderr)
         return exc.code
-    except (StoreError, interchange.InterchangeError) as exc:
-        print(f"hyoka: {exc}", file=sys.stderr)
-        return EXIT_FINDINGS if isinstance(exc, StoreError) else EXIT_UNREADABLE
+    except (StoreError, interchange.InterchangeError, DefinitionError, UnknownFormatError, safe_files.FileProblem,
+            BackupError) as exc:
+        print(f"hyoka: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_UNREADABLE if isinstance(exc, interchange.InterchangeError | DefinitionError) else EXIT_FINDINGS
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -253,6 +412,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         print(_("hyoka: 予期しないエラー：{kind}: {error}").format(kind=type(exc).__name__, error=exc), file=sys.stderr)
         return 3
+
+
+def _one_line(exc: BaseException) -> str:
+    text = exc.args[0] if isinstance(exc, KeyError | UnknownFormatError) and exc.args else str(exc)
+    return " ".join(str(text).split())
 
 
 if __name__ == "__main__":

@@ -8,7 +8,9 @@ form file fails loudly at load time instead of misbehaving in the UI.
 
 from __future__ import annotations
 
+import difflib
 import re
+import string
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -25,10 +27,14 @@ FIELD_TYPES = frozenset(
         "month", "fy_or_period", "choice", "checks", "yn", "flag", "rating",
     }
 )
+NUMBER_TYPES = frozenset({"int", "money", "decimal", "pct"})
+# Largest value per number type unless the format's [limits] or a field's ``max`` says otherwise:
+# far beyond any real sheet, far below Decimal's 28 digits, so arithmetic stays exact.
+DEFAULT_LIMITS = {"int": 9_999_999, "money": 999_999_999_999_999, "decimal": 999_999_999, "pct": 100_000}
+MAX_FORM_FILE_BYTES = 2 * 1024 * 1024
 CARRY_POLICIES = ("copy", "never", "next_year")
 ROUNDING = ("down", "half_up")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 LABEL_VARIABLES = frozenset(
     {"fy", "fy_era", "fy_era_year", "fy_minus_1", "fy_minus_2", "fy_minus_3", "fy_minus_4"}
 )
@@ -36,6 +42,13 @@ LABEL_VARIABLES = frozenset(
 
 class DefinitionError(ValueError):
     """The form definition file itself is wrong."""
+
+
+class UnknownFormatError(KeyError):
+    """A sheet or file names a format that is not installed on this terminal."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +74,7 @@ class Field:
     required_message: str = ""
     max_length: int | None = None
     min: int | None = None
+    max: int | None = None  # the field's own ``max`` or the format's limit for its type
     choices: tuple[str, ...] = ()
     widget: str = ""
     grid: tuple[tuple[str, ...], ...] = ()
@@ -191,21 +205,91 @@ def _opt_expr(raw: dict[str, Any], key: str, where: str) -> expr.Expr | None:
         raise DefinitionError(f"{where}: {key}: {exc}") from None
 
 
-_FIELD_KEYS = {
-    "id", "label", "type", "number", "sublabel", "unit", "required", "required_message",
-    "max_length", "min", "choices", "widget", "grid", "other_choice", "other_field",
-    "scale", "default", "suggestions", "hint", "group", "print", "carry", "compute",
-    "rounding", "places", "applies_when", "not_applicable_message", "required_when",
-    "dash_unless", "dash_message", "checks", "tab",
+# Every key a table may have, with its TOML type (pyxform-style strictness: a typo or a
+# wrong type fails at load, naming the file, the table and the key).
+_STR, _INT, _BOOL, _LIST, _DICT = (str,), (int,), (bool,), (list,), (dict,)
+_TOP_SCHEMA: dict[str, tuple[type, ...]] = {
+    "id": _STR, "version": _INT, "name": _STR, "title": _STR, "fiscal_year_field": _STR,
+    "organization_field": _STR, "contribution_field": _STR, "percent_sign": _STR, "layout": _STR,
+    "first_fiscal_year": _INT, "last_fiscal_year": _INT, "grades": _DICT, "tabs": _LIST, "sections": _LIST,
+    "limits": _DICT,
 }
+_TAB_SCHEMA = {"id": _STR, "label": _STR}
+_GRADE_SCHEMA = {"values": _LIST, "not_rated": _STR}
+_SECTION_SCHEMA = {
+    "id": _STR, "tab": _STR, "title": _STR, "fields": _LIST, "groups": _LIST, "rating_field": _STR,
+    "page_break": _BOOL, "print": _STR,
+}
+_GROUP_SCHEMA = {
+    "id": _STR, "label": _STR, "number": _STR, "sublabel": _STR, "layout": _STR, "parent": _STR,
+    "value": _STR, "rows": _LIST, "applies_when": _STR,
+}
+_CELL_SCHEMA = {"label": _STR, "value": _STR}
+_CHECK_SCHEMA = {"when": _STR, "severity": _STR, "message": _STR}
+_FIELD_SCHEMA: dict[str, tuple[type, ...]] = {
+    "id": _STR, "label": _STR, "type": _STR, "number": _STR, "sublabel": _STR, "unit": _STR,
+    "required": _BOOL, "required_message": _STR, "max_length": _INT, "min": _INT, "max": _INT, "choices": _LIST,
+    "widget": _STR, "grid": _LIST, "other_choice": _STR, "other_field": _STR, "scale": _STR,
+    "default": (str, int, bool), "suggestions": _LIST, "hint": _STR, "group": _STR, "print": _STR, "carry": _STR,
+    "compute": _STR, "rounding": _STR, "places": _INT, "applies_when": _STR, "not_applicable_message": _STR,
+    "required_when": _STR, "dash_unless": _STR, "dash_message": _STR, "checks": _LIST, "tab": _STR,
+}
+_FIELD_KEYS = set(_FIELD_SCHEMA)
+_ENUMS = {
+    ("form", "layout"): ("sections", "single_table"),
+    ("section", "print"): ("", "title", "rating_box"),
+    ("group", "layout"): ("list", "inline", "table", "staff_table", "pdca_table", "h30_staff_table"),
+    ("field", "print"): ("", "inline"),
+    ("field", "widget"): ("", "checkboxes"),
+}
+_TYPE_NAMES = {str: "文字列", int: "整数", bool: "真偽値", list: "配列", dict: "表"}
 
 
-def _build_field(raw: dict[str, Any], section: str, tab: str, form_id: str) -> Field:
-    fid = raw.get("id", "")
-    where = f"{form_id}: field {fid or '?'}"
-    unknown = set(raw) - _FIELD_KEYS
-    if unknown:
-        raise DefinitionError(f"{where}: unknown keys {sorted(unknown)}")
+def _check_table(raw: Any, schema: dict[str, tuple[type, ...]], where: str, kind: str) -> dict[str, Any]:
+    """Reject unknown keys (with a suggestion) and keys of the wrong TOML type."""
+    if not isinstance(raw, dict):
+        raise DefinitionError(f"{where}: must be a table, not {_TYPE_NAMES.get(type(raw), type(raw).__name__)}")
+    for key, value in raw.items():
+        if key not in schema:
+            close = difflib.get_close_matches(key, schema, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise DefinitionError(f"{where}: unknown key {key!r}{hint}")
+        want = schema[key]
+        if not isinstance(value, want) or (isinstance(value, bool) and bool not in want):
+            names = " or ".join(t.__name__ for t in want)
+            raise DefinitionError(f"{where}: key {key!r} must be {names}, not {type(value).__name__}")
+        allowed = _ENUMS.get((kind, key))
+        if allowed is not None and value not in allowed:
+            raise DefinitionError(f"{where}: key {key!r}: unknown value {value!r} (allowed: {', '.join(map(repr, allowed))})")
+    return raw
+
+
+def _str_list(raw: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    items = raw.get(key, ())
+    if not all(isinstance(x, str) for x in items):
+        raise DefinitionError(f"{where}: key {key!r} must be a list of strings")
+    return tuple(items)
+
+
+def _check_label(text: str, allowed: frozenset[str], where: str) -> None:
+    """Placeholders are plain declared names only: no attributes, indexes, conversions or format specs."""
+    try:
+        parts = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise DefinitionError(f"{where}: bad braces in {text[:40]!r}: {exc}") from None
+    for _lit, name, spec, conv in parts:
+        if name is None:
+            continue
+        if name not in allowed or spec or conv:
+            shown = "{" + name + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") + "}"
+            raise DefinitionError(f"{where}: placeholder {shown[:60]!r} is not allowed (use one of: "
+                                  f"{', '.join(sorted(allowed))})")
+
+
+def _build_field(raw: dict[str, Any], section: str, tab: str, form_id: str, limits: dict[str, int]) -> Field:
+    fid = raw.get("id", "") if isinstance(raw, dict) else ""
+    where = f"{form_id}: field {fid if isinstance(fid, str) and fid else '?'}"
+    _check_table(raw, _FIELD_SCHEMA, where, "field")
     if not _ID.match(fid):
         raise DefinitionError(f"{where}: bad field id")
     ftype = raw.get("type")
@@ -221,6 +305,10 @@ def _build_field(raw: dict[str, Any], section: str, tab: str, form_id: str) -> F
         raise DefinitionError(f"{where}: unknown rounding {rounding!r}")
     if ftype in ("choice", "checks") and not raw.get("choices"):
         raise DefinitionError(f"{where}: {ftype} needs choices")
+    for i, c in enumerate(raw.get("checks", ())):
+        _check_table(c, _CHECK_SCHEMA, f"{where}: checks[{i}]", "check")
+        if "message" not in c:
+            raise DefinitionError(f"{where}: checks[{i}]: key 'message' missing")
     checks = tuple(
         Check(
             when=_opt_expr(c, "when", where) or expr.compile_expr("False"),
@@ -229,6 +317,22 @@ def _build_field(raw: dict[str, Any], section: str, tab: str, form_id: str) -> F
         )
         for c in raw.get("checks", ())
     )
+    places = raw.get("places", 0)
+    if not 0 <= places <= 6:
+        raise DefinitionError(f"{where}: key 'places' must be between 0 and 6, not {places}")
+    if raw.get("max_length") is not None and not 1 <= raw["max_length"] <= 1_000_000:
+        raise DefinitionError(f"{where}: key 'max_length' must be between 1 and 1000000")
+    maximum = raw.get("max")
+    if maximum is None and ftype in NUMBER_TYPES:
+        maximum = limits[ftype]
+    for key in ("min", "max"):
+        if raw.get(key) is not None and ftype not in NUMBER_TYPES:
+            raise DefinitionError(f"{where}: key {key!r} is only for number types ({', '.join(sorted(NUMBER_TYPES))})")
+        if raw.get(key) is not None and abs(raw[key]) > 10**18:
+            raise DefinitionError(f"{where}: key {key!r} is too large")
+    grid = raw.get("grid", ())
+    if not all(isinstance(row, list) and all(isinstance(x, str) for x in row) for row in grid):
+        raise DefinitionError(f"{where}: key 'grid' must be a list of lists of strings")
     for c in checks:
         if c.severity not in ("error", "warning"):
             raise DefinitionError(f"{where}: bad severity {c.severity!r}")
@@ -247,21 +351,22 @@ def _build_field(raw: dict[str, Any], section: str, tab: str, form_id: str) -> F
         required_message=raw.get("required_message", ""),
         max_length=raw.get("max_length"),
         min=raw.get("min"),
-        choices=tuple(raw.get("choices", ())),
+        max=maximum,
+        choices=_str_list(raw, "choices", where),
         widget=raw.get("widget", ""),
-        grid=tuple(tuple(row) for row in raw.get("grid", ())),
+        grid=tuple(tuple(row) for row in grid),
         other_choice=raw.get("other_choice", ""),
         other_field=raw.get("other_field", ""),
         scale=raw.get("scale", ""),
         default=raw.get("default"),
-        suggestions=tuple(raw.get("suggestions", ())),
+        suggestions=_str_list(raw, "suggestions", where),
         hint=raw.get("hint", ""),
         group=raw.get("group", ""),
         print=raw.get("print", ""),
         carry=carry,
         compute=_opt_expr(raw, "compute", where),
         rounding=rounding,
-        places=int(raw.get("places", 0)),
+        places=places,
         applies_when=_opt_expr(raw, "applies_when", where),
         not_applicable_message=raw.get("not_applicable_message", ""),
         required_when=_opt_expr(raw, "required_when", where),
@@ -272,7 +377,17 @@ def _build_field(raw: dict[str, Any], section: str, tab: str, form_id: str) -> F
 
 
 def _build_group(raw: dict[str, Any], section: str, form_id: str) -> Group:
-    where = f"{form_id}: group {raw.get('id', '?')}"
+    where = f"{form_id}: group {raw.get('id', '?') if isinstance(raw, dict) else '?'}"
+    _check_table(raw, _GROUP_SCHEMA, where, "group")
+    if "id" not in raw:
+        raise DefinitionError(f"{where}: key 'id' missing")
+    for row in raw.get("rows", ()):
+        if not isinstance(row, list):
+            raise DefinitionError(f"{where}: key 'rows' must be a list of lists of cells")
+        for c in row:
+            _check_table(c, _CELL_SCHEMA, f"{where}: rows", "cell")
+            if "label" not in c or "value" not in c:
+                raise DefinitionError(f"{where}: rows: a cell needs 'label' and 'value'")
     rows = tuple(
         tuple(Cell(label=c["label"], value=c["value"]) for c in row) for row in raw.get("rows", ())
     )
@@ -292,18 +407,36 @@ def _build_group(raw: dict[str, Any], section: str, form_id: str) -> Group:
 
 def parse_definition(data: dict[str, Any]) -> FormDef:
     """Build and cross-check a :class:`FormDef` from parsed TOML."""
-    form_id = data.get("id", "?")
+    form_id = data.get("id", "?") if isinstance(data.get("id"), str) else "?"
+    _check_table(data, _TOP_SCHEMA, form_id, "form")
+    for key in ("id", "tabs", "sections"):
+        if key not in data:
+            raise DefinitionError(f"{form_id}: key {key!r} missing")
+    for i, t in enumerate(data["tabs"]):
+        _check_table(t, _TAB_SCHEMA, f"{form_id}: tabs[{i}]", "tab")
+        if "id" not in t or "label" not in t:
+            raise DefinitionError(f"{form_id}: tabs[{i}]: needs 'id' and 'label'")
     tabs = tuple(Tab(t["id"], t["label"]) for t in data.get("tabs", ()))
     tab_ids = {t.id for t in tabs}
+    limits = dict(DEFAULT_LIMITS)
+    for key, value in data.get("limits", {}).items():
+        if key not in NUMBER_TYPES:
+            raise DefinitionError(f"{form_id}: limits: unknown type {key!r} (allowed: {', '.join(sorted(NUMBER_TYPES))})")
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= 10**18:
+            raise DefinitionError(f"{form_id}: limits: key {key!r} must be a positive integer up to 10^18")
+        limits[key] = value
     sections: list[Section] = []
     by_id: dict[str, Field] = {}
     groups: dict[str, Group] = {}
-    for rs in data.get("sections", ()):
+    for i, rs in enumerate(data["sections"]):
+        _check_table(rs, _SECTION_SCHEMA, f"{form_id}: sections[{i}]", "section")
+        if "id" not in rs:
+            raise DefinitionError(f"{form_id}: sections[{i}]: key 'id' missing")
         sid = rs["id"]
         tab = rs.get("tab", "")
         if tab not in tab_ids:
             raise DefinitionError(f"{form_id}: section {sid}: unknown tab {tab!r}")
-        fields = tuple(_build_field(rf, sid, tab, form_id) for rf in rs.get("fields", ()))
+        fields = tuple(_build_field(rf, sid, tab, form_id, limits) for rf in rs.get("fields", ()))
         sgroups = tuple(_build_group(rg, sid, form_id) for rg in rs.get("groups", ()))
         for f in fields:
             if f.id in by_id:
@@ -327,6 +460,11 @@ def parse_definition(data: dict[str, Any]) -> FormDef:
                 print=rs.get("print", ""),
             )
         )
+    for name, g in data.get("grades", {}).items():
+        _check_table(g, _GRADE_SCHEMA, f"{form_id}: grades.{name}", "grade")
+        _str_list(g, "values", f"{form_id}: grades.{name}")
+        if not g.get("values"):
+            raise DefinitionError(f"{form_id}: grades.{name}: key 'values' missing")
     grades = {
         name: Scale(values=tuple(g["values"]), not_rated=g.get("not_rated", "－"))
         for name, g in data.get("grades", {}).items()
@@ -378,15 +516,19 @@ def _cross_check(form: FormDef) -> None:
             for choice in row:
                 if choice not in f.choices:
                     raise DefinitionError(f"{where}: grid names unknown choice {choice!r}")
-        for var in _PLACEHOLDER.findall(f.label + f.sublabel):
-            if var not in LABEL_VARIABLES:
-                raise DefinitionError(f"{where}: unknown label variable {var!r}")
+        for key in ("label", "sublabel"):
+            _check_label(getattr(f, key), LABEL_VARIABLES, f"{where}: key {key!r}")
+        _check_expr_types(form, f, where)
+    field_ids = frozenset(ids)
     for g in form.groups.values():
-        templates = [g.value] + [c.value for row in g.rows for c in row]
-        for t in templates:
-            for name in _PLACEHOLDER.findall(t):
-                if name not in ids:
-                    raise DefinitionError(f"{form.id}: group {g.id}: template names unknown field {name!r}")
+        gwhere = f"{form.id}: group {g.id}"
+        _check_label(g.label, LABEL_VARIABLES, f"{gwhere}: key 'label'")
+        _check_label(g.sublabel, LABEL_VARIABLES, f"{gwhere}: key 'sublabel'")
+        _check_label(g.value, field_ids, f"{gwhere}: key 'value'")
+        for row in g.rows:
+            for c in row:
+                _check_label(c.value, field_ids, f"{gwhere}: rows")
+                _check_label(c.label, LABEL_VARIABLES, f"{gwhere}: rows")
         if g.parent and g.parent not in form.groups:
             raise DefinitionError(f"{form.id}: group {g.id}: unknown parent {g.parent!r}")
     try:
@@ -395,12 +537,53 @@ def _cross_check(form: FormDef) -> None:
         raise DefinitionError(f"{form.id}: {exc}") from None
 
 
+_NUMERIC_FOR_EXPR = NUMBER_TYPES | {"fy", "month"}
+_CONTAINER_TYPES = frozenset({"checks", "lines", "short", "text"})
+
+
+def _check_expr_types(form: FormDef, f: Field, where: str) -> None:
+    """Expressions that load but would fail when run are rejected here, at load."""
+    if f.compute is not None:
+        if f.compute.kind == "bool":
+            raise DefinitionError(f"{where}: key 'compute': a condition is not a number ({f.compute.source!r})")
+        if f.type not in NUMBER_TYPES:
+            raise DefinitionError(f"{where}: key 'compute' needs a number type, not {f.type!r}")
+    for key in ("compute", "applies_when", "required_when", "dash_unless"):
+        e = getattr(f, key)
+        if e is None:
+            continue
+        for name in e.containers:
+            ref = form.by_id.get(name)
+            if ref is not None and (ref.computed or ref.type not in _CONTAINER_TYPES):
+                raise DefinitionError(f"{where}: key {key!r}: 'in {name}' needs a list or text field, "
+                                      f"{name} is {ref.type}")
+        for name in e.arithmetic | (e.names if key == "compute" else frozenset()):
+            ref = form.by_id.get(name)
+            if ref is not None and not (ref.computed or ref.type in _NUMERIC_FOR_EXPR):
+                raise DefinitionError(f"{where}: key {key!r}: {name} is {ref.type}, not a number")
+    for c in f.checks:
+        for name in c.when.containers:
+            ref = form.by_id.get(name)
+            if ref is not None and (ref.computed or ref.type not in _CONTAINER_TYPES):
+                raise DefinitionError(f"{where}: checks: 'in {name}' needs a list or text field")
+
+
 def load_definition(path: Path) -> FormDef:
+    """One format file; every problem is a :class:`DefinitionError` naming the file."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        if path.stat().st_size > MAX_FORM_FILE_BYTES:
+            raise DefinitionError(f"{path.name}: larger than {MAX_FORM_FILE_BYTES // 2**20} MB")
+        data = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise DefinitionError(f"{path.name}: not UTF-8 text (byte {exc.start})") from None
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise DefinitionError(f"{path.name}: {exc}") from None
-    form = parse_definition(data)
+    try:
+        form = parse_definition(data)
+    except DefinitionError as exc:
+        raise DefinitionError(f"{path.name}: {exc}") from None
+    except (RecursionError, MemoryError):
+        raise DefinitionError(f"{path.name}: nested too deeply") from None
     if form.id != path.stem:
         raise DefinitionError(f"{path.name}: id {form.id!r} does not match the file name")
     return form
@@ -415,6 +598,9 @@ def all_forms() -> dict[str, FormDef]:
 def get_form(form_id: str) -> FormDef:
     forms = all_forms()
     if form_id not in forms:
-        known = ", ".join(sorted(forms))
-        raise KeyError(f"不明な様式です: {form_id!r}（使用できる様式: {known}）")
+        from desktop.core.i18n import _
+
+        known = "，".join(sorted(forms)) or _("なし")
+        raise UnknownFormatError(_("様式 {form} がこの端末にありません（使用できる様式：{known}）。この様式の定義ファイルを入れてください。").format(
+            form=form_id, known=known))
     return forms[form_id]

@@ -31,11 +31,18 @@ class Unknown(Exception):
     """The expression cannot be decided because an input is missing."""
 
 
+MAX_SOURCE = 2000
+MAX_CONSTANT = Decimal(10) ** 18
+
+
 @dataclass(frozen=True)
 class Expr:
     source: str
     names: frozenset[str]
     fn: Callable[[Env], Any]
+    kind: str = "any"  # "number" (arithmetic), "bool" (a condition) or "any"
+    containers: frozenset[str] = frozenset()  # names used on the right of ``in``
+    arithmetic: frozenset[str] = frozenset()  # names used in arithmetic or ordering
 
     def __call__(self, env: Env) -> Any:
         return self.fn(env)
@@ -58,6 +65,45 @@ def _need(v: Any) -> Any:
     return v
 
 
+def _kind(node: ast.AST) -> str:
+    if isinstance(node, ast.Expression):
+        return _kind(node.body)
+    if isinstance(node, ast.Compare | ast.BoolOp) or (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)):
+        return "bool"
+    if isinstance(node, ast.BinOp) or (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)):
+        return "number"
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, bool):
+            return "bool"
+        return "number" if isinstance(node.value, int | float) else "any"
+    return "any"
+
+
+def _scan(tree: ast.AST) -> tuple[set[str], set[str]]:
+    """Names on the right of ``in`` and names used in arithmetic/ordering (checked against field types)."""
+    containers: set[str] = set()
+    arithmetic: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare) and isinstance(node.ops[0], ast.In | ast.NotIn):
+            right = node.comparators[0]
+            if not isinstance(right, ast.Name):
+                raise ExprError("the right side of 'in' must be a field name")
+            containers.add(right.id)
+        operands: list[ast.AST] = []
+        if isinstance(node, ast.BinOp):
+            operands = [node.left, node.right]
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            operands = [node.operand]
+        elif isinstance(node, ast.Compare) and type(node.ops[0]) in _ORDER:
+            operands = [node.left, *node.comparators]
+        for op in operands:
+            if isinstance(op, ast.Name):
+                arithmetic.add(op.id)
+            elif isinstance(op, ast.Constant) and (isinstance(op.value, bool) or not isinstance(op.value, int | float)):
+                raise ExprError(f"{op.value!r} cannot be used in arithmetic or ordering")
+    return containers, arithmetic
+
+
 def _compile(node: ast.AST, names: set[str]) -> Callable[[Env], Any]:
     if isinstance(node, ast.Expression):
         return _compile(node.body, names)
@@ -66,7 +112,11 @@ def _compile(node: ast.AST, names: set[str]) -> Callable[[Env], Any]:
         if isinstance(value, bool) or value is None or isinstance(value, str):
             return lambda env, v=value: v
         if isinstance(value, int | float):
+            if isinstance(value, int) and abs(value) > MAX_CONSTANT:
+                raise ExprError(f"constant {value} is too large")
             d = Decimal(str(value))
+            if not d.is_finite() or abs(d) > MAX_CONSTANT:
+                raise ExprError(f"constant {value!r} is not a usable number")
             return lambda env, v=d: v
         raise ExprError(f"constant {value!r} not allowed")
     if isinstance(node, ast.Name):
@@ -140,23 +190,37 @@ def _compile(node: ast.AST, names: set[str]) -> Callable[[Env], Any]:
 
             def contains(env: Env) -> bool:
                 hay = right(env) or ()
-                return (left(env) in hay) != negate
+                try:
+                    return (left(env) in hay) != negate
+                except TypeError:  # a value of the wrong kind in a draft
+                    raise Unknown from None
             return contains
         raise ExprError("comparison not allowed")
     raise ExprError(f"{type(node).__name__} is not allowed")
 
 
 def compile_expr(source: str) -> Expr:
+    if not isinstance(source, str):
+        raise ExprError(f"an expression must be a string, not {type(source).__name__}")
+    if len(source) > MAX_SOURCE:
+        raise ExprError(f"expression longer than {MAX_SOURCE} characters")
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
         raise ExprError(f"cannot parse {source!r}: {exc.msg}") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ExprError("expression nested too deeply") from None
     names: set[str] = set()
     if source.strip() in ("True", "False"):
         value = source.strip() == "True"
-        return Expr(source, frozenset(), lambda env: value)
-    fn = _compile(tree, names)
-    return Expr(source, frozenset(names), fn)
+        return Expr(source, frozenset(), lambda env: value, kind="bool")
+    try:
+        fn = _compile(tree, names)
+        containers, arithmetic = _scan(tree)
+    except RecursionError:
+        raise ExprError("expression nested too deeply") from None
+    return Expr(source, frozenset(names), fn, kind=_kind(tree), containers=frozenset(containers),
+                arithmetic=frozenset(arithmetic))
 
 
 def topological_order(exprs: Mapping[str, Expr | None]) -> list[str]:

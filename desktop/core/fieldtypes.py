@@ -29,6 +29,7 @@ def _nfkc(s: str) -> str:
     return unicodedata.normalize("NFKC", s).strip()
 
 
+MAX_DIGITS = 24  # no limit of any format comes near; Decimal keeps 28 digits exact
 _INT = re.compile(r"^-?\d+$")
 _DEC = re.compile(r"^-?\d+(\.\d+)?$")
 
@@ -38,9 +39,13 @@ def parse_number(raw: Any, *, decimal: bool = False, unit: str = "") -> int | De
     if isinstance(raw, bool):
         raise ParseError("数値で入力してください。")
     if isinstance(raw, int):
+        if abs(raw) >= 10**MAX_DIGITS:
+            raise ParseError(f"桁数が多すぎます（{MAX_DIGITS} 桁まで）。")
         return raw
     if isinstance(raw, float | Decimal):
         d = Decimal(str(raw))
+        if not d.is_finite() or d.adjusted() >= MAX_DIGITS:
+            raise ParseError(f"数値が大きすぎます（{MAX_DIGITS} 桁まで）。")
         if not decimal and d != d.to_integral_value():
             raise ParseError("整数で入力してください。")
         return d if decimal else int(d)
@@ -49,6 +54,8 @@ def parse_number(raw: Any, *, decimal: bool = False, unit: str = "") -> int | De
         s = s[: -len(unit)]
     s = s.replace(",", "").replace(" ", "").replace("\u3000", "")
     s = s.replace("−", "-").replace("△", "-").replace("▲", "-")
+    if sum(c.isdigit() for c in s) > MAX_DIGITS:
+        raise ParseError(f"桁数が多すぎます（{MAX_DIGITS} 桁まで。入力値は {sum(c.isdigit() for c in s)} 桁）。")
     if _INT.match(s):
         return int(s)
     if decimal and _DEC.match(s):
@@ -276,6 +283,15 @@ def display(field: Field, value: Any, *, percent_sign: str = "％", locale: str 
 
 _YM_CANON = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _PERIOD_CANON = re.compile(r"^\d{4}-(0[1-9]|1[0-2])/\d{4}-(0[1-9]|1[0-2])$")
+
+
+def in_range(field: Field, value: Any) -> bool:
+    """A stored number within the field's declared bounds (``min`` default 0, ``max`` from the format)."""
+    if field.type not in ("int", "money", "decimal", "pct") or not isinstance(value, int | Decimal) \
+            or isinstance(value, bool):
+        return True
+    low = field.min if field.min is not None else 0
+    return value >= low and (field.max is None or value <= field.max)
 
 
 def is_canonical(field: Field, value: Any, scales: dict | None = None) -> bool:

@@ -1,37 +1,52 @@
 """JSON interchange files for moving sheets between standalone terminals.
 
-Layout (schema_version 1)::
+Layout (schema_version 2; version 1 is the same without ``sheet.base``)::
 
-    {"format": "mofa-r01", "schema_version": 1,
-     "sheet": {"uuid": …, "status": "draft", "created": …, "updated": …},
+    {"format": "mofa-r01", "schema_version": 2,
+     "sheet": {"uuid": …, "status": "draft", "created": …, "updated": …,
+               "base": {"digest": sha256 of the values at export, "revision": n}},
      "values": {field_id: value},
      "computed": {field_id: printed text},     # informational, recomputed on import
      "sha256": hex digest of the canonical JSON of everything else}
 
+Version 2 is the one plan for what the file gains: ``sheet.base`` now, and the
+optional top-level ``format_version`` (int) and ``review`` (list of comments)
+reserved for the format-evolution and review work; readers accept them, and a
+file that uses them cannot be written as version 1. Each version has a reader
+that produces one :class:`Document`; the writer writes the newest version, or
+version 1 on request for terminals not yet upgraded.
+
 Canonical JSON: keys sorted, no insignificant whitespace, UTF-8, non-ASCII kept.
 Loading checks structure, types and the digest *before* anything touches the
-database, and an import is one transaction, so a bad file changes nothing.
+database. Importing a sheet this database already knows is a fast-forward only
+when the local sheet is still in the state the file was exported from (its
+``base``) or equals the file; otherwise it is a conflict and nothing changes
+unless the caller says which side wins. Each import is one transaction.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop.core import validation
+from desktop.core import safe_files, validation
 from desktop.core.definition import FormDef, all_forms
 from desktop.core.i18n import _
-from desktop.core.store import STATUSES, Store
-from desktop.core.values import Values, compute, normalize_values
+from desktop.core.store import STATUSES, ConflictError, Store
+from desktop.core.values import Values, compute, normalize_values, values_digest
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+SUPPORTED_VERSIONS = (1, 2)
 MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_TEXT_CHARS = 1_000_000  # one value; far above any field's limit, far below memory trouble
 DEMO_DIR = Path(__file__).resolve().parents[2] / "resources" / "demo"
+_TOP_KEYS = {"format", "schema_version", "sheet", "values", "computed", "sha256"}
+_TOP_KEYS_V2 = _TOP_KEYS | {"format_version", "review"}
+_SHEET_KEYS = {"uuid", "status", "created", "updated", "base"}
 
 # JSON types accepted per field type (input may be unnormalized, e.g. "１５，０１５").
 _ACCEPT: dict[str, tuple[type, ...]] = {
@@ -53,6 +68,8 @@ class Document:
     sheet: dict[str, Any] = field(default_factory=dict)
     digest_checked: bool = False
     source: str = ""
+    schema_version: int = SCHEMA_VERSION
+    base: str | None = None  # digest of the values the file was exported from (v2)
 
 
 def canonical_bytes(doc: dict[str, Any]) -> bytes:
@@ -68,51 +85,114 @@ def _type_name(t: type) -> str:
     return {str: "文字列", int: "整数", float: "数値", bool: "真偽値", list: "配列"}.get(t, t.__name__)
 
 
-def parse_document(data: Any, source: str = "") -> Document:
-    """Check a decoded JSON document; raises :class:`InterchangeError`."""
-    where = f"{source}: " if source else ""
-    if not isinstance(data, dict):
-        raise InterchangeError(where + _("最上位が JSON オブジェクトではありません。"))
-    forms = all_forms()
-    form_id = data.get("format")
-    if form_id not in forms:
-        raise InterchangeError(where + _("format が不明です：{value!r}（使用できる様式：{known}）").format(
-            value=form_id, known="，".join(sorted(forms))))
-    if data.get("schema_version") != SCHEMA_VERSION:
-        raise InterchangeError(where + _("schema_version {value!r} には対応していません（対応：{known}）。").format(
-            value=data.get("schema_version"), known=SCHEMA_VERSION))
-    values = data.get("values")
-    if not isinstance(values, dict):
-        raise InterchangeError(where + _("values がオブジェクトではありません。"))
-    form = forms[form_id]
-    for fid, value in values.items():
-        f = form.by_id.get(fid)
-        if f is None:
-            raise InterchangeError(where + _("values.{field}：様式 {form} にない項目です。").format(field=fid, form=form_id))
-        if f.computed:
-            raise InterchangeError(where + _("values.{field}：計算項目は values に含められません。").format(field=fid))
-        if value is None:
-            continue
-        accepted = _ACCEPT[f.type]
-        if not isinstance(value, accepted) or (isinstance(value, bool) and bool not in accepted):
-            raise InterchangeError(where + _("values.{field}：型が違います（{got}。期待：{want}）。").format(
-                field=fid, got=_type_name(type(value)), want="または".join(_type_name(t) for t in accepted)))
-        if isinstance(value, list) and not all(isinstance(x, str) for x in value):
-            raise InterchangeError(where + _("values.{field}：配列の要素は文字列にしてください。").format(field=fid))
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _bad_text(text: str) -> str:
+    """Why a decoded JSON string cannot be stored, or ''."""
+    if "\x00" in text:
+        return _("NUL 文字が含まれています")
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        return _("対になっていないサロゲート（\\ud800 など）が含まれています")
+    if len(text) > MAX_TEXT_CHARS:
+        return _("{n} 文字を超えています").format(n=f"{MAX_TEXT_CHARS:,}")
+    return ""
+
+
+def _check_value(fid: str, value: Any, ftype: str, where: str) -> None:
+    accepted = _ACCEPT[ftype]
+    if not isinstance(value, accepted) or (isinstance(value, bool) and bool not in accepted):
+        raise InterchangeError(where + _("values.{field}：型が違います（{got}。期待：{want}）。").format(
+            field=fid, got=_type_name(type(value)), want="または".join(_type_name(t) for t in accepted)))
+    items = value if isinstance(value, list) else [value]
+    if isinstance(value, list) and not all(isinstance(x, str) for x in value):
+        raise InterchangeError(where + _("values.{field}：配列の要素は文字列にしてください。").format(field=fid))
+    for item in items:
+        if isinstance(item, str) and (why := _bad_text(item)):
+            raise InterchangeError(where + _("values.{field}：{why}。").format(field=fid, why=why))
+        if isinstance(item, float) and not math.isfinite(item):
+            raise InterchangeError(where + _("values.{field}：有限の数ではありません。").format(field=fid))
+
+
+def _read_sheet(data: dict[str, Any], version: int, where: str) -> tuple[dict[str, Any], str | None]:
     sheet = data.get("sheet", {})
     if not isinstance(sheet, dict):
         raise InterchangeError(where + _("sheet がオブジェクトではありません。"))
+    allowed = _SHEET_KEYS if version >= 2 else _SHEET_KEYS - {"base"}
+    unknown = sorted(str(k) for k in set(sheet) - allowed)
+    if unknown:
+        raise InterchangeError(where + _("sheet に不明なキーがあります：{keys}").format(keys="，".join(unknown)))
     for key in ("uuid", "created", "updated", "status"):
-        if key in sheet and not isinstance(sheet[key], str):
-            raise InterchangeError(where + _("sheet.{key} は文字列にしてください。").format(key=key))
+        if key in sheet:
+            if not isinstance(sheet[key], str):
+                raise InterchangeError(where + _("sheet.{key} は文字列にしてください。").format(key=key))
+            if (why := _bad_text(sheet[key])) or len(sheet[key]) > 200:
+                raise InterchangeError(where + _("sheet.{key}：{why}。").format(key=key, why=why or _("長すぎます")))
     if sheet.get("status", "draft") not in STATUSES:
         raise InterchangeError(where + _("sheet.status が不明です：{value!r}").format(value=sheet.get("status")))
+    base = None
+    if "base" in sheet:
+        raw = sheet["base"]
+        ok = isinstance(raw, dict) and isinstance(raw.get("digest"), str) and len(raw["digest"]) == 64 \
+            and all(c in "0123456789abcdef" for c in raw["digest"]) \
+            and set(raw) <= {"digest", "revision"} and (_is_int(raw.get("revision", 0)))
+        if not ok:
+            raise InterchangeError(where + _("sheet.base は digest（64 桁の16進数）と revision（整数）を持つオブジェクトにしてください。"))
+        base = raw["digest"]
+    meta = {k: v for k, v in sheet.items() if k != "base"}
+    return meta, base
+
+
+def _read_top(data: Any, where: str) -> tuple[FormDef, int]:
+    if not isinstance(data, dict):
+        raise InterchangeError(where + _("最上位が JSON オブジェクトではありません。"))
+    version = data.get("schema_version")
+    if not _is_int(version) or version not in SUPPORTED_VERSIONS:
+        raise InterchangeError(where + _("schema_version {value!r} には対応していません（対応：{known}）。").format(
+            value=version if isinstance(version, int | float | str | None) else type(version).__name__,
+            known="，".join(map(str, SUPPORTED_VERSIONS))))
+    allowed = _TOP_KEYS_V2 if version >= 2 else _TOP_KEYS
+    unknown = sorted(str(k) for k in set(data) - allowed)
+    if unknown:
+        raise InterchangeError(where + _("不明なキーがあります：{keys}").format(keys="，".join(unknown)))
+    forms = all_forms()
+    form_id = data.get("format")
+    if not isinstance(form_id, str) or form_id not in forms:
+        shown = form_id if isinstance(form_id, str | int | float | None) else type(form_id).__name__
+        raise InterchangeError(where + _("format が不明です：{value!r}（使用できる様式：{known}）").format(
+            value=shown, known="，".join(sorted(forms))))
+    if "format_version" in data and not _is_int(data["format_version"]):
+        raise InterchangeError(where + _("format_version は整数にしてください。"))
+    if "review" in data and not isinstance(data["review"], list):
+        raise InterchangeError(where + _("review は配列にしてください。"))
+    return forms[form_id], version
+
+
+def parse_document(data: Any, source: str = "") -> Document:
+    """Check a decoded JSON document of any supported version; raises :class:`InterchangeError`."""
+    where = f"{source}: " if source else ""
+    form, version = _read_top(data, where)
+    values = data.get("values")
+    if not isinstance(values, dict):
+        raise InterchangeError(where + _("values がオブジェクトではありません。"))
+    for fid, value in values.items():
+        f = form.by_id.get(fid)
+        if f is None:
+            shown = fid if not _bad_text(fid) else repr(fid.encode("utf-8", "backslashreplace"))
+            raise InterchangeError(where + _("values.{field}：様式 {form} にない項目です。").format(field=shown, form=form.id))
+        if f.computed:
+            raise InterchangeError(where + _("values.{field}：計算項目は values に含められません。").format(field=fid))
+        if value is not None:
+            _check_value(fid, value, f.type, where)
+    sheet, base = _read_sheet(data, version, where)
     checked = False
     if "sha256" in data:
         if data["sha256"] != digest(data):
             raise InterchangeError(where + _("SHA-256 が内容と一致しません。ファイルが壊れているか，途中で書き換えられています。"))
         checked = True
-    return Document(form=form, values=normalize_values(form, values), sheet=dict(sheet), digest_checked=checked, source=source)
+    return Document(form=form, values=normalize_values(form, values), sheet=sheet, digest_checked=checked,
+                    source=source, schema_version=version, base=base)
 
 
 def load_bytes(raw: bytes, source: str = "") -> Document:
@@ -130,26 +210,34 @@ def load_bytes(raw: bytes, source: str = "") -> Document:
             line=exc.lineno, col=exc.colno, msg=exc.msg)) from None
     except RecursionError:
         raise InterchangeError(where + _("JSON の入れ子が深すぎます。")) from None
+    except ValueError:  # an integer literal past Python's 4,300-digit limit
+        raise InterchangeError(where + _("JSON に桁数が多すぎる数値があります。")) from None
     return parse_document(data, source)
 
 
 def load_file(path: Path | str) -> Document:
-    path = Path(path)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InterchangeError(_("{path} を読めません：{error}").format(path=path, error=exc.strerror or exc)) from None
+        raw = safe_files.read_limited(path, MAX_FILE_BYTES)
+    except safe_files.FileProblem as exc:
+        raise InterchangeError(str(exc)) from None
     return load_bytes(raw, str(path))
 
 
-def build_document(form: FormDef, values: Values, sheet: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A complete interchange document with its digest."""
+def build_document(form: FormDef, values: Values, sheet: dict[str, Any] | None = None, *,
+                   schema_version: int = SCHEMA_VERSION, base: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A complete interchange document with its digest (version 2 unless asked for 1)."""
+    if schema_version not in SUPPORTED_VERSIONS:
+        raise InterchangeError(_("schema_version {value!r} には対応していません（対応：{known}）。").format(
+            value=schema_version, known="，".join(map(str, SUPPORTED_VERSIONS))))
     values = normalize_values(form, values)
     ordered = {f.id: values[f.id] for f in form.input_fields if f.id in values}
+    meta = {k: v for k, v in (sheet or {}).items() if v is not None and k != "base"}
+    if schema_version >= 2 and base is not None:
+        meta["base"] = base
     doc: dict[str, Any] = {
         "format": form.id,
-        "schema_version": SCHEMA_VERSION,
-        "sheet": {k: v for k, v in (sheet or {}).items() if v is not None},
+        "schema_version": schema_version,
+        "sheet": meta,
         "values": ordered,
         "computed": {k: c.text for k, c in compute(form, values).items() if c.text},
     }
@@ -162,63 +250,142 @@ def dumps(doc: dict[str, Any]) -> str:
 
 
 def write_file(doc: dict[str, Any], path: Path | str) -> None:
-    """Write atomically (temp file + rename) so a crash never leaves half a file."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".hyoka-", suffix=".json", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(dumps(doc))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write atomically (temp file + rename) so a crash never leaves half a file.
+
+    Raises :class:`safe_files.FileProblem` (an ``OSError``) with a message."""
+    safe_files.write_bytes(path, dumps(doc).encode("utf-8"))
 
 
-def export_sheet(store: Store, sheet_id: int) -> dict[str, Any]:
+def export_sheet(store: Store, sheet_id: int, *, schema_version: int = SCHEMA_VERSION) -> dict[str, Any]:
+    """The sheet as a document whose ``base`` is the digest of the values it holds."""
     s = store.get_sheet(sheet_id)
     meta = {"uuid": s.uuid, "status": s.status, "created": s.created, "updated": s.updated}
-    return build_document(s.form, s.values, meta)
+    base = {"digest": values_digest(s.values), "revision": s.revision}
+    return build_document(s.form, s.values, meta, schema_version=schema_version, base=base)
 
 
-def import_document(store: Store, doc: Document, *, as_new: bool = False) -> int:
-    """Store a checked document; a known uuid updates that sheet as a new revision."""
-    meta = doc.sheet
-    existing = None if as_new or not meta.get("uuid") else store.find_uuid(meta["uuid"])
-    status = meta.get("status", "draft")
+# ------------------------------------------------------------------ importing
+IMPORTED, UNCHANGED, CONFLICT, REJECTED = "imported", "unchanged", "conflict", "rejected"
+ON_CONFLICT = ("refuse", "theirs", "as_new")
+
+
+@dataclass
+class ImportResult:
+    """What importing one document did (or would not do)."""
+
+    status: str
+    sheet_id: int | None = None
+    message: str = ""
+    document: Document | None = None
+    local_values: Values = field(default_factory=dict)
+    local_updated: str = ""
+    incoming_updated: str = ""
+    local_digest: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (IMPORTED, UNCHANGED)
+
+
+def import_document(store: Store, doc: Document, *, on_conflict: str = "refuse", as_new: bool = False) -> ImportResult:
+    """Store a checked document as one transaction.
+
+    A new uuid creates a sheet. A known uuid is a fast-forward when the local
+    values are still those the file was exported from (``base``) or already equal
+    the file's; anything else is a conflict, which changes nothing unless
+    ``on_conflict`` is ``"theirs"`` (take the file; the local state stays in the
+    history) or ``"as_new"`` (keep both). ``as_new=True`` always creates a copy.
+    """
+    if on_conflict not in ON_CONFLICT:
+        raise ValueError(on_conflict)
+    status = doc.sheet.get("status", "draft")
     if status == "complete":
         errs = validation.errors(validation.validate(doc.form, doc.values))
         if errs:
-            raise InterchangeError(_("「完了」のシートですがエラーが {n} 件あります（最初：{first}）。").format(
-                n=len(errs), first=errs[0].line().replace("\t", " ")))
-    with store.transaction():
-        return _import(store, doc, existing, status, as_new)
+            return ImportResult(REJECTED, message=_("「完了」のシートですがエラーが {n} 件あります（最初：{first}）。").format(
+                n=len(errs), first=errs[0].line().replace("\t", " ")), document=doc)
+    try:
+        with store.transaction():
+            return _import(store, doc, status, on_conflict, as_new)
+    except ConflictError as exc:  # another process wrote the sheet between our read and our write
+        return _conflict(store, doc, exc.sheet_id)
 
 
-def _import(store: Store, doc: Document, existing: int | None, status: str, as_new: bool) -> int:
+def _conflict(store: Store, doc: Document, sheet_id: int) -> ImportResult:
+    local = store.get_sheet(sheet_id)
+    return ImportResult(
+        CONFLICT, sheet_id=sheet_id, document=doc, local_values=dict(local.values), local_updated=local.updated,
+        incoming_updated=str(doc.sheet.get("updated", "")), local_digest=local.digest or values_digest(local.values),
+        message=_("シート {id}（{name}）はこの端末でも変更されています（この端末：{local}，ファイル：{theirs}）。").format(
+            id=sheet_id, name=local.contribution or local.uuid, local=_stamp(local.updated),
+            theirs=_stamp(str(doc.sheet.get("updated", ""))) or _("日時不明")),
+    )
+
+
+def _stamp(iso: str) -> str:
+    return iso[:16].replace("T", " ")
+
+
+def _create(store: Store, doc: Document, status: str, *, copy: bool) -> int:
     meta = doc.sheet
-    if existing is not None:
-        sheet = store.get_sheet(existing)
-        if sheet.format != doc.form.id:
-            raise InterchangeError(_("既存のシート {id} と様式が異なります（{a} / {b}）。").format(
-                id=existing, a=sheet.format, b=doc.form.id))
-        store.save_values(existing, doc.values, kind="import")
-        if sheet.deleted:
-            store.undelete_sheet(existing)
-        if status != store.get_sheet(existing).status:
-            store.set_status(existing, status)
-        return existing
     return store.create_sheet(
-        doc.form.id,
-        doc.values,
-        status=status,
-        sheet_uuid=None if as_new else meta.get("uuid"),
-        created=None if as_new else meta.get("created"),
-        updated=None if as_new else meta.get("updated"),
+        doc.form.id, doc.values, status=status,
+        sheet_uuid=None if copy else meta.get("uuid"),
+        created=None if copy else meta.get("created"),
+        updated=None if copy else meta.get("updated"),
         kind="import",
     )
 
 
+def _import(store: Store, doc: Document, status: str, on_conflict: str, as_new: bool) -> ImportResult:
+    uuid = doc.sheet.get("uuid")
+    existing = None if as_new or not uuid else store.find_uuid(uuid)
+    if existing is None:
+        return ImportResult(IMPORTED, sheet_id=_create(store, doc, status, copy=as_new), document=doc)
+    local = store.get_sheet(existing)
+    if local.format != doc.form.id:
+        return ImportResult(REJECTED, sheet_id=existing, document=doc, message=_(
+            "既存のシート {id} と様式が異なります（{a} / {b}）。").format(id=existing, a=local.format, b=doc.form.id))
+    local_digest = local.digest or values_digest(local.values)
+    incoming = values_digest(doc.values)
+    if incoming == local_digest:
+        if local.deleted is None and local.status == status:
+            return ImportResult(UNCHANGED, sheet_id=existing, document=doc)
+    elif doc.base != local_digest:
+        if on_conflict == "refuse":
+            return _conflict(store, doc, existing)
+        if on_conflict == "as_new":
+            return ImportResult(IMPORTED, sheet_id=_create(store, doc, status, copy=True), document=doc,
+                                message=_("別のシートとして取り込みました。"))
+    # fast-forward (or the caller took the file's side): the local state stays in the history
+    if incoming != local_digest:
+        store.save_values(existing, doc.values, kind="import", expected=local_digest)
+    if local.deleted:
+        store.undelete_sheet(existing)
+    if status != store.get_sheet(existing).status:
+        store.set_status(existing, status)
+    return ImportResult(IMPORTED, sheet_id=existing, document=doc)
+
+
+def resolve_conflict(store: Store, result: ImportResult, values: Values) -> int:
+    """Write the officer's choice (per field, local or incoming) as a new revision.
+
+    Raises :class:`ConflictError` if the sheet changed again since the comparison."""
+    assert result.sheet_id is not None
+    with store.transaction():
+        return store.save_values(result.sheet_id, values, kind="merge", expected=result.local_digest)
+
+
 def demo_files() -> list[Path]:
     return sorted(DEMO_DIR.glob("*.json"))
+
+
+def seed_demo(store: Store) -> list[int]:
+    """Import the demo sheets (first run), so a newcomer sees a real sheet."""
+    ids = []
+    for path in demo_files():
+        result = import_document(store, load_file(path))
+        if result.sheet_id is not None:
+            ids.append(result.sheet_id)
+    return ids
+

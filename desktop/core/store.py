@@ -53,6 +53,15 @@ class NotFoundError(StoreError):
     pass
 
 
+class DamagedSheetError(StoreError):
+    """One sheet's stored record cannot be read; every other sheet is fine."""
+
+    def __init__(self, sheet_id: int, detail: str):
+        super().__init__(_("シート {id} の記録が壊れています（{detail}）。最後の正常な版から復元できます（hyoka repair {id}）。").format(
+            id=sheet_id, detail=detail))
+        self.sheet_id = sheet_id
+
+
 class ConflictError(StoreError):
     """A write based on a state that is no longer the sheet's current one.
 
@@ -140,6 +149,14 @@ def m004_digest(db: sqlite_utils.Database) -> None:
         except ValueError:
             continue  # a damaged record: left without a digest, reported by check_sheets()
         db["sheets"].update(row["id"], {"digest": values_digest(values)})
+
+
+def _json_list(text: str | None) -> list[str]:
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        return []  # damaged; damaged_sheets() reports it
+    return [x for x in value if isinstance(x, str)] if isinstance(value, list) else []
 
 
 def _text_of(value: Any) -> str:
@@ -240,6 +257,15 @@ class Store:
         conn.execute("PRAGMA synchronous = FULL")
         pending = migrations.pending(self.db)
         if pending:
+            if app_id == APPLICATION_ID and "sheets" in tables:
+                # An existing database is about to change shape: keep a copy of it as it was.
+                from desktop.core.backup import BackupError, backup_connection
+
+                try:
+                    backup_connection(conn, self.path, "migration")
+                except BackupError as exc:
+                    raise StoreError(_("更新前のバックアップを作れないため，データベースを更新しません：{error}").format(
+                        error=exc)) from None
             if app_id != APPLICATION_ID:
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             migrations.apply(self.db)
@@ -448,12 +474,58 @@ class Store:
         return self._sheet(rows[0])
 
     def get_sheet(self, sheet_id: int, *, include_deleted: bool = True) -> Sheet:
+        """The sheet with its values; :class:`DamagedSheetError` if its record cannot be read."""
         sheet = self._sheet_row(sheet_id, include_deleted=include_deleted)
-        sheet.values = {
-            r["field_id"]: json.loads(r["value"])
-            for r in self._read("SELECT field_id, value FROM sheet_values WHERE sheet_id = ?", [sheet_id])
-        }
+        rows = self._read("SELECT field_id, value FROM sheet_values WHERE sheet_id = ?", [sheet_id])
+        sheet.values = self._decode_values(sheet_id, rows)
         return sheet
+
+    @staticmethod
+    def _decode_values(sheet_id: int, rows: list[dict[str, Any]]) -> Values:
+        values: Values = {}
+        for r in rows:
+            try:
+                values[r["field_id"]] = json.loads(r["value"])
+            except (TypeError, ValueError):
+                raise DamagedSheetError(sheet_id, _("項目 {field} の値").format(field=r["field_id"])) from None
+        return values
+
+    def damaged_sheets(self) -> list[int]:
+        """Ids of sheets whose current values or metadata cannot be read."""
+        bad = set()
+        for r in self._read("SELECT sheet_id, value FROM sheet_values"):
+            try:
+                json.loads(r["value"])
+            except (TypeError, ValueError):
+                bad.add(int(r["sheet_id"]))
+        for r in self._read("SELECT id, carried_fields FROM sheets"):
+            try:
+                json.loads(r["carried_fields"] or "[]")
+            except (TypeError, ValueError):
+                bad.add(int(r["id"]))
+        return sorted(bad)
+
+    def last_good_revision(self, sheet_id: int) -> int | None:
+        """The newest revision whose snapshot can be read."""
+        for r in self._read("SELECT number, values_json FROM revisions WHERE sheet_id = ? ORDER BY number DESC",
+                            [sheet_id]):
+            try:
+                if isinstance(json.loads(r["values_json"]), dict):
+                    return int(r["number"])
+            except (TypeError, ValueError):
+                continue
+        return None
+
+    def repair_sheet(self, sheet_id: int) -> int:
+        """Replace a damaged sheet's record with its last good revision (as a new revision)."""
+        number = self.last_good_revision(sheet_id)
+        if number is None:
+            raise StoreError(_("シート {id} には復元できる版がありません。").format(id=sheet_id))
+        values = self.revision_values(sheet_id, number)
+        with self._tx() as db:
+            db.execute("UPDATE sheets SET carried_fields = '[]' WHERE id = ? AND json_valid(carried_fields) = 0",
+                       [sheet_id])
+            return self.save_values(sheet_id, values, kind="restore")
 
     @staticmethod
     def _sheet(row: dict[str, Any], values: Values | None = None) -> Sheet:
@@ -462,7 +534,7 @@ class Store:
             organization=row["organization"] or "", contribution=row["contribution"] or "",
             status=row["status"], created=row["created"], updated=row["updated"], deleted=row["deleted"],
             revision=row["revision"] or 0, carried_from=row.get("carried_from"),
-            carried_fields=json.loads(row.get("carried_fields") or "[]"), values=values or {},
+            carried_fields=_json_list(row.get("carried_fields")), values=values or {},
             digest=row.get("digest") or "",
         )
 
@@ -512,7 +584,13 @@ class Store:
         rows = self._read("SELECT values_json FROM revisions WHERE sheet_id = ? AND number = ?", [sheet_id, number])
         if not rows:
             raise NotFoundError(_("シート {id} に版 {n} はありません。").format(id=sheet_id, n=number))
-        return json.loads(rows[0]["values_json"])
+        try:
+            values = json.loads(rows[0]["values_json"])
+        except (TypeError, ValueError):
+            values = None
+        if not isinstance(values, dict):
+            raise DamagedSheetError(sheet_id, _("版 {n}").format(n=number))
+        return values
 
     def restore_revision(self, sheet_id: int, number: int) -> int:
         """Bring back an earlier state as a new revision (history is never rewritten)."""
@@ -570,16 +648,6 @@ class Store:
             fields = [f for f in sheet.carried_fields if f != field_id]
             with self._tx() as db:
                 db["sheets"].update(sheet_id, {"carried_fields": json.dumps(fields, ensure_ascii=False)})
-
-    def seed_demo(self) -> list[int]:
-        """Import the demo sheets (first run), so a newcomer sees a real sheet."""
-        from desktop.core import interchange
-
-        ids = []
-        for path in interchange.demo_files():
-            doc = interchange.load_file(path)
-            ids.append(interchange.import_document(self, doc))
-        return ids
 
     def is_empty(self) -> bool:
         return not self._read("SELECT 1 FROM sheets LIMIT 1")

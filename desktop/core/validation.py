@@ -73,9 +73,14 @@ def _check_field(form: FormDef, f: Field, values: Values, env: dict[str, Any], o
         return
     if f.dash_unless is not None and v != fieldtypes.DASH and not f.dash_unless.truth(env, unknown=True):
         add(Finding(f.id, WARNING, f.dash_message or _("該当しないため「－」としてください。"), "dash"))
-    if f.min is not None and isinstance(v, int) and not isinstance(v, bool) and v < f.min:
-        add(Finding(f.id, ERROR, _("「{label}」は {min} 以上の数にしてください（入力値：{value}）。").format(
-            label=label, min=f.min, value=v), "min"))
+    if isinstance(v, int) and not isinstance(v, bool) and f.type in ("int", "money", "decimal", "pct"):
+        low = f.min if f.min is not None else 0
+        if v < low:
+            add(Finding(f.id, ERROR, _("「{label}」は {min} 以上の数にしてください（入力値：{value}）。").format(
+                label=label, min=low, value=v), "min"))
+        elif f.max is not None and v > f.max:
+            add(Finding(f.id, ERROR, _("「{label}」は {max} 以下の数にしてください（入力値は {n} 桁）。").format(
+                label=label, max=f"{f.max:,}", n=len(str(abs(v)))), "max"))
     if f.max_length is not None and _length(v) > f.max_length:
         add(Finding(f.id, WARNING, _("「{label}」は {limit} 字以内が目安です（現在 {n} 字）。").format(
             label=label, limit=f.max_length, n=_length(v)), "length"))

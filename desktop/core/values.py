@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from desktop.core import expr, fieldtypes, formatting
@@ -82,8 +83,8 @@ def environment(form: FormDef, values: Values) -> dict[str, Any]:
         f = form.by_id.get(fid)
         if f is None or f.computed:
             continue
-        ok = fieldtypes.is_canonical(f, value, form.grades)
-        env[fid] = fieldtypes.expr_value(f, value) if ok else None
+        ok = fieldtypes.is_canonical(f, value, form.grades) and fieldtypes.in_range(f, value)
+        env[fid] = fieldtypes.expr_value(f, value) if ok else None  # computed cells stay blank
     for f in _order(form):
         try:
             result = f.compute(env)  # type: ignore[misc]
@@ -117,8 +118,13 @@ def compute(form: FormDef, values: Values, env: dict[str, Any] | None = None) ->
         if exact is None:
             out[f.id] = Computed(None, None, "")
             continue
-        rounded = formatting.round_decimal(exact, f.places, f.rounding)
-        out[f.id] = Computed(exact, rounded, fieldtypes.display(f, rounded, percent_sign=form.percent_sign))
+        try:
+            rounded = formatting.round_decimal(exact, f.places, f.rounding)
+            text = fieldtypes.display(f, rounded, percent_sign=form.percent_sign)
+        except (InvalidOperation, ValueError, TypeError):  # beyond exact arithmetic: show nothing, never a wrong number
+            out[f.id] = Computed(None, None, "")
+            continue
+        out[f.id] = Computed(exact, rounded, text)
     return out
 
 
@@ -136,11 +142,16 @@ def fiscal_year(form: FormDef, values: Values) -> int | None:
     return v if isinstance(v, int) and not isinstance(v, bool) else None
 
 
+_LABEL_TOKEN = re.compile(r"\{\{|\}\}|\{([a-z][a-z0-9_]*)\}")
+
+
 def fill_label(form: FormDef, values: Values, text: str) -> str:
     """Any label, title or group heading with ``{fy_era}``-style variables filled from the sheet's year."""
-    if "{" not in text:
+    if "{" not in text and "}" not in text:
         return text
-    return text.format(**formatting.label_variables(fiscal_year(form, values)))
+    variables = formatting.label_variables(fiscal_year(form, values))
+    # Plain substitution, never str.format: a label is data, and the loader allows only {name}.
+    return _LABEL_TOKEN.sub(lambda m: m.group(0)[0] if m.group(1) is None else variables.get(m.group(1), ""), text)
 
 
 def label_for(form: FormDef, field: Field, values: Values, *, sublabel: bool = False) -> str:

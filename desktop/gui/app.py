@@ -90,7 +90,9 @@ def open_store(path: Path, *, interactive: bool, parent: object = None):
         session.start()
         try:
             if store.is_empty():
-                store.seed_demo()
+                from desktop.core.interchange import seed_demo
+
+                seed_demo(store)
         except StoreError as exc:
             _report(str(exc), interactive, parent)
     return store, (None if read_only else lock), session, read_only, previous

@@ -569,14 +569,17 @@ class MainWindow(QMainWindow):
         """Import interchange files (all or nothing); returns the sheet ids."""
         self.controller.flush()
         docs = [interchange.load_file(p) for p in paths]
-        with self.store.transaction():
-            ids = [interchange.import_document(self.store, d) for d in docs]
+        results = [interchange.import_document(self.store, d) for d in docs]
+        ids = [r.sheet_id for r in results if r.ok and r.sheet_id is not None]
         self.refresh_list()
         if ids:
             if ids[-1] == self.controller.sheet_id:
                 self.controller.reload()
             else:
                 self.open_sheet(ids[-1])
+        refused = [r for r in results if not r.ok]
+        if refused:
+            raise interchange.InterchangeError(refused[0].message)
         return ids
 
     def on_import(self) -> None:

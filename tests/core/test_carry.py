@@ -32,7 +32,7 @@ def test_carry_policies(r01_values: dict) -> None:
 
 def test_h30_to_r01_across_formats(db_path: Path) -> None:
     with Store(db_path) as s:
-        src = interchange.import_document(s, interchange.load_file(DEMO_H30))
+        src = interchange.import_document(s, interchange.load_file(DEMO_H30)).sheet_id
         new = s.create_from_previous(src)
         sheet = s.get_sheet(new)
     assert sheet.format == "mofa-r01" and sheet.fiscal_year == 2019
@@ -43,7 +43,7 @@ def test_h30_to_r01_across_formats(db_path: Path) -> None:
 
 def test_previous_sheet_lookup(db_path: Path) -> None:
     with Store(db_path) as s:
-        old = interchange.import_document(s, interchange.load_file(DEMO_R01))
+        old = interchange.import_document(s, interchange.load_file(DEMO_R01)).sheet_id
         new = s.create_from_previous(old)
         assert s.previous_sheet(s.get_sheet(new)).id == old
         s.clear_carried_mark(new, "contribution_name")

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from desktop.core.definition import get_form
-from desktop.core.values import compute
+from desktop.core.values import compute, normalize_values
 
 R01 = get_form("mofa-r01")
 H30 = get_form("mofa-h30")
@@ -77,3 +77,28 @@ def test_change_can_be_negative() -> None:
     dec = compute(R01, {"c4_1_jp_staff": 20, "c4_1_jp_prev1": 25, "c4_1_jp_prev2": 23, "c4_1_jp_prev3": 20})
     assert dec["c4_1_jp_prev_avg"].text == "22.7"
     assert dec["c4_1_jp_change"].text == "-2.7"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("c4_1_jp_staff", 10**27), ("c4_1_jp_staff", "9" * 28), ("c3_2_budget", 10**28), ("c3_2_budget", "１" * 29),
+     ("c3_2_budget", -5), ("c4_1_jp_staff", 10_000_000)],
+)
+def test_absurd_numbers_are_rejected_and_computed_cells_stay_blank(r01_values: dict, field: str, value) -> None:
+    """The defect: 28/29-digit numbers were accepted, then broke export, PDF and the GUI (InvalidOperation)."""
+    from desktop.core import interchange, validation
+    from desktop.core.definition import get_form
+    from desktop.core.values import compute, display_value
+
+    form = get_form("mofa-r01")
+    values = normalize_values(form, {**r01_values, field: value})
+    findings = [f for f in validation.validate(form, values) if f.field_id == field]
+    assert findings and findings[0].severity == "error"
+    computed = compute(form, values)
+    dependents = [k for k, c in computed.items() if field in form.field(k).compute.names]  # type: ignore[union-attr]
+    for k in dependents:
+        assert computed[k].text == ""
+    for f in form.fields:
+        display_value(form, f.id, values, computed)  # never raises
+    doc = interchange.build_document(form, values)
+    assert interchange.parse_document(doc).values[field] is not None

@@ -100,7 +100,7 @@ def _raw(form_id: str) -> dict:
         (lambda d: d["sections"][2]["fields"][1].update(id="contribution_name"), "duplicate field id"),
         (lambda d: d["sections"][2]["fields"][0].update(compute="nope + 1"), "unknown fields"),
         (lambda d: d["sections"][2]["fields"][0].update(compute="__import__('os')"), "not allowed"),
-        (lambda d: d["sections"][2]["fields"][0].update(colour="red"), "unknown keys"),
+        (lambda d: d["sections"][2]["fields"][0].update(colour="red"), "unknown key"),
     ],
 )
 def test_bad_definitions_fail_loudly(mutate, message: str) -> None:
@@ -118,3 +118,101 @@ def test_cycle_in_computed_fields_is_rejected() -> None:
                 f["compute"] = "c3_2_diff_ratio - 1"
     with pytest.raises(DefinitionError, match="cycle"):
         parse_definition(data)
+
+
+def _field(data: dict, fid: str) -> dict:
+    return next(f for s in data["sections"] for f in s.get("fields", ()) if f["id"] == fid)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        # wrong-typed keys, everywhere, named with their table
+        (lambda d: _field(d, "c4_4_other").update(max_length="1000"), "field c4_4_other: key 'max_length' must be int"),
+        (lambda d: _field(d, "c4_4_other").update(required="yes"), "key 'required' must be bool"),
+        (lambda d: _field(d, "contribution_form").update(choices=[1, 2]), "key 'choices' must be a list of strings"),
+        (lambda d: d["sections"][0].update(layuot="x"), "sections\\[0\\]: unknown key 'layuot'"),
+        (lambda d: d["sections"][0].update(page_break="no"), "key 'page_break' must be bool"),
+        (lambda d: d.update(version="1"), "key 'version' must be int"),
+        (lambda d: d.update(layout="grid"), "unknown value 'grid'"),
+        (lambda d: d.update(titel="x"), "unknown key 'titel' \\(did you mean 'title'\\?\\)"),
+        (lambda d: d["tabs"][0].update(lable="x"), "tabs\\[0\\]: unknown key 'lable'"),
+        (lambda d: d["grades"]["criteria"].update(values="ABCD"), "grades.criteria: key 'values' must be list"),
+        (lambda d: _field(d, "c4_4_other").update(checks=[{"when": "True", "mesage": "x"}]), "checks\\[0\\]: unknown key"),
+        # expressions that would fail when run
+        (lambda d: _field(d, "c3_2_reason_if_65pct").update(required_when="c3_2_budget in c3_2_actual"), "'in c3_2_actual' needs a list"),
+        (lambda d: _field(d, "c3_2_diff").update(compute="c3_2_budget > 1"), "a condition is not a number"),
+        (lambda d: _field(d, "c3_2_diff").update(compute="c3_2_budget * 1e999"), "not a usable number"),
+        (lambda d: _field(d, "c3_2_diff").update(compute="c3_2_budget * " + "9" * 40), "too large"),
+        (lambda d: _field(d, "c3_2_diff").update(compute="contribution_name * 2"), "contribution_name is short, not a number"),
+        (lambda d: _field(d, "c3_2_diff").update(places=100000), "'places' must be between 0 and 6"),
+        (lambda d: _field(d, "c3_2_diff").update(compute="(" * 5000 + "1" + ")" * 5000), "expression"),
+        (lambda d: _field(d, "c3_2_diff").update(compute=5), "key 'compute' must be str"),
+        # label placeholders: plain declared names only
+        (lambda d: _field(d, "c4_4_other").update(label="{fy.__class__.__mro__}"), "placeholder"),
+        (lambda d: _field(d, "c4_4_other").update(label="{0}"), "placeholder"),
+        (lambda d: _field(d, "c4_4_other").update(label="{fy_era:>300000000}"), "placeholder"),
+        (lambda d: _field(d, "c4_4_other").update(label="{fy!r}"), "placeholder"),
+        (lambda d: _field(d, "c4_4_other").update(label="a}b"), "bad braces"),
+        (lambda d: _field(d, "c4_4_other").update(max=5), "'max' is only for number types"),
+        (lambda d: d.update(limits={"money": -1}), "limits"),
+        (lambda d: d.update(limits={"text": 5}), "limits: unknown type 'text'"),
+    ],
+)
+def test_definition_errors_name_the_field_and_the_key(mutate, message: str) -> None:
+    data = _raw("mofa-r01")
+    mutate(data)
+    with pytest.raises(DefinitionError, match=message):
+        parse_definition(data)
+
+
+def test_limits_come_from_the_format_and_a_field_may_override() -> None:
+    form = get_form("mofa-r01")
+    assert form.field("c4_1_jp_staff").max == 9_999_999
+    assert form.field("c3_2_budget").max == 999_999_999_999_999
+    data = _raw("mofa-r01")
+    _field(data, "c4_1_jp_staff")["max"] = 500
+    assert parse_definition(data).field("c4_1_jp_staff").max == 500
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'id = "mofa-x"\n[[tabs]\n', "mofa-x.toml: .*line 2"),
+        ('id = "mofa-x"\ntitle = "評価"\n'.encode("shift_jis"), "mofa-x.toml: not UTF-8"),
+        (b'id = "mofa-x"\ntabs = []\nsections = [{id = "s", tab = "t"}]\n', "mofa-x.toml: mofa-x: section s: unknown tab"),
+    ],
+)
+def test_format_file_errors_name_the_file(tmp_path: Path, content: bytes, message: str) -> None:
+    from desktop.core.definition import load_definition
+
+    p = tmp_path / "mofa-x.toml"
+    p.write_bytes(content)
+    with pytest.raises(DefinitionError, match=message):
+        load_definition(p)
+
+
+def test_a_broken_format_file_is_exit_2_from_the_cli(tmp_path: Path, monkeypatch, capsys) -> None:
+    import shutil
+
+    from desktop.cli import main
+    from desktop.core import definition
+
+    forms = tmp_path / "forms"
+    shutil.copytree(ROOT / "forms", forms)
+    (forms / "mofa-x.toml").write_text('id = "mofa-x"\ntabs = [{id = "t", label = "T", colour = 1}]\nsections = []\n')
+    monkeypatch.setattr(definition, "FORMS_DIR", forms)
+    definition.all_forms.cache_clear()
+    try:
+        code = main(["validate", str(ROOT / "resources" / "demo" / "000_iom_r01.json")])
+    finally:
+        definition.all_forms.cache_clear()
+    err = capsys.readouterr().err
+    assert code == 2 and "mofa-x.toml" in err and "colour" in err and err.count("\n") == 1
+
+
+def test_label_fill_is_plain_substitution() -> None:
+    from desktop.core.values import fill_label
+
+    form = get_form("mofa-r01")
+    assert fill_label(form, {"sheet_fiscal_year": 2019}, "{fy_era}度 {{x}}") == "令和元年度 {x}"

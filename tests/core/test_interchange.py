@@ -19,12 +19,18 @@ def canonical(doc: dict) -> bytes:
 
 @pytest.mark.parametrize("path", [DEMO_R01, DEMO_H30])
 def test_import_export_round_trip_is_identical(db_path: Path, path: Path) -> None:
-    original = json.loads(path.read_text(encoding="utf-8"))
+    original = json.loads(path.read_text(encoding="utf-8"))  # a version 1 file
     with Store(db_path) as s:
-        sid = interchange.import_document(s, interchange.load_file(path))
-        exported = interchange.export_sheet(s, sid)
-    assert canonical(exported) == canonical(original)
-    assert exported["sha256"] == original["sha256"]
+        sid = interchange.import_document(s, interchange.load_file(path)).sheet_id
+        assert sid is not None
+        as_v1 = interchange.export_sheet(s, sid, schema_version=1)
+        as_v2 = interchange.export_sheet(s, sid)
+    assert canonical(as_v1) == canonical(original)
+    assert as_v1["sha256"] == original["sha256"]
+    assert as_v2["schema_version"] == 2
+    assert as_v2["sheet"]["base"]["digest"] == interchange.values_digest(interchange.load_file(path).values)
+    assert {k: v for k, v in as_v2.items() if k not in ("sheet", "schema_version", "sha256")} == \
+        {k: v for k, v in original.items() if k not in ("sheet", "schema_version", "sha256")}
 
 
 def test_demo_files_carry_valid_digests() -> None:
@@ -50,7 +56,16 @@ def test_file_without_digest_is_accepted(r01_doc: dict) -> None:
     ("mutate", "message"),
     [
         (lambda d: d.update(format="mofa-r99"), "format が不明"),
-        (lambda d: d.update(schema_version=2), "schema_version"),
+        (lambda d: d.update(schema_version=3), "schema_version"),
+        (lambda d: d.update(schema_version=1.0), "schema_version"),
+        (lambda d: d.update(schema_version=True), "schema_version"),
+        (lambda d: d.update(format={}), "format が不明"),
+        (lambda d: d.update(format=[]), "format が不明"),
+        (lambda d: d["values"].update(c4_4_other="\ud800"), "c4_4_other：対になっていないサロゲート"),
+        (lambda d: d["values"].update(c4_4_other="a\x00b"), "c4_4_other：NUL"),
+        (lambda d: d["values"].update(c4_1_jp_staff=float("inf")), "c4_1_jp_staff"),
+        (lambda d: (d.update(schema_version=2), d["sheet"].update(base={"digest": "x"})), "sheet.base"),
+        (lambda d: d.update(extra=1), "不明なキー"),
         (lambda d: d.update(values=[]), "values がオブジェクトではありません"),
         (lambda d: d["values"].update(no_such_field="x"), "no_such_field"),
         (lambda d: d["values"].update(c3_2_diff=1), "計算項目"),
@@ -79,32 +94,102 @@ def test_malformed_bytes(raw: bytes, message: str) -> None:
 
 def test_bad_file_changes_nothing(db_path: Path, r01_doc: dict) -> None:
     with Store(db_path) as s:
-        sid = interchange.import_document(s, interchange.load_file(DEMO_R01))
+        sid = interchange.import_document(s, interchange.load_file(DEMO_R01)).sheet_id
+        assert sid is not None
         before = s.get_sheet(sid).values, s.history(sid)
         r01_doc.pop("sha256")
         r01_doc["values"]["contribution_name"] = ""  # now invalid, but marked complete
         doc = interchange.parse_document(r01_doc)
-        with pytest.raises(InterchangeError, match="完了"):
-            interchange.import_document(s, doc)
+        result = interchange.import_document(s, doc)
+        assert result.status == "rejected" and "完了" in result.message
         assert (s.get_sheet(sid).values, s.history(sid)) == before
         assert len(s.list_sheets()) == 1
 
 
-def test_reimport_of_same_uuid_adds_a_revision(db_path: Path, r01_doc: dict) -> None:
+def test_reimport_of_an_edited_export_fast_forwards(db_path: Path) -> None:
+    """The file was exported from the state this database still has: take it."""
     with Store(db_path) as s:
-        sid = interchange.import_document(s, interchange.load_file(DEMO_R01))
-        r01_doc.pop("sha256")
-        r01_doc["values"]["c4_4_other"] = "更新された特記事項"
-        again = interchange.import_document(s, interchange.parse_document(r01_doc))
-        assert again == sid and s.get_sheet(sid).values["c4_4_other"] == "更新された特記事項"
+        sid = interchange.import_document(s, interchange.load_file(DEMO_R01)).sheet_id
+        assert sid is not None
+        exported = interchange.export_sheet(s, sid)
+        exported["values"]["c4_4_other"] = "別の端末で更新された特記事項"
+        del exported["sha256"]
+        result = interchange.import_document(s, interchange.parse_document(exported))
+        assert (result.status, result.sheet_id) == ("imported", sid)
+        assert s.get_sheet(sid).values["c4_4_other"] == "別の端末で更新された特記事項"
         assert [r.kind for r in s.history(sid)] == ["import", "import"]
-        copy = interchange.import_document(s, interchange.parse_document(r01_doc), as_new=True)
-        assert copy != sid
+        again = interchange.import_document(s, interchange.parse_document(exported))
+        assert again.status == "unchanged" and len(s.history(sid)) == 2
+        copy = interchange.import_document(s, interchange.parse_document(exported), as_new=True)
+        assert copy.status == "imported" and copy.sheet_id != sid
+
+
+def test_importing_an_older_export_never_overwrites_newer_local_work(db_path: Path) -> None:
+    """The defect: export, edit locally, import the earlier export → the edit was gone."""
+    with Store(db_path) as s:
+        sid = interchange.import_document(s, interchange.load_file(DEMO_R01)).sheet_id
+        assert sid is not None
+        old = interchange.export_sheet(s, sid)
+        s.save_values(sid, {**s.get_sheet(sid).values, "c4_4_other": "この端末での新しい編集"})
+        before = s.get_sheet(sid).values, s.history(sid)
+        result = interchange.import_document(s, interchange.parse_document(old))
+        assert result.status == "conflict" and result.sheet_id == sid
+        assert result.local_values["c4_4_other"] == "この端末での新しい編集"
+        assert (s.get_sheet(sid).values, s.history(sid)) == before  # nothing changed
+        # --theirs: the file wins; the local edit stays in the history
+        taken = interchange.import_document(s, interchange.parse_document(old), on_conflict="theirs")
+        assert taken.status == "imported" and s.get_sheet(sid).values == interchange.parse_document(old).values
+        assert any(s.revision_values(sid, r.number).get("c4_4_other") == "この端末での新しい編集"
+                   for r in s.history(sid))
+
+
+def test_v1_file_without_base_conflicts_unless_equal(db_path: Path, r01_doc: dict) -> None:
+    with Store(db_path) as s:
+        sid = interchange.import_document(s, interchange.load_file(DEMO_R01)).sheet_id
+        assert sid is not None
+        assert interchange.import_document(s, interchange.load_file(DEMO_R01)).status == "unchanged"
+        del r01_doc["sha256"]
+        r01_doc["values"]["c4_4_other"] = "v1 の別の内容"
+        assert interchange.import_document(s, interchange.parse_document(r01_doc)).status == "conflict"
+        both = interchange.import_document(s, interchange.parse_document(r01_doc), on_conflict="as_new")
+        assert both.status == "imported" and both.sheet_id != sid and len(s.list_sheets()) == 2
+
+
+def test_resolve_conflict_writes_the_choice_and_keeps_the_local_state(db_path: Path) -> None:
+    with Store(db_path) as s:
+        sid = interchange.import_document(s, interchange.load_file(DEMO_R01)).sheet_id
+        assert sid is not None
+        old = interchange.export_sheet(s, sid)
+        old["values"]["c1_1_strategy_goals"] = "ファイル側の 1-1"
+        del old["sha256"]
+        old["sheet"]["base"]["digest"] = "0" * 64
+        s.save_values(sid, {**s.get_sheet(sid).values, "c4_4_other": "この端末の 4-4"})
+        result = interchange.import_document(s, interchange.parse_document(old))
+        assert result.status == "conflict"
+        merged = {**result.local_values, "c1_1_strategy_goals": "ファイル側の 1-1"}
+        interchange.resolve_conflict(s, result, merged)
+        now = s.get_sheet(sid).values
+        assert now["c1_1_strategy_goals"] == "ファイル側の 1-1" and now["c4_4_other"] == "この端末の 4-4"
+        assert s.history(sid)[-1].kind == "merge"
+
+
+def test_store_refuses_a_write_based_on_a_state_it_did_not_read(db_path: Path) -> None:
+    from desktop.core.store import ConflictError
+
+    with Store(db_path) as s:
+        sid = s.create_sheet("mofa-r01", {"c4_4_other": "a"})
+        seen = s.sheet_digest(sid)
+        s.save_values(sid, {"c4_4_other": "b"})  # someone else's write
+        with pytest.raises(ConflictError):
+            s.save_values(sid, {"c4_4_other": "c"}, expected=seen)
+        assert s.get_sheet(sid).values == {"c4_4_other": "b"}
+        s.save_values(sid, {"c4_4_other": "c"}, expected=s.sheet_digest(sid))
 
 
 def test_write_file_is_atomic_and_valid(tmp_path: Path, db_path: Path) -> None:
     with Store(db_path) as s:
-        sid = interchange.import_document(s, interchange.load_file(DEMO_H30))
+        sid = interchange.import_document(s, interchange.load_file(DEMO_H30)).sheet_id
+        assert sid is not None
         doc = interchange.export_sheet(s, sid)
     out = tmp_path / "out.json"
     interchange.write_file(doc, out)
