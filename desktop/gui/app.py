@@ -76,6 +76,17 @@ def open_store(path: Path, *, interactive: bool, parent: object = None):
         else:
             print(message.replace("\n\n", "\n"), file=sys.stderr)
         read_only = True
+    if not read_only:  # the first start of the day: a backup before anything is written
+        from desktop.core.backup import BackupError, daily_backup_if_due
+
+        try:
+            daily_backup_if_due(path)
+        except BackupError as exc:  # never keeps the officer from working; said once
+            message = _("今日のバックアップを作成できませんでした：{error}").format(error=exc)
+            if interactive:
+                dialogs.inform(parent, _("バックアップ"), message, warning=True)  # type: ignore[arg-type]
+            else:
+                print(f"hyoka: {message}", file=sys.stderr)
     try:
         store = Store(path)
     except StoreError as exc:

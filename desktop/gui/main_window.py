@@ -166,6 +166,8 @@ class MainWindow(QMainWindow):
         self.act_import = A("actImport", _("取り込み…"), self.on_import, "Ctrl+I", _("交換ファイル（JSON）を取り込みます"))
         self.act_export = A("actExport", _("書き出し…"), self.on_export, "Ctrl+E", _("交換ファイル（JSON）に書き出します"))
         self.act_open_db = A("actOpenDb", _("データベースを開く…"), self.on_open_db, "Ctrl+O")
+        self.act_restore_backup = A("actRestoreBackup", _("バックアップから復元…"), self.on_restore_backup, None,
+                                    _("バックアップを新しいデータベースファイルとして復元します"))
         self.act_quit = A("actQuit", _("終了"), self.close, "Ctrl+Q")
         self.act_undo = A("actUndo", _("元に戻す"), self.on_undo, "Ctrl+Z",
                           _("直前の変更を元に戻します（文字の入力欄ではその欄の入力）"))
@@ -196,6 +198,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_print)
         m.addSeparator()
         m.addAction(self.act_open_db)
+        m.addAction(self.act_restore_backup)
         self.recent_menu = m.addMenu(_("最近使ったデータベース"))
         self.recent_menu.setObjectName("recentMenu")
         m.addSeparator()
@@ -566,32 +569,80 @@ class MainWindow(QMainWindow):
             self.refresh_list()
 
     def import_files(self, paths: list[str]) -> list[int]:
-        """Import interchange files (all or nothing); returns the sheet ids."""
+        """Import interchange files, each on its own; returns the ids of the sheets imported.
+
+        A known sheet changed here since the file was exported is a conflict: the
+        comparison opens (merge per field, or keep both sheets). What happened to
+        each file is in :attr:`import_report` as ``(path, status, message)``.
+        """
         self.controller.flush()
-        docs = [interchange.load_file(p) for p in paths]
-        results = [interchange.import_document(self.store, d) for d in docs]
-        ids = [r.sheet_id for r in results if r.ok and r.sheet_id is not None]
+        ids: list[int] = []
+        self.import_report: list[tuple[str, str, str]] = []
+        for path in paths:
+            try:
+                doc = interchange.load_file(path)
+                result = interchange.import_document(self.store, doc)
+                if result.status == interchange.CONFLICT:
+                    result = self._resolve_import_conflict(path, result)
+            except (interchange.InterchangeError, StoreError, OSError) as exc:
+                self.import_report.append((path, interchange.REJECTED, str(exc)))
+                continue
+            self.import_report.append((path, result.status, result.message))
+            if result.ok and result.sheet_id is not None:
+                ids.append(result.sheet_id)
         self.refresh_list()
         if ids:
             if ids[-1] == self.controller.sheet_id:
                 self.controller.reload()
             else:
                 self.open_sheet(ids[-1])
-        refused = [r for r in results if not r.ok]
-        if refused:
-            raise interchange.InterchangeError(refused[0].message)
         return ids
+
+    def _resolve_import_conflict(self, path: str, result: interchange.ImportResult) -> interchange.ImportResult:
+        """The file and the local sheet both changed: the officer compares and chooses."""
+        from .conflict_dialog import ConflictDialog
+
+        doc = result.document
+        assert doc is not None and result.sheet_id is not None
+        dlg = ConflictDialog(
+            doc.form, result.local_values, doc.values,
+            local_label=_("この端末"), local_date=dialogs.local_time(result.local_updated, seconds=False),
+            incoming_label=_("取り込むファイル"),
+            incoming_date=dialogs.local_time(result.incoming_updated, seconds=False) or _("日時不明"),
+            title=_("取り込みの競合：{file}").format(file=Path(path).name),
+            explanation=_(
+                "「{file}」のシートは，書き出された後にこの端末でも変更されています。"
+                "異なる項目ごとに使う内容を選んでください（既定は「この端末」）。"
+                "保存すると，この端末の内容は履歴（版）に残ります。"
+                "「両方のシートを残す」では，ファイルの内容を別のシートとして取り込みます。"
+            ).format(file=Path(path).name),
+            parent=self,
+        )
+        dlg.exec()
+        if dlg.outcome == "merge":
+            try:
+                interchange.resolve_conflict(self.store, result, dlg.merged_values())
+            except StoreError as exc:  # changed once more while the comparison was open
+                return interchange.ImportResult(interchange.CONFLICT, sheet_id=result.sheet_id, message=str(exc))
+            return interchange.ImportResult(interchange.IMPORTED, sheet_id=result.sheet_id,
+                                            message=_("選んだ内容で保存しました。"))
+        if dlg.outcome == "both":
+            return interchange.import_document(self.store, doc, on_conflict="as_new")
+        return interchange.ImportResult(interchange.CONFLICT, sheet_id=result.sheet_id,
+                                        message=_("取り込みを取りやめました（変更はありません）。"))
 
     def on_import(self) -> None:
         paths, _f = QFileDialog.getOpenFileNames(self, _("交換ファイルの取り込み"), "", _("交換ファイル (*.json)"))
         if not paths:
             return
-        try:
-            ids = self.import_files(paths)
-        except (interchange.InterchangeError, StoreError) as exc:
-            dialogs.inform(self, _("取り込めません"), str(exc), warning=True)
-            return
+        ids = self.import_files(paths)
+        problems = [(p, st, msg) for p, st, msg in self.import_report if st not in ("imported", "unchanged")]
         self.statusBar().showMessage(_("{n} 件のシートを取り込みました。").format(n=len(ids)), 6000)
+        if problems:
+            names = {"rejected": _("取り込めません"), "conflict": _("取り込んでいません")}
+            text = "\n".join(f"{Path(p).name}：{names.get(st, st)} — {msg}" for p, st, msg in problems)
+            dialogs.inform(self, _("取り込み"), _("{ok} 件を取り込みました。次のファイルは取り込んでいません：").format(
+                ok=len(ids)) + "\n\n" + text, warning=True)
 
     def export_current(self, path: str) -> None:
         if self.controller.sheet_id is None:
@@ -739,6 +790,39 @@ class MainWindow(QMainWindow):
         if previous is not None:
             self._show_recovery_note(previous)
         return True
+
+    def on_restore_backup(self) -> None:
+        self.controller.flush()
+        dlg = dialogs.RestoreBackupDialog(self.store.path, self)
+        if dlg.exec() and dlg.chosen is not None:
+            self.restore_from_backup(dlg.chosen)
+
+    def restore_from_backup(self, backup_path: Path) -> Path | None:
+        """Write ``backup_path`` as a new database file (asked for), then offer to open it."""
+        from desktop.core.backup import BackupError, restore_backup
+
+        stamp = backup_path.stem.split("-")[-3:-1]
+        suggested = self.store.path.with_name(f"{self.store.path.stem}-restored-{'-'.join(stamp)}.sqlite3")
+        path, _f = QFileDialog.getSaveFileName(self, _("復元先の新しいファイル"), str(suggested),
+                                               _("hyoka データベース (*.sqlite3 *.db)"))
+        if not path:
+            return None
+        target = Path(path)
+        if target.resolve() == self.store.path.resolve():
+            dialogs.inform(self, _("バックアップから復元"),
+                           _("今のデータベースには上書きできません。新しいファイル名を指定してください。"), warning=True)
+            return None
+        try:
+            restore_backup(backup_path, target)
+        except BackupError as exc:
+            dialogs.inform(self, _("バックアップから復元"), str(exc), warning=True)
+            return None
+        if dialogs.ask(self, _("バックアップから復元"),
+                       _("{path} に復元しました。このデータベースを開きますか？").format(path=target)):
+            self.open_database(target)
+        else:
+            self.statusBar().showMessage(_("{path} に復元しました。").format(path=target), 8000)
+        return target
 
     def set_language(self, lang: str) -> None:
         if self.settings is not None:
