@@ -125,7 +125,7 @@ class ConflictDialog(QDialog):
         intro.setWordWrap(True)
         intro.setText(explanation or _(
             "同じシートが二か所で変更されています。異なる {n} 項目について，使う内容を項目ごとに選んでください"
-            "（既定は「{local}」）。選ばなかった方も履歴（版）に残ります。"
+            "（既定は「{local}」）。"
         ).format(n=len(self.fields), local=local_label))
         lay.addWidget(intro)
 
