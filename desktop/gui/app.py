@@ -138,6 +138,27 @@ def create_window(db: Path, *, interactive: bool):
                       previous_session=previous)
 
 
+def end_now(app: object, window: object) -> None:
+    """End the session from inside the event loop (a signal arrived).
+
+    If a modal dialog is open (say, the comparison of a sheet changed elsewhere), it is
+    closed first and the session ends once its caller has finished — for the comparison
+    that means keeping both versions — so nothing typed is lost."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    def finish() -> None:
+        window.end_session()  # type: ignore[attr-defined]
+        app.quit()  # type: ignore[attr-defined]
+
+    modal = QApplication.activeModalWidget()
+    if isinstance(modal, QDialog):
+        modal.done(QDialog.DialogCode.Rejected)
+        QTimer.singleShot(0, finish)
+    else:
+        finish()
+
+
 def end_session_cleanly(app: object, window: object) -> None:
     """The session can end without the officer closing the window: SIGTERM (logout on
     Linux, ``kill``, a service manager), Windows logout/shutdown (the session manager's
@@ -172,8 +193,7 @@ def end_session_cleanly(app: object, window: object) -> None:
         except OSError:
             return
         if received:
-            window.end_session()  # type: ignore[attr-defined]
-            app.quit()  # type: ignore[attr-defined]
+            end_now(app, window)
 
     notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)  # type: ignore[arg-type]
     notifier.activated.connect(woken)

@@ -133,3 +133,43 @@ def test_session_manager_commit_saves_and_marks_a_clean_end(window, qtbot, db_pa
     edit.insert("続き")
     qtbot.waitUntil(lambda: not window.controller.dirty, timeout=4000)
     assert session_path(db_path).exists()
+
+
+def test_signal_while_the_comparison_is_open_keeps_both_sides(window, qtbot, db_path: Path, monkeypatch) -> None:
+    """SIGTERM arrives while the officer looks at the comparison: nothing typed is lost."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QLineEdit
+
+    from desktop.gui import app as app_module
+    from desktop.gui.session import session_path
+
+    sid = window.create_sheet("mofa-r01", 2020)
+    window.findChild(QLineEdit, "contribution_name").insert("ここで入力")
+    other = Store(db_path)
+    other.save_values(sid, {**other.get_sheet(sid).values, "contribution_name": "別の端末"}, kind="import")
+    other.close()
+
+    class FakeApp:
+        quitted = False
+
+        def quit(self) -> None:
+            self.quitted = True
+
+    fake = FakeApp()
+    QTimer.singleShot(300, lambda: app_module.end_now(fake, window))  # the signal, while the dialog is open
+
+    def unstick() -> None:  # if the signal left the dialog open, fail instead of hanging
+        from PySide6.QtWidgets import QApplication, QDialog
+
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, QDialog):
+            modal.outcome = "merge"
+            modal.done(1)
+
+    QTimer.singleShot(4000, unstick)
+    window.controller.flush()  # opens the comparison (a real modal dialog)
+    qtbot.waitUntil(lambda: fake.quitted, timeout=5000)
+    store = Store(db_path)
+    names = [store.get_sheet(s.id).values.get("contribution_name", "") for s in store.list_sheets()]
+    assert "ここで入力" in names and "別の端末" in names
+    assert not session_path(db_path).exists()
