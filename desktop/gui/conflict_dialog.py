@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QScrollArea,
     QSizePolicy,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -162,6 +163,11 @@ class ConflictDialog(QDialog):
         self.grid.setRowStretch(len(self.fields) + 1, 1)
         scroll.setWidget(page)
         self.scroll = scroll
+        # the column headings stand over the scrolled columns
+        m, fw = self.grid.contentsMargins(), scroll.frameWidth()
+        bar = scroll.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        head.setContentsMargins(m.left() + fw, 0, m.right() + fw + bar, 0)
+        head.setHorizontalSpacing(self.grid.horizontalSpacing())
         lay.addWidget(scroll, 1)
 
         buttons = QHBoxLayout()

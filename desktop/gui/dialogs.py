@@ -314,16 +314,16 @@ class RestoreBackupDialog(QDialog):
         intro.setWordWrap(True)
         lay.addWidget(intro)
         self.backups = list_backups(db)
-        self.table = QTableWidget(len(self.backups), 3, self)
+        self.table = QTableWidget(len(self.backups), 4, self)
         self.table.setObjectName("backupTable")
-        self.table.setHorizontalHeaderLabels([_("日時"), _("種類"), _("シート数")])
+        self.table.setHorizontalHeaderLabels([_("日時"), _("種類"), _("シート数"), _("ファイル")])
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         for r, b in enumerate(self.backups):
             cells = (b.created.astimezone().strftime("%Y-%m-%d %H:%M"), backup_kind_label(b.kind),
-                     "" if b.sheets is None else str(b.sheets))
+                     "" if b.sheets is None else str(b.sheets), b.path.name)
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(str(b.path))
@@ -331,6 +331,7 @@ class RestoreBackupDialog(QDialog):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(2, max(self.table.columnWidth(2), 70))
         self.table.horizontalHeader().setStretchLastSection(True)
         lay.addWidget(self.table, 1)
         if not self.backups:
