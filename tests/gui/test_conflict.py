@@ -259,3 +259,14 @@ def test_after_autosave_the_main_file_alone_holds_the_edit(window, qtbot, db_pat
     assert not copied_has_edit()  # just saved: still only in the -wal
 
     qtbot.waitUntil(copied_has_edit, timeout=5000)
+
+
+def test_read_only_window_follows_the_writer(window, make_window, qtbot, db_path: Path) -> None:
+    """The second (read-only) window shows what the first one saves."""
+    sid = window.create_sheet("mofa-r01", 2020)
+    second = make_window(db_path)
+    assert second.read_only
+    second.open_sheet(sid)
+    type_into(w(window, "contribution_name", QLineEdit), "書いた側")
+    qtbot.waitUntil(lambda: not window.controller.dirty, timeout=4000)
+    qtbot.waitUntil(lambda: w(second, "contribution_name", QLineEdit).text() == "書いた側", timeout=4000)
