@@ -190,8 +190,22 @@ def options(field: Field, scales: dict | None = None) -> tuple[str, ...]:
     return field.choices
 
 
+MAX_SCALAR_CHARS = 200  # a number, date or choice typed longer than this is not one
+
+
 def parse(field: Field, raw: Any, scales: dict | None = None) -> Any:
     """Normalize one input value; raises :class:`ParseError` with a Japanese message."""
+    if field.type not in ("short", "text", "lines", "checks") and isinstance(raw, str) and len(raw) > MAX_SCALAR_CHARS:
+        raise ParseError(f"長すぎます（{len(raw):,} 文字）。この項目の値として読めません。")
+    try:
+        return _parse(field, raw, scales)
+    except ParseError:
+        raise
+    except (ValueError, OverflowError, ArithmeticError) as exc:  # e.g. int() past Python's digit limit
+        raise ParseError(f"値として読めません（{type(exc).__name__}）。") from None
+
+
+def _parse(field: Field, raw: Any, scales: dict | None = None) -> Any:
     t = field.type
     if t in ("short", "text"):
         return _text(raw)
