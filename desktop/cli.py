@@ -12,12 +12,13 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from desktop.core import interchange, safe_files, validation
 from desktop.core.backup import BackupError
 from desktop.core.definition import DefinitionError, UnknownFormatError
 from desktop.core.i18n import _, set_language
-from desktop.core.store import Store, StoreError, default_db_path
+from desktop.core.store import Sheet, Store, StoreError, default_db_path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 MAX_ID = 2**63 - 1
@@ -148,7 +149,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _rows(sheets: Sequence) -> list[dict]:
+def _rows(sheets: Sequence[Sheet]) -> list[dict[str, Any]]:
     return [
         {
             "id": s.id, "fiscal_year": s.fiscal_year, "format": s.format, "status": s.status,
@@ -159,7 +160,7 @@ def _rows(sheets: Sequence) -> list[dict]:
     ]
 
 
-def _print_sheets(sheets: Sequence, as_json: bool) -> None:
+def _print_sheets(sheets: Sequence[Sheet], as_json: bool) -> None:
     rows = _rows(sheets)
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -397,7 +398,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help(sys.stderr)
             return EXIT_UNREADABLE
     try:
-        return args.func(args)
+        return int(args.func(args))
     except CliError as exc:
         print(f"hyoka: {exc}", file=sys.stderr)
         return exc.code

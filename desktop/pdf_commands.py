@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop.core import interchange
+from desktop.core import interchange, safe_files
 from desktop.core.definition import FormDef
 from desktop.core.i18n import _
 from desktop.core.store import Store
@@ -20,9 +20,11 @@ class PdfCommandError(Exception):
 
 
 def _render(form: FormDef, values: Values, out: Path, label: str) -> int:
+    """Render into a temp file beside ``out``, then rename: a full disk never leaves a 0-byte PDF."""
     from desktop.pdf import render_sheet
 
-    report = render_sheet(form, values, out)
+    with safe_files.replacing(out) as tmp:
+        report = render_sheet(form, values, tmp)
     for f in report.findings:
         print(f"{label}\t{f.line()}", file=sys.stderr)
     return report.pages
@@ -54,6 +56,8 @@ def run_pdf(args: argparse.Namespace, open_store: Callable[[argparse.Namespace],
             pages = _render(doc.form, doc.values, out, args.target)
     except FontError as exc:  # several lines of install help, folded into the one error line
         raise CliError(" ".join(line.strip() for line in str(exc).splitlines())) from None
+    except safe_files.FileProblem:
+        raise
     except OSError as exc:
         raise CliError(_("{path} に書き込めません：{error}").format(path=out, error=exc.strerror or exc)) from None
     print(_("{path}（{pages} ページ）を作成しました。").format(path=out, pages=pages))

@@ -45,3 +45,53 @@ def test_pdf_reports_unprintable_characters(tmp_path: Path, capsys, r01_doc: dic
     assert main(["pdf", str(src), "-o", str(tmp_path / "e.pdf")]) == 0
     err = capsys.readouterr().err
     assert "c4_4_other\twarning\t" in err and "U+1F600" in err
+
+
+def test_pdf_output_is_atomic_and_refuses_devices(tmp_path: Path, capsys, monkeypatch) -> None:
+    """The defect: a full disk left a 0-byte PDF in place of the previous one."""
+    import errno
+    import os as os_mod
+
+    from desktop.cli import main
+
+    target = tmp_path / "sheet.pdf"
+    target.write_bytes(b"%PDF previous")
+    real_fsync = os_mod.fsync
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os_mod, "fsync", full)
+    code = main(["pdf", "--demo", "-o", str(target)])
+    monkeypatch.setattr(os_mod, "fsync", real_fsync)
+    err = capsys.readouterr().err
+    assert code == 1 and "空きが足りません" in err
+    assert target.read_bytes() == b"%PDF previous" and not list(tmp_path.glob(".hyoka-*"))
+    assert main(["pdf", "--demo", "-o", "/dev/full"]) == 1
+    assert "通常のファイルではない" in capsys.readouterr().err
+    target.chmod(0o640)
+    assert main(["pdf", "--demo", "-o", str(target)]) == 0
+    assert target.read_bytes().startswith(b"%PDF-") and (target.stat().st_mode & 0o777) == 0o640
+
+
+def test_pdf_open_in_a_viewer_keeps_the_new_content(tmp_path: Path, capsys, monkeypatch) -> None:
+    """On Windows a PDF open in a viewer cannot be replaced: say so and keep the new file."""
+    import os as os_mod
+
+    from desktop.cli import main
+
+    target = tmp_path / "sheet.pdf"
+    target.write_bytes(b"%PDF previous")
+    real_replace = os_mod.replace
+
+    def locked(src, dst):  # type: ignore[no-untyped-def]
+        if str(dst) == str(target):
+            raise PermissionError(13, "The process cannot access the file because it is being used")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os_mod, "replace", locked)
+    code = main(["pdf", "--demo", "-o", str(target)])
+    err = capsys.readouterr().err
+    assert code == 1 and "開かれている" in err
+    kept = tmp_path / "sheet（新しい版）.pdf"
+    assert str(kept) in err and kept.read_bytes().startswith(b"%PDF-")

@@ -12,6 +12,7 @@ import difflib
 import re
 import string
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -245,7 +246,7 @@ _ENUMS = {
 _TYPE_NAMES = {str: "文字列", int: "整数", bool: "真偽値", list: "配列", dict: "表"}
 
 
-def _check_table(raw: Any, schema: dict[str, tuple[type, ...]], where: str, kind: str) -> dict[str, Any]:
+def _check_table(raw: Any, schema: Mapping[str, tuple[type, ...]], where: str, kind: str) -> dict[str, Any]:
     """Reject unknown keys (with a suggestion) and keys of the wrong TOML type."""
     if not isinstance(raw, dict):
         raise DefinitionError(f"{where}: must be a table, not {_TYPE_NAMES.get(type(raw), type(raw).__name__)}")
@@ -525,10 +526,10 @@ def _cross_check(form: FormDef) -> None:
         _check_label(g.label, LABEL_VARIABLES, f"{gwhere}: key 'label'")
         _check_label(g.sublabel, LABEL_VARIABLES, f"{gwhere}: key 'sublabel'")
         _check_label(g.value, field_ids, f"{gwhere}: key 'value'")
-        for row in g.rows:
-            for c in row:
-                _check_label(c.value, field_ids, f"{gwhere}: rows")
-                _check_label(c.label, LABEL_VARIABLES, f"{gwhere}: rows")
+        for cells in g.rows:
+            for cell in cells:
+                _check_label(cell.value, field_ids, f"{gwhere}: rows")
+                _check_label(cell.label, LABEL_VARIABLES, f"{gwhere}: rows")
         if g.parent and g.parent not in form.groups:
             raise DefinitionError(f"{form.id}: group {g.id}: unknown parent {g.parent!r}")
     try:

@@ -110,14 +110,15 @@ def _compile(node: ast.AST, names: set[str]) -> Callable[[Env], Any]:
     if isinstance(node, ast.Constant):
         value = node.value
         if isinstance(value, bool) or value is None or isinstance(value, str):
-            return lambda env, v=value: v
+            const: Any = value
+            return lambda env: const
         if isinstance(value, int | float):
             if isinstance(value, int) and abs(value) > MAX_CONSTANT:
                 raise ExprError(f"constant {value} is too large")
             d = Decimal(str(value))
             if not d.is_finite() or abs(d) > MAX_CONSTANT:
                 raise ExprError(f"constant {value!r} is not a usable number")
-            return lambda env, v=d: v
+            return lambda env: d
         raise ExprError(f"constant {value!r} not allowed")
     if isinstance(node, ast.Name):
         if node.id in ("True", "False", "None"):

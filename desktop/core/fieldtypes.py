@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from desktop.core import era, formatting
-from desktop.core.definition import Field
+from desktop.core.definition import Field, Scale
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
 DASH = "－"  # U+FF0D: the sheet's "none / not applicable"
@@ -182,7 +183,7 @@ def _text(raw: Any) -> str:
     return raw.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def options(field: Field, scales: dict | None = None) -> tuple[str, ...]:
+def options(field: Field, scales: Mapping[str, Scale] | None = None) -> tuple[str, ...]:
     if field.type == "yn":
         return (YES, NO)
     if field.type == "rating" and scales is not None:
@@ -190,8 +191,22 @@ def options(field: Field, scales: dict | None = None) -> tuple[str, ...]:
     return field.choices
 
 
-def parse(field: Field, raw: Any, scales: dict | None = None) -> Any:
+MAX_SCALAR_CHARS = 200  # a number, date or choice typed longer than this is not one
+
+
+def parse(field: Field, raw: Any, scales: Mapping[str, Scale] | None = None) -> Any:
     """Normalize one input value; raises :class:`ParseError` with a Japanese message."""
+    if field.type not in ("short", "text", "lines", "checks") and isinstance(raw, str) and len(raw) > MAX_SCALAR_CHARS:
+        raise ParseError(f"長すぎます（{len(raw):,} 文字）。この項目の値として読めません。")
+    try:
+        return _parse(field, raw, scales)
+    except ParseError:
+        raise
+    except (ValueError, OverflowError, ArithmeticError) as exc:  # e.g. int() past Python's digit limit
+        raise ParseError(f"値として読めません（{type(exc).__name__}）。") from None
+
+
+def _parse(field: Field, raw: Any, scales: Mapping[str, Scale] | None = None) -> Any:
     t = field.type
     if t in ("short", "text"):
         return _text(raw)
@@ -294,7 +309,7 @@ def in_range(field: Field, value: Any) -> bool:
     return value >= low and (field.max is None or value <= field.max)
 
 
-def is_canonical(field: Field, value: Any, scales: dict | None = None) -> bool:
+def is_canonical(field: Field, value: Any, scales: Mapping[str, Scale] | None = None) -> bool:
     """True when ``value`` is already in stored form (cheap; no parsing)."""
     t = field.type
     if t in ("short", "text"):

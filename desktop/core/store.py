@@ -91,8 +91,8 @@ def default_db_path() -> Path:
 # ------------------------------------------------------------------ migrations
 @migrations()
 def m001_initial(db: sqlite_utils.Database) -> None:
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["sheets"].create(
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("sheets").create(
         {
             "id": int, "uuid": str, "format": str, "fiscal_year": int, "organization": str,
             "contribution": str, "status": str, "created": str, "updated": str,
@@ -102,44 +102,44 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         not_null={"uuid", "format", "status", "created", "updated"},
         defaults={"status": "draft", "revision": 0},
     )
-    db["sheets"].create_index(["uuid"], unique=True)
-    db["sheet_values"].create(
+    db.table("sheets").create_index(["uuid"], unique=True)
+    db.table("sheet_values").create(
         {"sheet_id": int, "field_id": str, "value": str},
         pk=("sheet_id", "field_id"),
         foreign_keys=[("sheet_id", "sheets", "id")],
     )
-    db["revisions"].create(
+    db.table("revisions").create(
         {"id": int, "sheet_id": int, "number": int, "created": str, "kind": str, "status": str, "values_json": str},
         pk="id",
         foreign_keys=[("sheet_id", "sheets", "id")],
     )
-    db["revisions"].create_index(["sheet_id", "number"], unique=True)
+    db.table("revisions").create_index(["sheet_id", "number"], unique=True)
 
 
 @migrations()
 def m002_search(db: sqlite_utils.Database) -> None:
     """Full-text search; trigram tokens because Japanese has no spaces between words."""
-    db["sheet_text"].create({"sheet_id": int, "body": str}, pk="sheet_id")
+    db.table("sheet_text").create({"sheet_id": int, "body": str}, pk="sheet_id")
     for row in db.query("SELECT id FROM sheets"):
         body = " ".join(
             _text_of(json.loads(r["value"]))
             for r in db.query("SELECT value FROM sheet_values WHERE sheet_id = ?", [row["id"]])
         )
-        db["sheet_text"].insert({"sheet_id": row["id"], "body": body})
-    db["sheet_text"].enable_fts(["body"], fts_version="FTS5", tokenize="trigram", create_triggers=True)
+        db.table("sheet_text").insert({"sheet_id": row["id"], "body": body})
+    db.table("sheet_text").enable_fts(["body"], fts_version="FTS5", tokenize="trigram", create_triggers=True)
 
 
 @migrations()
 def m003_carry_over(db: sqlite_utils.Database) -> None:
     """New-from-last-year: remember the source sheet and which fields were copied."""
-    db["sheets"].add_column("carried_from", int)
-    db["sheets"].add_column("carried_fields", str)
+    db.table("sheets").add_column("carried_from", int)
+    db.table("sheets").add_column("carried_fields", str)
 
 
 @migrations()
 def m004_digest(db: sqlite_utils.Database) -> None:
     """The digest of each sheet's current values: the base a write or an import is checked against."""
-    db["sheets"].add_column("digest", str)
+    db.table("sheets").add_column("digest", str)
     for row in list(db.query("SELECT id FROM sheets")):
         try:
             values = {
@@ -148,7 +148,7 @@ def m004_digest(db: sqlite_utils.Database) -> None:
             }
         except ValueError:
             continue  # a damaged record: left without a digest, reported by check_sheets()
-        db["sheets"].update(row["id"], {"digest": values_digest(values)})
+        db.table("sheets").update(row["id"], {"digest": values_digest(values)})
 
 
 def _json_list(text: str | None) -> list[str]:
@@ -355,7 +355,7 @@ class Store:
             self._require_complete(form, values)
         stamp = now()
         with self._tx() as db:
-            sheet_id = db["sheets"].insert(
+            sheet_id = db.table("sheets").insert(
                 {
                     "uuid": sheet_uuid or str(uuidlib.uuid4()),
                     "format": form_id,
@@ -368,6 +368,7 @@ class Store:
                     **self._summary(form, values),
                 }
             ).last_pk
+            assert isinstance(sheet_id, int)
             self._write_values(sheet_id, values)
             self._add_revision(sheet_id, values, kind, status, coalesce=False, stamp=updated or stamp)
         return int(sheet_id)
@@ -390,9 +391,9 @@ class Store:
             for k, v in values.items()
         ]
         if rows:
-            self.db["sheet_values"].insert_all(rows)
+            self.db.table("sheet_values").insert_all(rows)
         body = " ".join(_text_of(v) for v in values.values())
-        self.db["sheet_text"].upsert({"sheet_id": sheet_id, "body": body}, pk="sheet_id")
+        self.db.table("sheet_text").upsert({"sheet_id": sheet_id, "body": body}, pk="sheet_id")
 
     def _add_revision(self, sheet_id: int, values: Values, kind: str, status: str, *, coalesce: bool, stamp: str) -> int:
         blob = json.dumps(values, ensure_ascii=False, sort_keys=True)
@@ -407,13 +408,13 @@ class Store:
             age = (datetime.fromisoformat(stamp) - datetime.fromisoformat(last["created"])).total_seconds()
             if 0 <= age < AUTOSAVE_COALESCE_SECONDS:
                 # A burst of typing becomes one revision, stamped with its last save.
-                self.db["revisions"].update(last["id"], {"values_json": blob, "created": stamp, "status": status})
+                self.db.table("revisions").update(last["id"], {"values_json": blob, "created": stamp, "status": status})
                 return int(last["number"])
         number = (last["number"] if last else 0) + 1
-        self.db["revisions"].insert(
+        self.db.table("revisions").insert(
             {"sheet_id": sheet_id, "number": number, "created": stamp, "kind": kind, "status": status, "values_json": blob}
         )
-        self.db["sheets"].update(sheet_id, {"revision": number})
+        self.db.table("sheets").update(sheet_id, {"revision": number})
         return number
 
     def save_values(self, sheet_id: int, values: Values, *, kind: str = "save", expected: str | None = None) -> int:
@@ -437,7 +438,7 @@ class Store:
                 if current != expected:
                     raise ConflictError(sheet_id, expected, current)
             self._write_values(sheet_id, values)
-            db["sheets"].update(sheet_id, {"updated": stamp, "status": status, **self._summary(form, values)})
+            db.table("sheets").update(sheet_id, {"updated": stamp, "status": status, **self._summary(form, values)})
             return self._add_revision(sheet_id, values, kind, status, coalesce=kind == "autosave", stamp=stamp)
 
     def _digest_in_tx(self, sheet_id: int) -> str:
@@ -463,7 +464,7 @@ class Store:
         if status == "complete":
             self._require_complete(sheet.form, sheet.values)
         with self._tx() as db:
-            db["sheets"].update(sheet_id, {"status": status, "updated": now()})
+            db.table("sheets").update(sheet_id, {"status": status, "updated": now()})
             self._add_revision(sheet_id, sheet.values, "status", status, coalesce=False, stamp=now())
 
     def _sheet_row(self, sheet_id: int, *, include_deleted: bool = True) -> Sheet:
@@ -559,12 +560,12 @@ class Store:
         """Move to the wastebasket; :meth:`undelete_sheet` brings it back."""
         self._sheet_row(sheet_id)
         with self._tx() as db:
-            db["sheets"].update(sheet_id, {"deleted": now()})
+            db.table("sheets").update(sheet_id, {"deleted": now()})
 
     def undelete_sheet(self, sheet_id: int) -> None:
         self._sheet_row(sheet_id)
         with self._tx() as db:
-            db["sheets"].update(sheet_id, {"deleted": None})
+            db.table("sheets").update(sheet_id, {"deleted": None})
 
     def duplicate_sheet(self, sheet_id: int) -> int:
         src = self.get_sheet(sheet_id)
@@ -647,7 +648,7 @@ class Store:
         if field_id in sheet.carried_fields:
             fields = [f for f in sheet.carried_fields if f != field_id]
             with self._tx() as db:
-                db["sheets"].update(sheet_id, {"carried_fields": json.dumps(fields, ensure_ascii=False)})
+                db.table("sheets").update(sheet_id, {"carried_fields": json.dumps(fields, ensure_ascii=False)})
 
     def is_empty(self) -> bool:
         return not self._read("SELECT 1 FROM sheets LIMIT 1")

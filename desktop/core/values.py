@@ -105,7 +105,7 @@ def applies(obj: Field | Group, env: dict[str, Any]) -> bool:
 
 def applicability(form: FormDef, env: dict[str, Any]) -> dict[str, bool]:
     """``applies`` for every conditional field and group, keyed by id."""
-    objs = (*form.fields, *form.groups.values())
+    objs: tuple[Field | Group, ...] = (*form.fields, *form.groups.values())
     return {o.id: applies(o, env) for o in objs if o.applies_when is not None}
 
 

@@ -85,3 +85,14 @@ def test_display() -> None:
     assert ft.display(R01.field("c4_1_promotion_flag"), False) == "☐"
     assert ft.display(R01.field("initial_budget_kyen"), 15015) == "15,015"
     assert ft.display(R01.field("initial_budget_kyen"), "abc") == "abc"
+
+
+@pytest.mark.parametrize("ftype_field", ["c3_2_report_ym", "c3_2_report_kind", "sheet_fiscal_year", "c4_1_jp_staff",
+                                         "initial_budget_kyen", "c3_2_report_covers_fy"])
+def test_a_4400_digit_string_is_a_parse_error_in_every_field_type(ftype_field: str) -> None:
+    from desktop.core.definition import get_form
+    from desktop.core.fieldtypes import ParseError, parse
+
+    form = get_form("mofa-r01")
+    with pytest.raises(ParseError):
+        parse(form.field(ftype_field), "1" * 4400, form.grades)
