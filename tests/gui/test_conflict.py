@@ -270,3 +270,18 @@ def test_read_only_window_follows_the_writer(window, make_window, qtbot, db_path
     type_into(w(window, "contribution_name", QLineEdit), "書いた側")
     qtbot.waitUntil(lambda: not window.controller.dirty, timeout=4000)
     qtbot.waitUntil(lambda: w(second, "contribution_name", QLineEdit).text() == "書いた側", timeout=4000)
+
+
+def test_same_change_on_both_sides_needs_no_comparison(window, qtbot, db_path: Path, monkeypatch) -> None:
+    from desktop.gui import conflict_dialog
+
+    def fail(_dlg) -> int:
+        raise AssertionError("the comparison must not open")
+
+    monkeypatch.setattr(conflict_dialog.ConflictDialog, "exec", fail)
+    sid = window.create_sheet("mofa-r01", 2020)
+    type_into(w(window, "contribution_name", QLineEdit), "同じ名前")
+    other_process_saves(db_path, sid, contribution_name="同じ名前")
+    assert window.controller.flush()
+    assert not window.controller.dirty
+    assert Store(db_path).get_sheet(sid).values["contribution_name"] == "同じ名前"
