@@ -296,16 +296,19 @@ def backup_kind_label(kind: str) -> str:
 
 
 class RestoreBackupDialog(QDialog):
-    """The database's backups, newest first; the chosen one is restored as a new file."""
+    """The database's backups, newest first; the chosen one is restored as a new file.
+    「今すぐバックアップ」 takes a manual backup of the current database."""
 
     def __init__(self, db: Path, parent: QWidget | None = None):
-        from desktop.core.backup import backup_dir, list_backups
+        from desktop.core.backup import backup_dir
 
         super().__init__(parent)
         self.setObjectName("restoreBackupDialog")
         self.setWindowTitle(_("バックアップから復元"))
         self.resize(640, 420)
+        self.db = db
         self.chosen: Path | None = None
+        self.backups: list = []
         lay = QVBoxLayout(self)
         intro = QLabel(_(
             "バックアップを選んで「復元…」を押すと，その内容を新しいデータベースファイルとして保存します。"
@@ -313,14 +316,38 @@ class RestoreBackupDialog(QDialog):
         ).format(path=db), self)
         intro.setWordWrap(True)
         lay.addWidget(intro)
-        self.backups = list_backups(db)
-        self.table = QTableWidget(len(self.backups), 4, self)
+        self.table = QTableWidget(0, 4, self)
         self.table.setObjectName("backupTable")
         self.table.setHorizontalHeaderLabels([_("日時"), _("種類"), _("シート数"), _("ファイル")])
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        lay.addWidget(self.table, 1)
+        self.empty = QLabel(_("バックアップはまだありません（{folder}）。").format(folder=backup_dir(db)), self)
+        lay.addWidget(self.empty)
+        buttons = QDialogButtonBox(self)
+        now = QPushButton(_("今すぐバックアップ"), self)
+        now.setObjectName("backupNow")
+        now.clicked.connect(self.back_up_now)
+        buttons.addButton(now, QDialogButtonBox.ButtonRole.ActionRole)
+        self.restore_button = QPushButton(_("復元…"), self)
+        self.restore_button.setObjectName("restoreBackup")
+        self.restore_button.clicked.connect(self._restore)
+        buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.setText(_("閉じる"))
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.table.doubleClicked.connect(lambda _i: self._restore())
+        self._fill()
+
+    def _fill(self) -> None:
+        from desktop.core.backup import list_backups
+
+        self.backups = list_backups(self.db)
+        self.table.setRowCount(len(self.backups))
         for r, b in enumerate(self.backups):
             cells = (b.created.astimezone().strftime("%Y-%m-%d %H:%M"), backup_kind_label(b.kind),
                      "" if b.sheets is None else str(b.sheets), b.path.name)
@@ -332,23 +359,20 @@ class RestoreBackupDialog(QDialog):
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
         self.table.setColumnWidth(2, max(self.table.columnWidth(2), 70))
-        self.table.horizontalHeader().setStretchLastSection(True)
-        lay.addWidget(self.table, 1)
-        if not self.backups:
-            lay.addWidget(QLabel(_("バックアップはまだありません（{folder}）。").format(folder=backup_dir(db)), self))
-        buttons = QDialogButtonBox(self)
-        self.restore_button = QPushButton(_("復元…"), self)
-        self.restore_button.setObjectName("restoreBackup")
+        self.empty.setVisible(not self.backups)
         self.restore_button.setEnabled(bool(self.backups))
-        self.restore_button.clicked.connect(self._restore)
-        buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        close.setText(_("閉じる"))
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
-        self.table.doubleClicked.connect(lambda _i: self._restore())
         if self.backups:
             self.table.selectRow(0)
+
+    def back_up_now(self) -> None:
+        from desktop.core.backup import BackupError, take_backup
+
+        try:
+            take_backup(self.db, "manual")
+        except BackupError as exc:
+            inform(self, _("バックアップ"), str(exc), warning=True)
+            return
+        self._fill()
 
     def _restore(self) -> None:
         rows = {i.row() for i in self.table.selectedItems()}

@@ -186,3 +186,17 @@ def test_restore_backup_dialog_lists_and_restores_as_a_new_file(window, qtbot, d
     assert Store(target).list_sheets()  # a usable database
     assert window.store.path == target  # offered to open it; the answer was yes
     assert [(s.id, s.digest) for s in Store(db_path).list_sheets()] == before  # the current one is untouched
+
+
+def test_back_up_now_from_the_dialog(window, qtbot, db_path: Path) -> None:
+    from desktop.gui.dialogs import RestoreBackupDialog
+
+    window.controller.flush()
+    dlg = RestoreBackupDialog(db_path, window)
+    qtbot.addWidget(dlg)
+    before = dlg.table.rowCount()
+    w(dlg, "backupNow").click()
+    assert dlg.table.rowCount() == before + 1
+    assert dlg.table.item(0, 1).text() == "手動"
+    assert dlg.restore_button.isEnabled()
+    assert any(b.kind == "manual" for b in backup.list_backups(db_path))
