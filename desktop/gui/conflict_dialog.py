@@ -10,6 +10,9 @@ radio buttons (default: the local side). The result is plain data:
   sheets) or ``None`` (cancelled);
 * :meth:`merged_values` — the local values with the incoming side taken where chosen.
 
+Each row starts on the local side; when the common ``base`` is given, a field that
+only the incoming side changed starts on the incoming side.
+
 Keyboard: Tab / ↑↓ walk the rows, ←/→ switch a row's side,
 Alt+L / Alt+R take every row's local / incoming side, Enter merges.
 """
@@ -46,6 +49,7 @@ LOCAL_MARK = "#ffc4c4"  # characters only on the local side
 INCOMING_MARK = "#b6e8b6"  # characters only on the incoming side
 CHOSEN_STYLE = "QFrame#%s { border: 2px solid #2f6fb3; background: #f3f8ff; border-radius: 3px; }"
 OTHER_STYLE = "QFrame#%s { border: 1px solid #c8c8c8; background: #fafafa; border-radius: 3px; }"
+LABEL_WIDTH = 200
 MAX_SHOWN = 4000  # characters of one value shown (the sheet's longest fields are 3,000)
 
 
@@ -102,6 +106,7 @@ class ConflictDialog(QDialog):
         title: str | None = None,
         explanation: str = "",
         allow_cancel: bool = True,
+        base: Values | None = None,
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
@@ -114,6 +119,9 @@ class ConflictDialog(QDialog):
         self.allow_cancel = allow_cancel
         self.outcome: str | None = None
         self.fields = differing_fields(form, self.local, self.incoming)
+        # With the common base known, a field changed only on the incoming side starts on
+        # that side (taking "local" there would undo a change nobody here made).
+        self.base = dict(base) if base is not None else None
         self.groups: dict[str, QButtonGroup] = {}
         self._cells: dict[tuple[str, str], QFrame] = {}
 
@@ -133,7 +141,7 @@ class ConflictDialog(QDialog):
         head = QGridLayout()
         head.setColumnStretch(1, 1)
         head.setColumnStretch(2, 1)
-        head.setColumnMinimumWidth(0, 200)
+        head.setColumnMinimumWidth(0, LABEL_WIDTH)
         for col, (name, date) in enumerate(((local_label, local_date), (incoming_label, incoming_date)), start=1):
             text = f"<b>{html.escape(name)}</b>"
             if date:
@@ -142,6 +150,7 @@ class ConflictDialog(QDialog):
             h.setObjectName("conflictHeadLocal" if col == 1 else "conflictHeadIncoming")
             head.addWidget(h, 0, col)
         item = QLabel("<b>" + html.escape(_("項目")) + "</b>", self)
+        item.setFixedWidth(LABEL_WIDTH)
         head.addWidget(item, 0, 0, Qt.AlignmentFlag.AlignBottom)
         lay.addLayout(head)
 
@@ -150,7 +159,7 @@ class ConflictDialog(QDialog):
         scroll.setWidgetResizable(True)
         page = QWidget(scroll)
         self.grid = QGridLayout(page)
-        self.grid.setColumnMinimumWidth(0, 200)
+        self.grid.setColumnMinimumWidth(0, LABEL_WIDTH)
         self.grid.setColumnStretch(1, 1)
         self.grid.setColumnStretch(2, 1)
         self.grid.setVerticalSpacing(10)
@@ -216,9 +225,13 @@ class ConflictDialog(QDialog):
             label = f"{field.number} {label_for(self.form, field, self.local)}".strip()
         else:
             label = fid
+        only_there = self.base is not None and self.local.get(fid) == self.base.get(fid)
         name = QLabel(label, page)
         name.setObjectName(f"conflictLabel:{fid}")
+        if only_there:
+            name.setText(label + "\n" + _("（こちらでは変更なし）"))
         name.setWordWrap(True)
+        name.setFixedWidth(LABEL_WIDTH)
         name.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.grid.addWidget(name, row, 0)
         a, b = _shown(self.form, fid, self.local), _shown(self.form, fid, self.incoming)
@@ -256,7 +269,7 @@ class ConflictDialog(QDialog):
             if previous is not None:
                 QWidget.setTabOrder(previous, radio)
             previous = radio
-        group.button(0).setChecked(True)
+        group.button(1 if only_there else 0).setChecked(True)
         group.idToggled.connect(lambda _i, _c, fid=fid: self._restyle(fid))
         self._restyle(fid)
         assert previous is not None

@@ -38,8 +38,8 @@ AUTOSAVE_MAX_MS = 700
 WATCH_MS = 1500  # how often another process's writes are looked for (one PRAGMA, microseconds)
 CHECKPOINT_IDLE_MS = 2000  # WAL → main file once writes have settled
 
-# (stored sheet, local values) -> ("merge", values) | ("both", None) | (None, None)
-ConflictResolver = Callable[[Sheet, Values], tuple[str | None, Values | None]]
+# (stored sheet, local values, base values) -> ("merge", values) | ("both", None) | (None, None)
+ConflictResolver = Callable[[Sheet, Values, Values], tuple[str | None, Values | None]]
 
 
 class FormController(QObject):
@@ -68,6 +68,7 @@ class FormController(QObject):
         self.sheet: Sheet | None = None
         self.form: FormDef | None = None
         self.values: Values = {}
+        self.loaded_values: Values = {}
         self.computed: dict[str, Computed] = {}
         self.applicable: dict[str, bool] = {}
         self.findings: list[validation.Finding] = []
@@ -126,6 +127,7 @@ class FormController(QObject):
         self._set_dirty(False)
         self._refresh_derived()
         self._apply_defaults({})
+        self.loaded_values = dict(self.values)  # the base of the edits, for a three-way comparison
         self.findings = validation.validate(self.form, self.values)
         self.sheetLoaded.emit()
         self.valuesChanged.emit("")
@@ -276,6 +278,7 @@ class FormController(QObject):
             return False
         self._edited_carried.clear()
         self._set_dirty(False)
+        self.loaded_values = dict(self.values)
         self.last_saved = time.time()
         stored = self.store.get_sheet(self.sheet.id)
         self.base_digest = stored.digest
@@ -362,7 +365,7 @@ class FormController(QObject):
             outcome, merged = (None, None)
             if self.resolve_conflict is not None:
                 outcome, merged = self.resolve_conflict(
-                    Sheet(**{**stored.__dict__, "values": incoming}), dict(self.values))
+                    Sheet(**{**stored.__dict__, "values": incoming}), dict(self.values), dict(self.loaded_values))
             if outcome == "merge" and merged is not None:
                 self.values = dict(merged)
                 self.base_digest = stored.digest

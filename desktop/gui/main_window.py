@@ -415,7 +415,7 @@ class MainWindow(QMainWindow):
             "別のところで変更された内容はシート {old} に，この画面での変更は新しいシート {new} に残しました。"
         ).format(old=stored_id, new=new_id), 15000)
 
-    def _resolve_outside_conflict(self, stored: Sheet, local: Values) -> tuple[str | None, Values | None]:
+    def _resolve_outside_conflict(self, stored: Sheet, local: Values, base: Values) -> tuple[str | None, Values | None]:
         """Unsaved edits here, another state in the database: the officer compares and chooses."""
         from .conflict_dialog import ConflictDialog
 
@@ -432,7 +432,7 @@ class MainWindow(QMainWindow):
                 "この画面の未保存の変更と異なる {n} 項目について，使う内容を選んでください。"
                 "「両方のシートを残す」では，この画面の内容を新しいシートとして保存します。"
             ).format(n=len([f for f in stored.values.keys() | local.keys() if stored.values.get(f) != local.get(f)])),
-            allow_cancel=False, parent=self,
+            allow_cancel=False, base=base, parent=self,
         )
         dlg.exec()
         if dlg.outcome == "merge":

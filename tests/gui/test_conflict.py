@@ -285,3 +285,28 @@ def test_same_change_on_both_sides_needs_no_comparison(window, qtbot, db_path: P
     assert window.controller.flush()
     assert not window.controller.dirty
     assert Store(db_path).get_sheet(sid).values["contribution_name"] == "同じ名前"
+
+
+def test_comparison_starts_on_the_side_that_changed(window, qtbot, db_path: Path, monkeypatch) -> None:
+    """A field changed only elsewhere starts on that side: accepting the defaults never
+    undoes a change nobody here made."""
+    from desktop.gui import conflict_dialog
+
+    sid = window.create_sheet("mofa-r01", 2020)
+    type_into(w(window, "contribution_name", QLineEdit), "共通")
+    window.controller.flush()
+    shown = {}
+
+    def accept_defaults(dlg) -> int:
+        shown.update({f: dlg.choice(f) for f in dlg.fields})
+        dlg.outcome = "merge"
+        return 1
+
+    monkeypatch.setattr(conflict_dialog.ConflictDialog, "exec", accept_defaults)
+    type_into(w(window, "contribution_name", QLineEdit), "＋こちら")  # edited here (unsaved)
+    other_process_saves(db_path, sid, contribution_name="共通＋あちら", responsible_division="あちらの課")
+    window.controller.flush()
+    assert shown == {"contribution_name": conflict_dialog.LOCAL, "responsible_division": conflict_dialog.INCOMING}
+    stored = Store(db_path).get_sheet(sid).values
+    assert stored["contribution_name"] == "共通＋こちら"
+    assert stored["responsible_division"] == "あちらの課"  # not reverted by accepting the defaults
