@@ -200,3 +200,29 @@ def test_back_up_now_from_the_dialog(window, qtbot, db_path: Path) -> None:
     assert dlg.table.item(0, 1).text() == "手動"
     assert dlg.restore_button.isEnabled()
     assert any(b.kind == "manual" for b in backup.list_backups(db_path))
+
+
+def test_import_comparison_starts_on_the_side_that_changed(window, qtbot, tmp_path: Path, db_path: Path,
+                                                           monkeypatch) -> None:
+    """The file's base is found in the local history: a field changed only in the file
+    starts on the file's side, one changed only here on this side."""
+    from desktop.gui import conflict_dialog
+
+    sid = window.create_sheet("mofa-r01", 2020)
+    type_into(w(window, "contribution_name", QLineEdit), "共通")
+    window.act_save.trigger()  # an explicit revision: the state that is exported
+    f = exported(window, sid, tmp_path / "e.json", responsible_division="向こうの課")
+    type_into(w(window, "contribution_name", QLineEdit), "＋こちら")
+    window.act_save.trigger()
+    shown = {}
+
+    def accept_defaults(dlg) -> int:
+        shown.update({fid: dlg.choice(fid) for fid in dlg.fields})
+        dlg.outcome = "merge"
+        return 1
+
+    monkeypatch.setattr(conflict_dialog.ConflictDialog, "exec", accept_defaults)
+    window.import_files([str(f)])
+    assert shown == {"contribution_name": conflict_dialog.LOCAL, "responsible_division": conflict_dialog.INCOMING}
+    stored = Store(db_path).get_sheet(sid).values
+    assert stored["contribution_name"] == "共通＋こちら" and stored["responsible_division"] == "向こうの課"
