@@ -475,15 +475,33 @@ class MainWindow(QMainWindow):
         box = self._focused_text_box()
         if box is not None:
             box.undo()
-        elif not self.read_only:
-            self.controller.undo_stack.undo()
+        elif not self.read_only and self.controller.undo_stack.canUndo():
+            stack = self.controller.undo_stack
+            stack.undo()
+            self._show_undone(stack.command(stack.index()))
 
     def on_redo(self) -> None:
         box = self._focused_text_box()
         if box is not None:
             box.redo()
-        elif not self.read_only:
-            self.controller.undo_stack.redo()
+        elif not self.read_only and self.controller.undo_stack.canRedo():
+            stack = self.controller.undo_stack
+            stack.redo()
+            self._show_undone(stack.command(stack.index() - 1))
+
+    def _show_undone(self, command: object) -> None:
+        """Show the field an undo/redo changed (it may be on another tab)."""
+        field_id = getattr(command, "field_id", None)
+        if field_id:
+            self.focus_field(field_id)
+            self.statusBar().showMessage(_("元に戻す／やり直し：{label}").format(label=self._field_label(field_id)), 4000)
+
+    def _field_label(self, field_id: str) -> str:
+        form = self.controller.form
+        if form is None or field_id not in form.by_id:
+            return field_id
+        f = form.field(field_id)
+        return f"{f.number} {label_for(form, f, self.controller.values)}".strip()
 
     def on_save(self) -> None:
         if self.controller.save():

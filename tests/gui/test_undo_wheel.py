@@ -148,3 +148,16 @@ def test_complete_sheet_stays_editable_with_undo(window, qtbot) -> None:
     assert box.isEnabled()
     window.act_undo.trigger()
     assert box.currentData() == old
+
+
+def test_undo_shows_the_field_it_changed(window, qtbot) -> None:
+    window.create_sheet("mofa-r01", 2020)
+    view = window.current_view()
+    box = w(window, "c1_rating", QComboBox)
+    window.focus_field("c1_rating")
+    box.setCurrentIndex(box.findData("A"))
+    view.tabs.setCurrentIndex(0)  # the officer moved on to another tab
+    window.act_undo.trigger()
+    assert "c1_rating" not in window.controller.values
+    assert view.current_tab_id() == window.controller.form.field("c1_rating").tab
+    assert "評価基準" in window.statusBar().currentMessage()
