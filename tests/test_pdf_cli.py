@@ -45,3 +45,27 @@ def test_pdf_reports_unprintable_characters(tmp_path: Path, capsys, r01_doc: dic
     assert main(["pdf", str(src), "-o", str(tmp_path / "e.pdf")]) == 0
     err = capsys.readouterr().err
     assert "c4_4_other\twarning\t" in err and "U+1F600" in err
+
+
+def test_pdf_all_goes_on_past_a_sheet_it_cannot_print(tmp_path: Path, capsys, monkeypatch) -> None:
+    import desktop.pdf
+
+    db = str(tmp_path / "h.db")
+    assert main(["import", "--db", db, str(DEMO_R01), str(DEMO_H30)]) == 0
+    assert main(["import", "--db", db, "--as-new", str(DEMO_R01)]) == 0
+    capsys.readouterr()
+    real = desktop.pdf.render_sheet
+    calls: list[int] = []
+
+    def flaky(form, values, out, **kw):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("boom")
+        return real(form, values, out, **kw)
+
+    monkeypatch.setattr(desktop.pdf, "render_sheet", flaky)
+    code = main(["pdf", "--db", db, "--all", "-o", str(tmp_path / "batch")])
+    err = capsys.readouterr().err
+    assert code != 0 and len(calls) == 3
+    assert len(list((tmp_path / "batch").glob("*.pdf"))) == 2
+    assert "boom" in err and "Traceback" not in err
