@@ -199,6 +199,23 @@ class JaParagraph(Paragraph):
         self._ja_lines = (key, result)
         return result
 
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        """Split as ReportLab does, but hand the second part the lines already broken.
+
+        ReportLab rebuilds the second part from fragments and breaks it again; at
+        every page of a long cell that re-broke all the text still to come, so
+        printing time grew with the square of the text (issue 8).
+        """
+        parts = super().split(availWidth, availHeight)
+        cached = getattr(self, "_ja_lines", None)
+        if len(parts) == 2 and cached is not None:
+            head, rest = parts
+            widths = cached[0][0]
+            if len(set(widths)) == 1:  # every line had the same width: the rest can reuse them
+                done = len(head.blPara.lines)
+                rest._ja_lines = (cached[0], ParaLines(kind=1, lines=cached[1].lines[done:]))
+        return parts
+
 
 def to_markup(text: str) -> str:
     """User text → paragraph markup: escaped, U+3000 and line breaks preserved."""
