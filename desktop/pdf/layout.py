@@ -56,17 +56,53 @@ _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 _YEAR_SUFFIX = re.compile(r"^(.*?)（(\d{4})?）$")
 
 
+CONTINUED = "（続き）"
+MAX_GRID_LINES = 8  # a grid answer longer than this moves to a full-width row under its grid
+BELOW = "（下欄のとおり）"
+MAX_INLINE_OTHER = 16  # characters of a checkbox grid's 「その他（…）」 text printed inline
+
+
 class Block(Table):
     """A bordered table that never leaves a label row (``heads``) at the foot of a page.
 
     Rows are split inside (``splitByRow=0``: fill the page, as a word processor does);
     if the first piece would end with a label row, the split is retried just above
     that label, or refused so the whole block moves to the next page.
+
+    ``labels`` maps a row to ``(column, label)``: when that row is split across pages,
+    its continuation shows the label followed by 「（続き）」 — in ``column`` of the
+    continued row when that cell is empty there, else (``column`` None: the label sits
+    in a row of its own, as in an item) as a label row of its own at the top of the
+    next page.
     """
 
     heads: frozenset[int] = frozenset()
+    labels: dict[int, tuple[int | None, str]] = {}  # noqa: RUF012 - replaced per instance, never mutated
+    make_label: Any = None  # (text, full_row: bool) -> Flowable
 
-    def split(self, availWidth: float, availHeight: float) -> list[Table]:
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts = self._split(availWidth, availHeight)
+        if len(parts) != 2:
+            return parts
+        first, rest = parts
+        n_self, n_rest = len(self._cellvalues), len(rest._cellvalues)
+        offset = n_self - n_rest  # row k of ``rest`` is row k + offset of this block
+        rest.heads = frozenset(r - offset for r in self.heads if r > offset)
+        rest.labels = {r - offset: v for r, v in self.labels.items() if r >= offset}
+        rest.make_label = self.make_label
+        in_row = len(first._cellvalues) + n_rest == n_self + 1
+        if not in_row or offset not in self.labels or self.make_label is None:
+            return parts
+        col, text = self.labels[offset]
+        rest.labels.pop(0, None)
+        rest.labels[0] = (col, text)
+        if col is not None and not rest._cellvalues[0][col]:
+            rest._cellvalues[0][col] = [self.make_label(text + CONTINUED, False)]
+            rest._argH[0] = None  # measure the row again with its label
+            return parts
+        return [first, PageBreak(), self.make_label(text + CONTINUED, True), rest]
+
+    def _split(self, availWidth: float, availHeight: float) -> list[Table]:
         parts = super().split(availWidth, availHeight)
         if not parts and hasattr(self, "_height") and self._height > availHeight:
             # ReportLab refuses when the rest would be under splitInRow instead of
@@ -178,7 +214,8 @@ class Builder:
         return f'<font name="{sym}">{BOX_ON if on else BOX_OFF}</font>'
 
     def table(self, rows: list[list[Any]], widths: list[float], extra: list[tuple] | None = None,
-              *, grid: bool = True, heads: tuple[int, ...] = (0,), heights: list[float] | None = None) -> Table:
+              *, grid: bool = True, heads: tuple[int, ...] = (0,), heights: list[float] | None = None,
+              labels: dict[int, tuple[int | None, str]] | None = None) -> Table:
         cmds: list[tuple] = [
             ("FONTNAME", (0, 0), (-1, -1), self.st.fonts.mincho),  # empty cells: no stray Helvetica
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -193,7 +230,15 @@ class Builder:
         t = Block(rows, colWidths=widths, rowHeights=heights, splitByRow=0, splitInRow=SPLIT_MIN, hAlign="LEFT")
         t.setStyle(TableStyle(cmds))
         t.heads = frozenset(heads)
+        t.labels = dict(labels or {})
+        t.make_label = self.continued_label
         return t
+
+    def continued_label(self, text: str, full_row: bool) -> Flowable:
+        """The label of a cell continued on the next page (see :class:`Block`)."""
+        if not full_row:
+            return self.p(text, self.st.label)
+        return self.table([[self.p(text, self.st.label)]], [WIDTH], [("BACKGROUND", (0, 0), (0, 0), SHADE)])
 
     # ---------------------------------------------------------------- entry point
     def build(self) -> list[Flowable]:
@@ -258,15 +303,17 @@ class Builder:
             parts = [f"{self.box(v == c)} {to_markup(c)}" for c in f.choices]
             return [JaParagraph("&#160;&#160;".join(parts), self.st.cell)]
         if f.type == "checks":
-            return [self.checks_grid(f)]
+            return self.checks_grid(f)
         if f.type == "flag":
             self.s._emit(f.id)
             on = bool(self.s.values.get(f.id)) and self.s.applies(f)
             return [JaParagraph(f"{self.box(on)} {to_markup(self.s.label(f))}", self.st.cell)]
         return [self.p(self.s.text(f.id), self.st.body if f.type in ("text", "lines") else self.st.cell)]
 
-    def checks_grid(self, f: Field) -> Flowable:
+    def checks_grid(self, f: Field) -> list[Flowable]:
+        """Checkboxes on the declared grid; a long 「その他」 text goes under the grid."""
         picked = set(self.s.values.get(f.id) or []) if self.s.applies(f) else set()
+        below: list[Flowable] = []
         self.s._emit(f.id)
         grid = [list(r) for r in f.grid] or [[c] for c in f.choices]
         ncol = max(len(r) for r in grid)
@@ -278,6 +325,9 @@ class Builder:
                 if c == f.other_choice and f.other_field:
                     other = self.s.text(f.other_field) if c in picked else ""
                     self.s._emit(f.other_field)
+                    if len(other) > MAX_INLINE_OTHER:
+                        below = [Spacer(1, 2), self.p(f"{c}：{other}", self.st.cell)]
+                        other = BELOW.strip("（）")
                     label += f"（{to_markup(other) if other else '&#160;' * 12}）"
                 cells.append(JaParagraph(f"{self.box(c in picked)} {label}", self.st.cell))
             cells += [""] * (ncol - len(r))
@@ -287,7 +337,7 @@ class Builder:
         t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), self.st.fonts.mincho), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
                                ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                                *spans]))
-        return t
+        return [t, *below]
 
     # ---------------------------------------------------------------- ■ 拠出金の概要
     def overview(self, section: Section) -> list[Flowable]:
@@ -296,6 +346,7 @@ class Builder:
         if section.title:
             out += [self.p(self.s.label_text(section.title), self.st.heading), Spacer(1, 3)]
         rows: list[list[Any]] = []
+        labels: dict[int, tuple[int | None, str]] = {}
         fields = [f for f in section.fields if f.id not in self.inline_fields and f.id not in self.rating_fields]
         i = 0
         while i < len(fields):
@@ -314,11 +365,13 @@ class Builder:
             value += self.value_flowables(f)
             for sf in subs:
                 value += [Spacer(1, 4), self.p(self.s.label(sf), self.st.sublabel), *self.value_flowables(sf)]
+            labels[len(rows)] = (0, f.display_label)
             rows.append([label, value])
             i = j
         if rows:
             out.append(self.table(rows, [40 * mm, WIDTH - 40 * mm],
-                                  [("BACKGROUND", (0, 0), (0, -1), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+                                  [("BACKGROUND", (0, 0), (0, -1), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")],
+                                  heads=(), labels=labels))
         return out
 
     # ---------------------------------------------------------------- 評価基準
@@ -358,7 +411,8 @@ class Builder:
         if sublabel:
             head.append(self.p(sublabel, self.st.label))
         return self.table([[head], [body]], [WIDTH],
-                          [("BACKGROUND", (0, 0), (0, 0), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+                          [("BACKGROUND", (0, 0), (0, 0), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")],
+                          labels={1: (None, label)})
 
     def children(self, g: Group, section: Section) -> list[Field | Group]:
         """Direct fields and child groups of ``g``, in the section's field order."""
@@ -383,7 +437,7 @@ class Builder:
             return [self.table([[self.p(label, self.st.label), self.p(text, self.st.cell)]],
                                [40 * mm, WIDTH - 40 * mm], [("BACKGROUND", (0, 0), (0, 0), SHADE)])]
         if g.layout == "table":
-            return [self.cell_grid(g, label, nested=nested)]
+            return self.cell_grid(g, label, nested=nested)
         if g.layout == "staff_table":
             return self.staff_table(g, label, sub)
         # a plain list: heading, then each child (sub-label row + body, or nested group)
@@ -393,15 +447,18 @@ class Builder:
         if kids and all(isinstance(k, Field) for k in kids):
             rows: list[list[Any]] = [[heading]]
             cmds: list[tuple] = [("BACKGROUND", (0, 0), (0, 0), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+            labels: dict[int, tuple[int | None, str]] = {}
             for k in kids:
                 assert isinstance(k, Field)
                 rows.append([self.p(self.s.label(k), self.st.sublabel)])
+                labels[len(rows)] = (None, self.s.label(k))
                 rows.append([self.value_flowables(k)])
                 cmds.append(("LINEBELOW", (0, len(rows) - 2), (0, len(rows) - 2), 0.25, colors.grey))
             grid_cmds = [("BOX", (0, 0), (-1, -1), LINE, colors.black),
                          ("LINEBELOW", (0, 0), (0, 0), LINE, colors.black)]
             grid_cmds += [("LINEABOVE", (0, r), (0, r), LINE, colors.black) for r in range(3, len(rows), 2)]
-            return [self.table(rows, [WIDTH], cmds + grid_cmds, grid=False, heads=(0, *range(1, len(rows), 2)))]
+            return [self.table(rows, [WIDTH], cmds + grid_cmds, grid=False, heads=(0, *range(1, len(rows), 2)),
+                               labels=labels)]
         out.append(self.table([[heading]], [WIDTH], [("BACKGROUND", (0, 0), (0, 0), SHADE)]))
         for k in kids:
             if isinstance(k, Group):
@@ -410,8 +467,13 @@ class Builder:
                 out.append(self.item(self.s.label(k), self.value_flowables(k)))
         return out
 
-    def cell_grid(self, g: Group, label: str, *, nested: bool) -> Table:
-        """A ``table`` group: rows of label/value cells on a 2×N column grid."""
+    def cell_grid(self, g: Group, label: str, *, nested: bool) -> list[Flowable]:
+        """A ``table`` group: rows of label/value cells on a 2×N column grid.
+
+        An answer that would take more than :data:`MAX_GRID_LINES` lines at its
+        cell's width is printed in a full-width row under the grid, with its label;
+        the cell says 「（下欄のとおり）」.
+        """
         applies = self.s.applies(g)
         ncell = max(len(r) for r in g.rows)
         lw = 24 * mm
@@ -422,14 +484,24 @@ class Builder:
         cmds: list[tuple] = [("SPAN", (0, 0), (-1, 0)), ("BACKGROUND", (0, 0), (-1, 0), SHADE)]
         if nested:
             cmds[1] = ("BACKGROUND", (0, 0), (-1, 0), colors.white)
+        below: list[Flowable] = []
         for row in g.rows:
             r = len(rows)
             cells: list[Any] = []
-            for cell in row:
-                cells += [self.p(self.s.label_text(cell.label), self.st.label),
-                          self.p(self.s.fill(cell.value) if applies else self._skip(cell), self.st.cell)]
+            wide_question = len(row) == 1 and len(row[0].label) > 16
+            for c, cell in enumerate(row):
+                width = vw
+                if not wide_question and c == len(row) - 1:
+                    width += (ncell - len(row)) * (lw + vw)
+                cell_label = self.s.label_text(cell.label)
+                text = self.s.fill(cell.value) if applies else self._skip(cell)
+                value = self.p(text, self.st.cell)
+                if self.too_long(value, width):
+                    below.append(self.item(cell_label, [self.p(text, self.st.body)]))
+                    value = self.p(BELOW, self.st.cell)
+                cells += [self.p(cell_label, self.st.label), value]
             cells += [""] * (2 * ncell - len(cells))
-            if len(row) == 1 and len(row[0].label) > 16:  # a long question: wide label, narrow answer
+            if wide_question:  # a long question: wide label, narrow answer
                 cells = [cells[0], *[""] * (2 * ncell - 2), cells[1]]
                 cmds += [("SPAN", (0, r), (-2, r)), ("BACKGROUND", (0, r), (-2, r), SHADE)]
             else:
@@ -437,7 +509,13 @@ class Builder:
                     cmds.append(("SPAN", (2 * len(row) - 1, r), (-1, r)))
                 cmds += [("BACKGROUND", (2 * c, r), (2 * c, r), SHADE) for c in range(len(row))]
             rows.append(cells)
-        return self.table(rows, widths, cmds)
+        return [self.table(rows, widths, cmds), *below]
+
+    @staticmethod
+    def too_long(para: JaParagraph, width: float, lines: int = MAX_GRID_LINES) -> bool:
+        """Would ``para`` take more than ``lines`` lines in a cell ``width`` wide (4 pt padding)?"""
+        _w, h = para.wrap(width - 8, 1e9)
+        return h > lines * para.style.leading + 1e-6
 
     def _skip(self, cell: Cell) -> str:
         for n in _PLACEHOLDER.findall(cell.value):
@@ -504,11 +582,13 @@ class Builder:
             rest.remove(flag)
             tail.append([JaParagraph(text, self.st.cell), ""])
             tcmds.append(("SPAN", (0, 0), (-1, 0)))
+        tlabels: dict[int, tuple[int | None, str]] = {}
         for f in rest:
             tcmds.append(("BACKGROUND", (0, len(tail)), (0, len(tail)), SHADE))
+            tlabels[len(tail)] = (0, self.s.label(f))
             tail.append([self.p(self.s.label(f), self.st.label), self.value_flowables(f)])
         if tail:
-            out.append(self.table(tail, [30 * mm, WIDTH - 30 * mm], tcmds))
+            out.append(self.table(tail, [30 * mm, WIDTH - 30 * mm], tcmds, heads=(), labels=tlabels))
         return out
 
     # ---------------------------------------------------------------- 平成30年度: one table
@@ -540,15 +620,24 @@ class Builder:
                 vws.append(min(max(need, 12 * mm), 32 * mm))
             vws[0] = WIDTH - sum(lws) - sum(vws)
             widths = [x for pair in zip(lws, vws, strict=True) for x in pair]
+            below: list[Flowable] = []
+            for i, f in enumerate(fields[:head_n]):  # a value too long for its header cell goes under it
+                if f.type != "rating" and self.too_long(cells[2 * i + 1], vws[i]):
+                    below.append(self.item(self.s.label(f), [self.p(self.s.text(f.id), self.st.body)]))
+                    cells[2 * i + 1] = self.p(BELOW, self.st.cell)
             story.append(self.table([cells], widths, [("BACKGROUND", (c, 0), (c, 0), SHADE) for c in range(0, 2 * head_n, 2)]))
+            story += below
         done: set[str] = set()
         run: list[list[Any]] = []
+        run_labels: list[str] = []
 
         def flush() -> None:
             if run:
                 story.append(self.table(list(run), [lw, WIDTH - lw],
-                                        [("BACKGROUND", (0, 0), (0, -1), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+                                        [("BACKGROUND", (0, 0), (0, -1), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")],
+                                        heads=(), labels={r: (0, run_labels[r]) for r in range(len(run))}))
                 run.clear()
+                run_labels.clear()
 
         for f in fields[head_n:]:
             if f.group:
@@ -559,6 +648,7 @@ class Builder:
                     story += self.h30_group(g, lw)
                 continue
             run.append([self.p(f.display_label, self.st.label), self.value_flowables(f)])
+            run_labels.append(f.display_label)
         flush()
         return story
 
@@ -583,16 +673,20 @@ class Builder:
             rows: list[list[Any]] = [[label, *heads], ["", *vals]]
             cmds = [*frame, ("INNERGRID", (1, 0), (-1, 1), LINE, colors.black),
                     ("BACKGROUND", (1, 0), (-1, 0), SHADE), ("VALIGN", (1, 0), (-1, 1), "MIDDLE")]
+            labels: dict[int, tuple[int | None, str]] = {}
             for f in texts:
+                labels[len(rows)] = (None, self.s.label(f))
                 rows.append(["", [self.p(self.s.label(f), self.st.sublabel), *self.value_flowables(f)]] + [""] * (n - 1))
                 r = len(rows) - 1
                 cmds += [("SPAN", (1, r), (-1, r)), ("LINEABOVE", (1, r), (-1, r), LINE, colors.black)]
-            return [self.table(rows, [lw] + [(WIDTH - lw) / n] * n, cmds, grid=False)]
+            return [self.table(rows, [lw] + [(WIDTH - lw) / n] * n, cmds, grid=False, labels=labels)]
         # pdca_table: text rows with a short label column; a date/fy pair as a "・ label：…" line
         texts = [f for f in fields if f.type in ("text", "short", "lines")]
         rows = []
         cmds = list(frame)
+        plabels: dict[int, tuple[int | None, str]] = {}
         for f in texts:
+            plabels[len(rows)] = (1, self.s.label(f))
             rows.append([label if not rows else "", self.p(self.s.label(f), self.st.label_c), self.value_flowables(f)])
             cmds.append(("LINEABOVE", (1, len(rows) - 1), (-1, len(rows) - 1), LINE, colors.black))
         cmds.append(("LINEAFTER", (1, 0), (1, len(rows) - 1), LINE, colors.black))
@@ -606,7 +700,7 @@ class Builder:
             rows.append(["", self.p(line, self.st.cell), ""])
             r = len(rows) - 1
             cmds += [("SPAN", (1, r), (-1, r)), ("LINEABOVE", (1, r), (-1, r), LINE, colors.black)]
-        return [self.table(rows, [lw, 16 * mm, WIDTH - lw - 16 * mm], cmds, grid=False)]
+        return [self.table(rows, [lw, 16 * mm, WIDTH - lw - 16 * mm], cmds, grid=False, heads=(), labels=plabels)]
 
 
 def build_story(form: FormDef, values: Values, fonts: FontSet, *, title_suffix: str = "") -> tuple[list[Flowable], Sheet]:
