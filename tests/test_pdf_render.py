@@ -247,3 +247,26 @@ def test_any_length_lays_out() -> None:
     unit = "日本人職員の採用・昇進に係る具体的な協力の実績，「改善計画書」。"
     for n in range(60, 200, 6):
         render_sheet(form, dict(values, c1_activities_results=unit * n), io.BytesIO())
+
+
+NON_BMP = "𠮟る𩸽と𡈽𦹀"
+
+
+def test_characters_outside_the_bmp_extract_correctly(tmp_path: Path) -> None:
+    """ReportLab's ToUnicode CMap wrote U+20B9F as <0B9F>; it must be a surrogate pair."""
+    form, values = load_sheet_file(DEMO_DIR / "000_iom_r01.json")
+    out = tmp_path / "nonbmp.pdf"
+    render_sheet(form, dict(values, c1_1_strategy_goals=f"部下を{NON_BMP}。", contribution_name=NON_BMP), out)
+    assert squash(f"部下を{NON_BMP}。") in squash(pdf_text(out))
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert squash(f"部下を{NON_BMP}。") in squash(text)
+
+
+def test_tounicode_cmap_uses_utf16() -> None:
+    from desktop.pdf.compat import make_tounicode_cmap, utf16_hex
+
+    assert utf16_hex(0x20B9F) == "D842DF9F" and utf16_hex(0x3042) == "3042"
+    cmap = make_tounicode_cmap("F1", [0x20, 0x20B9F])
+    assert "<01> <D842DF9F>" in cmap and "<00> <0020>" in cmap

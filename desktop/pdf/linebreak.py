@@ -13,7 +13,7 @@ hangs ``ー`` and small kana across cell borders, and mangles U+3000 (typography
   stays inside the 6 pt cell padding.
 
 It relies on private ReportLab helpers (``cjkU``, ``makeCJKParaLine``, ``FragLine``,
-``ParaLines``): ReportLab is pinned to 5.1.* and ``tests/test_pdf_linebreak.py``
+``ParaLines``), imported through :mod:`desktop.pdf.compat`; ``tests/test_pdf_linebreak.py``
 guards the behaviour.
 """
 
@@ -23,10 +23,12 @@ from typing import Any
 from unicodedata import category
 from xml.sax.saxutils import escape
 
-import reportlab.platypus.paragraph as _rlp
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
-from reportlab.platypus.paragraph import FragLine, Paragraph, ParaLines, cjkU, makeCJKParaLine
-from reportlab.rl_config import _FUZZ
+from reportlab.platypus.paragraph import Paragraph
+
+from desktop.pdf.compat import FUZZ as _FUZZ
+from desktop.pdf.compat import FragLine, ParaLines, cjkU, makeCJKParaLine
+from desktop.pdf.compat import rl_paragraph as _rlp
 
 NO_START = frozenset(
     "’”)〕]}〉》」』】⦆〙〗»〟）］｝｠｣"  # cl-02 closing brackets

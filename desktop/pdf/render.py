@@ -17,11 +17,13 @@ from desktop.core.definition import FormDef, get_form
 from desktop.core.validation import Finding
 from desktop.core.values import Values, normalize_values
 from desktop.pdf import layout
+from desktop.pdf.compat import patch_tounicode
 from desktop.pdf.fonts import FontSet, char_map, resolve_fonts
 from desktop.pdf.glyphs import GlyphChecker, preflight
 from desktop.pdf.linebreak import enable_justify
 
 enable_justify()
+patch_tounicode()
 
 
 @dataclass
