@@ -270,3 +270,23 @@ def test_tounicode_cmap_uses_utf16() -> None:
     assert utf16_hex(0x20B9F) == "D842DF9F" and utf16_hex(0x3042) == "3042"
     cmap = make_tounicode_cmap("F1", [0x20, 0x20B9F])
     assert "<01> <D842DF9F>" in cmap and "<00> <0020>" in cmap
+
+
+def test_same_sheet_same_bytes_and_metadata(tmp_path: Path) -> None:
+    form, values = load_sheet_file(DEMO_DIR / "000_iom_r01.json")
+    a, b = io.BytesIO(), io.BytesIO()
+    render_sheet(form, values, a)
+    render_sheet(form, values, b)
+    assert a.getvalue() == b.getvalue()
+    code = (f"import sys; from desktop.pdf import load_sheet_file, render_sheet;"
+            f"render_sheet(*load_sheet_file({str(DEMO_DIR / '000_iom_r01.json')!r}), sys.stdout.buffer)")
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True,
+                           cwd=Path(__file__).resolve().parents[1]).stdout
+    assert other == a.getvalue(), "another process, another day: the same bytes"
+    from pypdf import PdfReader
+
+    meta = PdfReader(a).metadata
+    assert meta.title == values["contribution_name"]
+    assert meta.author == values["responsible_division"]
+    assert meta.subject == form.name
+    assert "2019" in meta["/Keywords"] and values["recipient_org_name"] in meta["/Keywords"]

@@ -716,4 +716,23 @@ def document_title(form: FormDef, values: Values) -> str:
     return str(name) if name else form.name
 
 
-__all__ = ["MARGIN_BOTTOM", "MARGIN_TOP", "MARGIN_X", "PAGE", "Sheet", "build_story", "document_title"]
+def document_author(form: FormDef, values: Values) -> str:
+    """PDF Author: the responsible division (担当課室) the format names, else empty."""
+    v = values.get(form.division_field) if form.division_field else None
+    return " ".join(str(v).split()) if v else ""
+
+
+def document_keywords(form: FormDef, values: Values) -> list[str]:
+    """PDF Keywords: the fiscal year (era and Western) and the organization."""
+    out: list[str] = []
+    fy = fiscal_year(form, values)
+    if fy:
+        out.append(f"{era.fiscal_year_era_text(fy)}度（{fy}年度）")
+    org = values.get(form.organization_field) if form.organization_field else None
+    if org:
+        out.append(" ".join(str(org).split()))
+    return out
+
+
+__all__ = ["MARGIN_BOTTOM", "MARGIN_TOP", "MARGIN_X", "PAGE", "Sheet", "build_story", "document_author",
+           "document_keywords", "document_title"]

@@ -93,10 +93,12 @@ def render_sheet(form: FormDef, values: Values, out: str | Path | BinaryIO, *, t
         bottomMargin=layout.MARGIN_BOTTOM,
         title=layout.document_title(form, clean) + suffix,
         subject=form.name,
-        author="",
+        author=layout.document_author(form, clean),
+        keywords=layout.document_keywords(form, clean),
         creator="hyoka",
         initialFontName=fonts.mincho,  # no unembedded Helvetica in the font resources
         lang="ja",
+        invariant=1,  # reproducible: no dates or random ids, the same sheet gives the same bytes
     )
     pages: list[int] = []
     doc.build(story, canvasmaker=_numbered_canvas(fonts, pages))
