@@ -290,3 +290,29 @@ def test_same_sheet_same_bytes_and_metadata(tmp_path: Path) -> None:
     assert meta.author == values["responsible_division"]
     assert meta.subject == form.name
     assert "2019" in meta["/Keywords"] and values["recipient_org_name"] in meta["/Keywords"]
+
+
+def test_empty_sheet_prints_blanks_not_placeholders(tmp_path: Path) -> None:
+    out = tmp_path / "empty_r01.pdf"
+    render_sheet(get_form("mofa-r01"), {}, out)
+    raw = pdf_text(out)
+    text = squash(raw)
+    assert "（度当初予算額）" not in text and "（当初予算額）" in text
+    assert "\u3000年度" in raw and squash("年度 国際機関等への拠出金等に対する評価シート") in text
+    out = tmp_path / "empty_h30.pdf"
+    render_sheet(get_form("mofa-h30"), {}, out)
+    raw = pdf_text(out)
+    assert "平成\u3000年度シート" in raw
+    assert "年度予算額" not in squash(raw) and "予算額" in squash(raw)
+
+
+def test_negative_numbers_print_as_the_format_declares(tmp_path: Path) -> None:
+    form, values = load_sheet_file(DEMO_DIR / "000_iom_r01.json")
+    assert form.negative_sign == "△"
+    v = dict(values, c4_1_jp_staff=20, c4_1_jp_prev1=23, c4_1_jp_prev2=23, c4_1_jp_prev3=23,
+             c3_2_budget=100, c3_2_actual=130)
+    out = tmp_path / "neg.pdf"
+    render_sheet(form, v, out)
+    text = squash(pdf_text(out))
+    assert "△3.0" in text and "-3.0" not in text
+    assert "△30" in text  # 3-2 予算額・決算額の差 (money)

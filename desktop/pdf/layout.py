@@ -54,11 +54,17 @@ SHADE = colors.Color(0.92, 0.92, 0.92)
 BOX_OFF, BOX_ON = "\u2610", "\u2611"
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 _YEAR_SUFFIX = re.compile(r"^(.*?)（(\d{4})?）$")
+# A year variable and the unit that only makes sense with it: without a year, a label
+# drops both (「（{fy_era}度当初予算額）」 → 「（当初予算額）」), a title keeps the unit
+# after a blank for handwriting (「平成{fy_era_year}年度」 → 「平成　年度」).
+_YEAR_VAR = re.compile(r"\{(fy[a-z0-9_]*)\}(年度|度|年)?")
+_NUMERIC = ("int", "money", "decimal", "pct")
 
 
 CONTINUED = "（続き）"
 MAX_GRID_LINES = 8  # a grid answer longer than this moves to a full-width row under its grid
 BELOW = "（下欄のとおり）"
+BLANK_YEAR = "\u3000\u3000年度"
 MAX_INLINE_OTHER = 16  # characters of a checkbox grid's 「その他（…）」 text printed inline
 
 
@@ -167,6 +173,8 @@ class Sheet:
         if not self.applies(f):
             return ""
         s = display_value(self.form, fid, self.values, self.computed)
+        if f.type in _NUMERIC and s[:1] in ("-", "\u2212") and self.form.negative_sign != "-":
+            s = self.form.negative_sign + s[1:]  # the format's convention (公用文: △3.0)
         if s and unit and f.unit and f.type in ("int", "money", "decimal"):
             s += f.unit
         return s
@@ -185,10 +193,19 @@ class Sheet:
         return "\n".join(line.rstrip() for line in out.split("\n")).strip("\n")
 
     def label(self, f: Field, *, sublabel: bool = False) -> str:
+        if fiscal_year(self.form, self.values) is None:
+            return self.label_text(f.sublabel if sublabel else f.label)
         return label_for(self.form, f, self.values, sublabel=sublabel)
 
-    def label_text(self, text: str) -> str:
-        """A group label or title with ``{fy_era}``-style variables filled in."""
+    def label_text(self, text: str, *, title: bool = False) -> str:
+        """A group label or title with ``{fy_era}``-style variables filled in.
+
+        Without a fiscal year, a label leaves the year out and a title leaves a
+        blank (U+3000) to be filled in by hand.
+        """
+        if "{" in text and fiscal_year(self.form, self.values) is None:
+            blank = (lambda m: "\u3000" + (m.group(2) or "")) if title else ""
+            text = _YEAR_VAR.sub(blank, text).strip()
         return fill_label(self.form, self.values, text)
 
 
@@ -264,9 +281,9 @@ class Builder:
     def title_text(self, section: Section) -> str:
         fy = fiscal_year(self.form, self.s.values)
         if "{" in self.form.title:
-            title = self.s.label_text(self.form.title)
-        else:
-            title = f"{era.fiscal_year_title(fy)} {self.form.title}" if fy else self.form.title
+            title = self.s.label_text(self.form.title, title=True)
+        else:  # no year yet: a blank for it, to be written in by hand
+            title = f"{era.fiscal_year_title(fy) if fy else BLANK_YEAR} {self.form.title}"
         return title + self.title_suffix
 
     def title_block(self, section: Section) -> list[Flowable]:
