@@ -117,3 +117,12 @@ def test_continued_cell_repeats_its_label(tmp_path: Path) -> None:
     results = squash(form.field("c1_3_results").display_label)
     assert any(p.startswith(purpose + cont) or (purpose + cont) in p[:80] for p in pages[1:]), [p[:60] for p in pages]
     assert any(p.startswith(results + cont) for p in pages[1:]), [p[:60] for p in pages]
+
+
+def test_thirty_digit_amounts_print() -> None:
+    form = get_form("mofa-r01")
+    values = demo_values(form)
+    for f in form.input_fields:
+        if f.type in ("int", "money"):
+            values[f.id] = 10**30
+    assert render_sheet(form, values, io.BytesIO()).pages >= 5
