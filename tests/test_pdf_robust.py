@@ -126,3 +126,25 @@ def test_thirty_digit_amounts_print() -> None:
         if f.type in ("int", "money"):
             values[f.id] = 10**30
     assert render_sheet(form, values, io.BytesIO()).pages >= 5
+
+
+def test_a_layout_failure_falls_back_to_a_plain_layout(tmp_path: Path, monkeypatch) -> None:
+    """The last line of defence: whatever the table layout cannot place, the sheet still prints."""
+    from reportlab.platypus import Table
+
+    from desktop.pdf import layout
+
+    real = layout.Builder.build
+
+    def broken(self):
+        return [*real(self), Table([["x"]], rowHeights=[2000])]  # taller than any page, cannot split
+
+    monkeypatch.setattr(layout.Builder, "build", broken)
+    form = get_form("mofa-r01")
+    values = demo_values(form)
+    out = tmp_path / "plain.pdf"
+    report = render_sheet(form, values, out)
+    assert [f.code for f in report.findings] == ["layout"]
+    text = squash(pdf_text(out))
+    for fid in ("contribution_name", "c1_3_results", "c3_5_mgmt_issues", "responsible_division"):
+        assert squash(values[fid]) in text, fid

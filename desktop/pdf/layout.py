@@ -727,6 +727,34 @@ def build_story(form: FormDef, values: Values, fonts: FontSet, *, title_suffix: 
     return builder.build(), sheet
 
 
+def plain_story(form: FormDef, values: Values, fonts: FontSet, *, title_suffix: str = "") -> tuple[list[Flowable], Sheet]:
+    """The last resort when the table layout cannot be placed: title, then every field as
+    a label paragraph and a text paragraph, in definition order. Paragraphs split
+    anywhere, so this always prints and keeps every value readable."""
+    sheet = Sheet(form, values)
+    st = Styles(fonts)
+    builder = Builder(sheet, st, title_suffix)
+    story: list[Flowable] = []
+    for section in form.sections:
+        if section.print == "title":
+            story += [builder.p(builder.title_text(section), st.title), Spacer(1, 8)]
+        elif section.title:
+            story += [Spacer(1, 6), builder.p(sheet.label_text(section.title), st.heading)]
+        for f in section.fields:
+            if f.id == form.fiscal_year_field:
+                continue
+            label = f.display_label if f.number else sheet.label(f)
+            if f.type == "flag":
+                on = bool(sheet.values.get(f.id)) and sheet.applies(f)
+                story += [JaParagraph(f"{builder.box(on)} {to_markup(label)}", st.body), Spacer(1, 3)]
+                continue
+            text = sheet.text(f.id)
+            if f.type == "checks":
+                text = "，".join(sheet.values.get(f.id) or []) if sheet.applies(f) else ""
+            story += [builder.p(label, st.label), builder.p(text, st.body), Spacer(1, 3)]
+    return story, sheet
+
+
 def document_title(form: FormDef, values: Values) -> str:
     """Short PDF metadata title: the contribution name, else the format name."""
     name = values.get(form.contribution_field) if form.contribution_field else None
@@ -752,4 +780,4 @@ def document_keywords(form: FormDef, values: Values) -> list[str]:
 
 
 __all__ = ["MARGIN_BOTTOM", "MARGIN_TOP", "MARGIN_X", "PAGE", "Sheet", "build_story", "document_author",
-           "document_keywords", "document_title"]
+           "document_keywords", "document_title", "plain_story"]
