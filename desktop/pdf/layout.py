@@ -253,8 +253,8 @@ class Builder:
 
     def continued_label(self, text: str, full_row: bool) -> Flowable:
         """The label of a cell continued on the next page (see :class:`Block`)."""
-        if not full_row:
-            return self.p(text, self.st.label)
+        if not full_row:  # a narrow label column: 「（続き）」 on a line of its own
+            return self.p(text.replace(CONTINUED, "\n" + CONTINUED), self.st.label)
         return self.table([[self.p(text, self.st.label)]], [WIDTH], [("BACKGROUND", (0, 0), (0, 0), SHADE)])
 
     # ---------------------------------------------------------------- entry point
