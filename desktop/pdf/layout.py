@@ -39,6 +39,7 @@ from desktop.core.values import (
     fiscal_year,
     label_for,
 )
+from desktop.pdf.compat import remeasure_row, table_cells, table_height, table_row_heights
 from desktop.pdf.fonts import FontSet
 from desktop.pdf.linebreak import JaParagraph, to_markup
 
@@ -91,38 +92,39 @@ class Block(Table):
         if len(parts) != 2:
             return parts
         first, rest = parts
-        n_self, n_rest = len(self._cellvalues), len(rest._cellvalues)
+        n_self, n_rest = len(table_cells(self)), len(table_cells(rest))
         offset = n_self - n_rest  # row k of ``rest`` is row k + offset of this block
         rest.heads = frozenset(r - offset for r in self.heads if r > offset)
         rest.labels = {r - offset: v for r, v in self.labels.items() if r >= offset}
         rest.make_label = self.make_label
-        in_row = len(first._cellvalues) + n_rest == n_self + 1
+        in_row = len(table_cells(first)) + n_rest == n_self + 1
         if not in_row or offset not in self.labels or self.make_label is None:
             return parts
         col, text = self.labels[offset]
         rest.labels.pop(0, None)
         rest.labels[0] = (col, text)
-        if col is not None and not rest._cellvalues[0][col]:
-            rest._cellvalues[0][col] = [self.make_label(text + CONTINUED, False)]
-            rest._argH[0] = None  # measure the row again with its label
+        if col is not None and not table_cells(rest)[0][col]:
+            table_cells(rest)[0][col] = [self.make_label(text + CONTINUED, False)]
+            remeasure_row(rest, 0)  # measure the row again with its label
             return parts
         return [first, PageBreak(), self.make_label(text + CONTINUED, True), rest]
 
     def _split(self, availWidth: float, availHeight: float) -> list[Table]:
         parts = super().split(availWidth, availHeight)
-        if not parts and hasattr(self, "_height") and self._height > availHeight:
+        height = table_height(self)
+        if not parts and height is not None and height > availHeight:
             # ReportLab refuses when the rest would be under splitInRow instead of
             # splitting higher up; a block just taller than a page would then be fatal.
-            lower = self._height - SPLIT_MIN - 1
+            lower = height - SPLIT_MIN - 1
             if SPLIT_MIN < lower < availHeight:
                 parts = super().split(availWidth, lower)
         while parts and self.heads:
-            last = len(parts[0]._cellvalues) - 1
-            if last not in self.heads or len(parts[0]._cellvalues) == len(self._cellvalues):
+            last = len(table_cells(parts[0])) - 1
+            if last not in self.heads or len(table_cells(parts[0])) == len(table_cells(self)):
                 break
             if last == 0:
                 return []
-            parts = super().split(availWidth, sum(self._rowHeights[:last]))
+            parts = super().split(availWidth, sum(table_row_heights(self)[:last]))
         return parts
 
 
