@@ -254,3 +254,21 @@ def test_bad_files_get_one_line_messages(tmp_path: Path, monkeypatch: pytest.Mon
 
     monkeypatch.setattr(sources, "MAX_FILE_BYTES", 10)
     refused(SEED_R01, "大きすぎ")
+
+
+def test_cells_continued_on_the_next_page_read_as_one() -> None:
+    """The printer repeats a split cell's label with 「（続き）」 (own line or not) and numbers pages 「n / N」."""
+    label = "1-3 1-2 の進捗・実績及びそれによって得られた成果"
+    text = (f"評価基準１ 国際機関等の活動の成果・影響力\n{label}\n・最初の段落は\nここで続く。\n2 / 10\n"
+            f"1-3 1-2 の進捗・実績及びそ\nれによって得られた成果\n（続き）\n・次の段落。\n3 / 10\n{label}（続き）\n・最後の段落。\n"
+            "1-4 （イヤマーク拠出のみ）イヤマーク拠出による取組・活動の進捗・実績及び得られた成果\n－")
+    v = import_text(text, "mofa-r01")
+    assert v.values["c1_3_results"] == "・最初の段落はここで続く。\n・次の段落。\n・最後の段落。"
+    assert not v.unplaced
+
+
+def test_negative_numbers_printed_with_a_triangle() -> None:
+    from desktop.core.sheet_import.reader import read_value
+
+    form = get_form("mofa-r01")
+    assert read_value(form, form.field("c3_2_budget"), "△1,000")[0] == -1000

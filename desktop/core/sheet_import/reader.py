@@ -147,7 +147,19 @@ class _Run:
         for child in node.children:
             self.mark_missing(child)
 
+    def drop_continued(self, node: plan.Node, start: int, end: int) -> None:
+        """A long cell split across pages repeats its label with 「（続き）」: that is not content."""
+        if not node.anchor:
+            return
+        head = self.anchor_regex(node.anchor).pattern
+        optional = "" if node.children else "?"  # a bare 「（続き）」 belongs to the innermost cell
+        rx = re.compile(rf"(?:{head}){optional}\s*\(\s*続\s*き\s*\)")
+        work = self.doc.working()
+        for m in list(rx.finditer(work, start, end)):
+            self.doc.consume(m.start(), m.end())
+
     def process(self, node: plan.Node, start: int, end: int) -> None:
+        self.drop_continued(node, start, end)
         for p in node.patterns:
             self.match_pattern(p, start, end)
         if node.rating is not None:
