@@ -109,7 +109,9 @@ def _group_node(form: FormDef, s: Section, g: Group, covered: set[str]) -> Node:
                 sublabel=g.sublabel, name=g.id)
     for row in g.rows:
         for cell in row:
-            node.children.append(Node("cell", cell.label, template=cell.value, name=f"{g.id}:{cell.label}"))
+            # a two-line label prints its second line wherever the row's height allows (even on the next page)
+            first, _nl, rest = cell.label.partition("\n")
+            node.children.append(Node("cell", first, template=cell.value, sublabel=rest, name=f"{g.id}:{first}"))
     done: set[str] = set()
     for f in s.fields:
         if f.group == g.id:

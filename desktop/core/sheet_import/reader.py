@@ -164,8 +164,9 @@ class _Run:
             self.match_pattern(p, start, end)
         if node.rating is not None:
             self.find_rating(node.rating, start, end)
-        if node.sublabel:
-            self.match_pattern(node.sublabel, start, end, prefix=True)
+        if node.sublabel and not self.match_pattern(node.sublabel, start, end, prefix=True) \
+                and not self.match_pattern(self.fill(node.sublabel), start, end):
+            self.consume_scattered(self.fill(node.sublabel), start, end)
         lead_end = end
         if node.children:
             lead_end, spans = self.locate(node.children, start, end)
@@ -205,6 +206,55 @@ class _Run:
             return False
         self.take(tpl, best)
         return True
+
+    def consume_scattered(self, label: str, start: int, end: int) -> bool:
+        """A label column's lines that extraction interleaved with the cell beside it: each line of the
+        label is a whole line, or the start or end of a line, in order. Consumed only when all of it is found."""
+        want = textmod.squeeze(label)
+        work = self.doc.working()
+        taken: list[tuple[int, int]] = []
+        rest = want
+        for m in re.finditer(r"[^\n]+", work[start:end]):
+            if not rest:
+                break
+            ls, le = start + m.start(), start + m.end()
+            line = textmod.squeeze(work[ls:le])
+            if not line:
+                continue
+            if rest.startswith(line):
+                taken.append((ls, le))
+                rest = rest[len(line):]
+                continue
+            k = next((k for k in range(min(len(rest), len(line)), 2, -1) if line.endswith(rest[:k])), 0) if taken else 0
+            if k:
+                taken.append((self._back(ls, le, k), le))
+                rest = rest[k:]
+                continue
+            k = next((k for k in range(min(len(rest), len(line)), 2, -1) if line.startswith(rest[:k])), 0)
+            if k and not taken:
+                taken.append((ls, self._forward(ls, le, k)))
+                rest = rest[k:]
+        if rest:
+            return False
+        for s, e in taken:
+            self.doc.consume(s, e)
+        return True
+
+    def _back(self, ls: int, le: int, k: int) -> int:
+        i = le
+        while k and i > ls:
+            i -= 1
+            if not self.doc.work[i].isspace():
+                k -= 1
+        return i
+
+    def _forward(self, ls: int, le: int, k: int) -> int:
+        i = ls
+        while k and i < le:
+            if not self.doc.work[i].isspace():
+                k -= 1
+            i += 1
+        return i
 
     def match_cell(self, template: str, start: int, end: int) -> None:
         tpl = patterns.compile_template(self.form, template, self.variables(), whole=True)
@@ -337,7 +387,7 @@ def other_text(f: Field, raw: str) -> str:
     """「☑ その他（ 内容 ）」: the text of a checks field's 「その他」."""
     if not f.other_choice:
         return ""
-    m = re.search(re.escape(f.other_choice) + r"\s*[（(](.*?)[）)]", raw, re.DOTALL)
+    m = re.search(re.escape(f.other_choice) + r"\s*[（(]([^☐☑]*)[）)]", raw)
     return textmod.single_line(m.group(1)) if m else ""
 
 
@@ -363,6 +413,8 @@ def detect(text: str) -> tuple[FormDef | None, float]:
 def read_text(text: str, form: FormDef) -> ImportResult:
     doc = textmod.Doc(textmod.prepare(text))
     run = _Run(form, doc)
+    for m in re.finditer(r"(?m)^[ \t]*\d{1,4}[ \t]*/[ \t]*\d{1,4}[ \t]*$", doc.norm):  # page footers 「n / N」
+        doc.consume(m.start(), m.end())
     nodes = plan.build(form)
     run.run(nodes, 0, len(doc.norm))
     return _result(run, form)
