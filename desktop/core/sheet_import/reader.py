@@ -61,6 +61,7 @@ class _Run:
         self.raw: dict[str, str] = {}  # field id → the printed text it was read from
         self.printed: dict[str, str] = {}  # computed field id → the printed value
         self.missing: set[str] = set()
+        self.suspect: dict[str, str] = {}  # field id → the label missing after it (its text may be mixed in)
         self.fy: int | None = None
         self.labels = _label_set(form)
 
@@ -131,11 +132,22 @@ class _Run:
 
     def run(self, nodes: list[plan.Node], start: int, end: int) -> None:
         _lead, spans = self.locate(nodes, start, end)
+        self.note_suspects(nodes, spans)
         for node, span in zip(nodes, spans, strict=True):
             if span is None:
                 self.mark_missing(node)
                 continue
             self.process(span[0], span[1], span[2])
+
+    def note_suspects(self, nodes: list[plan.Node], spans: list[tuple[plan.Node, int, int] | None]) -> None:
+        """When a label is missing, the text under it ran into the part before it: flag that part's fields."""
+        prev: plan.Node | None = None
+        for node, span in zip(nodes, spans, strict=True):
+            if span is None and prev is not None and node.anchor:
+                for fid in _fields_of(prev):
+                    self.suspect.setdefault(fid, self.fill(node.anchor).split("\n")[0])
+            elif span is not None:
+                prev = node
 
     def mark_missing(self, node: plan.Node) -> None:
         if node.field is not None:
@@ -170,6 +182,7 @@ class _Run:
         lead_end = end
         if node.children:
             lead_end, spans = self.locate(node.children, start, end)
+            self.note_suspects(node.children, spans)
             for child, span in zip(node.children, spans, strict=True):
                 if span is None:
                     self.mark_missing(child)
@@ -296,6 +309,14 @@ class _Run:
         if m:
             self.raw[f.id] = self.doc.original(*m.span(1))
             self.doc.consume(m.start(), m.end())
+
+
+def _fields_of(node: plan.Node) -> list[str]:
+    out = [node.field.id] if node.field is not None else []
+    out += plan.placeholders(node.template)
+    if node.children:
+        out += _fields_of(node.children[-1])  # the text of a missing next label runs into the last child
+    return out
 
 
 def _label_set(form: FormDef) -> frozenset[str]:
@@ -439,6 +460,9 @@ def _result(run: _Run, form: FormDef) -> ImportResult:
             continue
         if not problem and f.max_length and isinstance(value, str) and len(value) > f.max_length:
             problem = _("{n} 文字あり，上限 {max} 文字を超えています").format(n=len(value), max=f.max_length)
+        if not problem and f.id in run.suspect:
+            problem = _("次のラベル「{label}」が見つからないため，その内容が混じっている可能性があります").format(
+                label=textmod.excerpt(run.suspect[f.id], 30))
         if not problem and f.type in ("text", "short") and isinstance(value, str):
             flat = textmod.squeeze(value)
             other = [fid for fid, lab in label_anchors.items()
