@@ -40,6 +40,7 @@ class FormController(QObject):
     dirtyChanged = Signal(bool)
     statusChanged = Signal(str)
     carriedChanged = Signal(object)  # list of field ids still marked 前年度から
+    importedChanged = Signal(object)  # list of field ids still marked 取り込み (read from a published sheet)
     storeError = Signal(str)
 
     def __init__(self, store: Store, *, read_only: bool = False, parent: QObject | None = None):
@@ -57,6 +58,8 @@ class FormController(QObject):
         self.dirty = False
         self.last_saved: float | None = None
         self._edited_carried: set[str] = set()
+        self.imported: list[str] = []
+        self._edited_imported: set[str] = set()
         self.validation_ms = 0.0  # cost of the last validate+emit, for the benchmark
 
         self._validate_timer = QTimer(self, singleShot=True, interval=VALIDATE_MS)
@@ -80,6 +83,8 @@ class FormController(QObject):
         self.values = dict(sheet.values)
         self.carried = list(sheet.carried_fields)
         self._edited_carried.clear()
+        self.imported = list(sheet.imported_fields)
+        self._edited_imported.clear()
         self.previous_values = {}
         if sheet.carried_from is not None:
             try:
@@ -99,6 +104,7 @@ class FormController(QObject):
         self.applicabilityChanged.emit(self.applicable)
         self.findingsChanged.emit(self.findings)
         self.carriedChanged.emit(self.carried)
+        self.importedChanged.emit(self.imported)
         self.statusChanged.emit(sheet.status)
 
     def close_sheet(self) -> None:
@@ -133,6 +139,10 @@ class FormController(QObject):
             self.carried.remove(field_id)
             self._edited_carried.add(field_id)
             self.carriedChanged.emit(self.carried)
+        if field_id in self.imported:
+            self.imported.remove(field_id)
+            self._edited_imported.add(field_id)
+            self.importedChanged.emit(self.imported)
         self._set_dirty(True)
         before = self.applicable
         self._refresh_derived()
@@ -216,10 +226,13 @@ class FormController(QObject):
                 number = self.store.save_values(self.sheet.id, self.values, kind=kind)
                 for fid in self._edited_carried:
                     self.store.clear_carried_mark(self.sheet.id, fid)
+                for fid in self._edited_imported:
+                    self.store.clear_imported_mark(self.sheet.id, fid)
         except StoreError as exc:
             self.storeError.emit(str(exc))
             return False
         self._edited_carried.clear()
+        self._edited_imported.clear()
         self._set_dirty(False)
         self.last_saved = time.time()
         status = self.store.get_sheet(self.sheet.id).status
@@ -284,6 +297,17 @@ class FormController(QObject):
         except StoreError as exc:
             self.storeError.emit(str(exc))
         self.carriedChanged.emit(self.carried)
+
+    def accept_imported(self, field_id: str) -> None:
+        """The officer checked an imported value against the source and keeps it: drop the 取り込み mark."""
+        if self.sheet is None or field_id not in self.imported or self.read_only:
+            return
+        self.imported.remove(field_id)
+        try:
+            self.store.clear_imported_mark(self.sheet.id, field_id)
+        except StoreError as exc:
+            self.storeError.emit(str(exc))
+        self.importedChanged.emit(self.imported)
 
     def status_text(self) -> str:
         if self.sheet is None:
