@@ -17,9 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from desktop.core import interchange
-from desktop.core.sheet_import import agreement, import_file
-from desktop.pdf import render_sheet
+from desktop.core import interchange  # noqa: E402
+from desktop.core.sheet_import import agreement, import_file  # noqa: E402
+from desktop.pdf import render_sheet  # noqa: E402
 
 INPUTS = [
     ("seed 000 text → mofa-r01", ROOT / "tests/fixtures/import/seed000_r01_iom.txt", ROOT / "resources/demo/000_iom_r01.json"),
