@@ -65,14 +65,33 @@ def run_pdf(args: argparse.Namespace, open_store: Callable[[argparse.Namespace],
 
 
 def _batch(args: argparse.Namespace, open_store: Callable[[argparse.Namespace], Store], out_dir: Path) -> int:
+    """Print every sheet; one that cannot be printed is reported and skipped, and the
+    exit status is 1 once all the others are written."""
+    from desktop.pdf import FontError
+
     out_dir.mkdir(parents=True, exist_ok=True)
+    failed: list[str] = []
     with open_store(args) as store:
         sheets = store.list_sheets(year=args.year)
         total = len(sheets)
         for n, summary in enumerate(sheets, 1):
-            sheet = store.get_sheet(summary.id)
-            name = f"{sheet.fiscal_year or 'nofy'}_{sheet.id:04d}_{_safe_name(sheet.contribution)}.pdf"
-            pages = _render(sheet.form, sheet.values, out_dir / name, str(sheet.id))
-            print(f"[{n}/{total}] {out_dir / name}（{pages}）", file=sys.stderr)
-    print(_("{n} 件の PDF を {dir} に作成しました。").format(n=total, dir=out_dir))
+            path = out_dir / f"{summary.id:04d}.pdf"
+            try:
+                sheet = store.get_sheet(summary.id)
+                path = out_dir / f"{sheet.fiscal_year or 'nofy'}_{sheet.id:04d}_{_safe_name(sheet.contribution)}.pdf"
+                pages = _render(sheet.form, sheet.values, path, str(sheet.id))
+            except FontError:
+                raise  # no font: nothing can print, stop at once
+            except Exception as exc:  # one bad sheet must not stop the batch
+                path.unlink(missing_ok=True)
+                failed.append(str(summary.id))
+                print(_("hyoka: シート {id} を印刷できません：{kind}: {error}").format(
+                    id=summary.id, kind=type(exc).__name__, error=exc), file=sys.stderr)
+                continue
+            print(f"[{n}/{total}] {path}（{pages}）", file=sys.stderr)
+    print(_("{n} 件の PDF を {dir} に作成しました。").format(n=total - len(failed), dir=out_dir))
+    if failed:
+        print(_("hyoka: {n} 件のシートを印刷できませんでした：{ids}").format(n=len(failed), ids=", ".join(failed)),
+              file=sys.stderr)
+        return 1
     return 0

@@ -67,8 +67,10 @@ def test_pdf_output_is_atomic_and_refuses_devices(tmp_path: Path, capsys, monkey
     err = capsys.readouterr().err
     assert code == 1 and "空きが足りません" in err
     assert target.read_bytes() == b"%PDF previous" and not list(tmp_path.glob(".hyoka-*"))
-    assert main(["pdf", "--demo", "-o", "/dev/full"]) == 1
-    assert "通常のファイルではない" in capsys.readouterr().err
+    fifo = tmp_path / "pipe.pdf"  # a non-regular target (not a real device: a buggy build would replace it)
+    os_mod.mkfifo(fifo)
+    assert main(["pdf", "--demo", "-o", str(fifo)]) == 1
+    assert "通常のファイルではない" in capsys.readouterr().err and not fifo.is_file()
     target.chmod(0o640)
     assert main(["pdf", "--demo", "-o", str(target)]) == 0
     assert target.read_bytes().startswith(b"%PDF-") and (target.stat().st_mode & 0o777) == 0o640
@@ -95,3 +97,27 @@ def test_pdf_open_in_a_viewer_keeps_the_new_content(tmp_path: Path, capsys, monk
     assert code == 1 and "開かれている" in err
     kept = tmp_path / "sheet（新しい版）.pdf"
     assert str(kept) in err and kept.read_bytes().startswith(b"%PDF-")
+
+
+def test_pdf_all_goes_on_past_a_sheet_it_cannot_print(tmp_path: Path, capsys, monkeypatch) -> None:
+    import desktop.pdf
+
+    db = str(tmp_path / "h.db")
+    assert main(["import", "--db", db, str(DEMO_R01), str(DEMO_H30)]) == 0
+    assert main(["import", "--db", db, "--as-new", str(DEMO_R01)]) == 0
+    capsys.readouterr()
+    real = desktop.pdf.render_sheet
+    calls: list[int] = []
+
+    def flaky(form, values, out, **kw):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("boom")
+        return real(form, values, out, **kw)
+
+    monkeypatch.setattr(desktop.pdf, "render_sheet", flaky)
+    code = main(["pdf", "--db", db, "--all", "-o", str(tmp_path / "batch")])
+    err = capsys.readouterr().err
+    assert code != 0 and len(calls) == 3
+    assert len(list((tmp_path / "batch").glob("*.pdf"))) == 2
+    assert "boom" in err and "Traceback" not in err

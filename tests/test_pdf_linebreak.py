@@ -169,3 +169,24 @@ def test_bullet_inside_paragraph_is_still_caught(demo_pdfs) -> None:
 
 def test_sets_are_disjoint_where_it_matters() -> None:
     assert not (NO_START & NO_END)
+
+
+def test_long_paragraph_is_broken_once(monkeypatch) -> None:
+    """Each page split must not re-break the rest of the paragraph (quadratic time)."""
+    import io
+
+    import desktop.pdf.linebreak as lb
+    from desktop.pdf import load_sheet_file, render_sheet
+
+    broken = [0]
+    real = lb.ja_frag_split
+
+    def counting(frags, *a, **kw):
+        broken[0] += sum(len(f.text) for f in frags)
+        return real(frags, *a, **kw)
+
+    monkeypatch.setattr(lb, "ja_frag_split", counting)
+    form, values = load_sheet_file(DEMO_DIR / "000_iom_r01.json")
+    n = 40_000
+    render_sheet(form, dict(values, c1_3_results=_kanji(n)), io.BytesIO())
+    assert broken[0] < 3 * n, broken[0]

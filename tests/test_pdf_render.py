@@ -14,7 +14,15 @@ from desktop.core.definition import get_form
 from desktop.core.values import compute, display_value
 from desktop.pdf import FontError, load_sheet_file, render_batch, render_sheet, resolve_fonts
 from desktop.pdf.fonts import ENV_VAR
-from desktop.pdf.verify import DEMO_DIR, kinsoku_violations, paragraph_starts, pdf_text, squash, unembedded_fonts
+from desktop.pdf.verify import (
+    DEMO_DIR,
+    kinsoku_violations,
+    paragraph_starts,
+    pdf_text,
+    squash,
+    strip_continued,
+    unembedded_fonts,
+)
 
 DEMOS = sorted(p.stem for p in DEMO_DIR.glob("*.json"))
 
@@ -58,7 +66,7 @@ def test_fonts_embedded_pdffonts(demo, stem: str) -> None:
 @pytest.mark.parametrize("stem", DEMOS)
 def test_every_field_text_comes_back_in_print_order(demo, stem: str) -> None:
     form, values, path, report = demo[stem]
-    text = squash(pdf_text(path))
+    text = strip_continued(squash(pdf_text(path)), form)
     computed = compute(form, values)
     printed = [fid for fid in report.field_order if squash(display_value(form, fid, values, computed))]
     expected = {f.id for f in form.fields if squash(display_value(form, f.id, values, computed))}
@@ -146,7 +154,7 @@ def test_twenty_thousand_characters_flow_across_pages(tmp_path: Path) -> None:
     out = tmp_path / "long.pdf"
     report = render_sheet(form, dict(values, c1_3_results=long), out)
     assert report.pages >= 15
-    assert squash(long) in squash(pdf_text(out))  # footers "n / N" stripped per page
+    assert squash(long) in strip_continued(squash(pdf_text(out)), form)  # footers "n / N" stripped per page
     starts = paragraph_starts([long, *(v for v in values.values() if isinstance(v, str))])
     assert kinsoku_violations(out, starts) == []
 
@@ -239,3 +247,72 @@ def test_any_length_lays_out() -> None:
     unit = "日本人職員の採用・昇進に係る具体的な協力の実績，「改善計画書」。"
     for n in range(60, 200, 6):
         render_sheet(form, dict(values, c1_activities_results=unit * n), io.BytesIO())
+
+
+NON_BMP = "𠮟る𩸽と𡈽𦹀"
+
+
+def test_characters_outside_the_bmp_extract_correctly(tmp_path: Path) -> None:
+    """ReportLab's ToUnicode CMap wrote U+20B9F as <0B9F>; it must be a surrogate pair."""
+    form, values = load_sheet_file(DEMO_DIR / "000_iom_r01.json")
+    out = tmp_path / "nonbmp.pdf"
+    render_sheet(form, dict(values, c1_1_strategy_goals=f"部下を{NON_BMP}。", contribution_name=NON_BMP), out)
+    assert squash(f"部下を{NON_BMP}。") in squash(pdf_text(out))
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert squash(f"部下を{NON_BMP}。") in squash(text)
+
+
+def test_tounicode_cmap_uses_utf16() -> None:
+    from desktop.pdf.compat import make_tounicode_cmap, utf16_hex
+
+    assert utf16_hex(0x20B9F) == "D842DF9F" and utf16_hex(0x3042) == "3042"
+    cmap = make_tounicode_cmap("F1", [0x20, 0x20B9F])
+    assert "<01> <D842DF9F>" in cmap and "<00> <0020>" in cmap
+
+
+def test_same_sheet_same_bytes_and_metadata(tmp_path: Path) -> None:
+    form, values = load_sheet_file(DEMO_DIR / "000_iom_r01.json")
+    a, b = io.BytesIO(), io.BytesIO()
+    render_sheet(form, values, a)
+    render_sheet(form, values, b)
+    assert a.getvalue() == b.getvalue()
+    code = (f"import sys; from desktop.pdf import load_sheet_file, render_sheet;"
+            f"render_sheet(*load_sheet_file({str(DEMO_DIR / '000_iom_r01.json')!r}), sys.stdout.buffer)")
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True,
+                           cwd=Path(__file__).resolve().parents[1]).stdout
+    assert other == a.getvalue(), "another process, another day: the same bytes"
+    from pypdf import PdfReader
+
+    meta = PdfReader(a).metadata
+    assert meta.title == values["contribution_name"]
+    assert meta.author == values["responsible_division"]
+    assert meta.subject == form.name
+    assert "2019" in meta["/Keywords"] and values["recipient_org_name"] in meta["/Keywords"]
+
+
+def test_empty_sheet_prints_blanks_not_placeholders(tmp_path: Path) -> None:
+    out = tmp_path / "empty_r01.pdf"
+    render_sheet(get_form("mofa-r01"), {}, out)
+    raw = pdf_text(out)
+    text = squash(raw)
+    assert "（度当初予算額）" not in text and "（当初予算額）" in text
+    assert "\u3000年度" in raw and squash("年度 国際機関等への拠出金等に対する評価シート") in text
+    out = tmp_path / "empty_h30.pdf"
+    render_sheet(get_form("mofa-h30"), {}, out)
+    raw = pdf_text(out)
+    assert "平成\u3000年度シート" in raw
+    assert "年度予算額" not in squash(raw) and "予算額" in squash(raw)
+
+
+def test_negative_numbers_print_as_the_format_declares(tmp_path: Path) -> None:
+    form, values = load_sheet_file(DEMO_DIR / "000_iom_r01.json")
+    assert form.negative_sign == "△"
+    v = dict(values, c4_1_jp_staff=20, c4_1_jp_prev1=23, c4_1_jp_prev2=23, c4_1_jp_prev3=23,
+             c3_2_budget=100, c3_2_actual=130)
+    out = tmp_path / "neg.pdf"
+    render_sheet(form, v, out)
+    text = squash(pdf_text(out))
+    assert "△3.0" in text and "-3.0" not in text
+    assert "△30" in text  # 3-2 予算額・決算額の差 (money)

@@ -177,6 +177,8 @@ class FormDef:
     layout: str = "sections"
     first_fiscal_year: int | None = None
     last_fiscal_year: int | None = None
+    division_field: str = ""  # the 担当課室 field: the PDF's Author
+    negative_sign: str = "-"  # printed before a negative number (公用文: "△")
     by_id: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
     groups: dict[str, Group] = field(default_factory=dict, compare=False, repr=False)
 
@@ -215,7 +217,7 @@ _TOP_SCHEMA: dict[str, tuple[type, ...]] = {
     "id": _STR, "version": _INT, "name": _STR, "title": _STR, "fiscal_year_field": _STR,
     "organization_field": _STR, "contribution_field": _STR, "percent_sign": _STR, "layout": _STR,
     "first_fiscal_year": _INT, "last_fiscal_year": _INT, "grades": _DICT, "tabs": _LIST, "sections": _LIST,
-    "limits": _DICT,
+    "limits": _DICT, "division_field": _STR, "negative_sign": _STR,
 }
 _TAB_SCHEMA = {"id": _STR, "label": _STR}
 _GRADE_SCHEMA = {"values": _LIST, "not_rated": _STR}
@@ -489,6 +491,8 @@ def parse_definition(data: dict[str, Any]) -> FormDef:
         layout=data.get("layout", "sections"),
         first_fiscal_year=data.get("first_fiscal_year"),
         last_fiscal_year=data.get("last_fiscal_year"),
+        division_field=data.get("division_field", ""),
+        negative_sign=data.get("negative_sign", "-"),
         by_id=by_id,
         groups=groups,
     )
@@ -499,7 +503,7 @@ def parse_definition(data: dict[str, Any]) -> FormDef:
 def _cross_check(form: FormDef) -> None:
     """References between fields, groups and expressions must all resolve."""
     ids = set(form.by_id)
-    for key in ("fiscal_year_field", "organization_field", "contribution_field"):
+    for key in ("fiscal_year_field", "organization_field", "contribution_field", "division_field"):
         ref = getattr(form, key)
         if ref and ref not in ids:
             raise DefinitionError(f"{form.id}: {key} names unknown field {ref!r}")

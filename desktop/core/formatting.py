@@ -8,7 +8,7 @@ active locale (``ja_JP`` unless the UI is switched); the sheet-specific parts
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -20,8 +20,15 @@ _ROUNDING = {"down": ROUND_DOWN, "half_up": ROUND_HALF_UP}
 
 
 def round_decimal(value: Decimal, places: int, mode: str) -> Decimal:
-    """Round as the definition says: ``down`` (ROUNDDOWN) or ``half_up`` (ROUND)."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=_ROUNDING[mode])
+    """Round as the definition says: ``down`` (ROUNDDOWN) or ``half_up`` (ROUND).
+
+    The precision grows with the number: a 30-digit amount must not raise
+    ``InvalidOperation`` (the default context keeps 28 digits).
+    """
+    with localcontext() as ctx:
+        if value.is_finite():
+            ctx.prec = max(ctx.prec, value.adjusted() + places + 2)
+        return value.quantize(Decimal(1).scaleb(-places), rounding=_ROUNDING[mode])
 
 
 def format_int(value: int | Decimal, locale: str = LOCALE) -> str:

@@ -36,6 +36,9 @@ class Finding:
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+_BLANK_RUN = re.compile(r"\n[ \t\u3000\r]*\n[ \t\u3000\r]*\n")  # two or more blank lines in a row
+
+
 def _control_chars(text: str) -> list[str]:
     """C0/C1 control characters other than newline and tab (category Cc)."""
     return sorted(set(_CONTROL.findall(text)))
@@ -91,6 +94,9 @@ def _check_field(form: FormDef, f: Field, values: Values, env: dict[str, Any], o
             codes = "，".join(f"U+{ord(c):04X}" for c in bad)
             add(Finding(f.id, WARNING, _("「{label}」に制御文字（{codes}）が含まれています。印刷時は〓になります。").format(
                 label=label, codes=codes), "control"))
+        if any(_BLANK_RUN.search(t) for t in texts if isinstance(t, str)):
+            add(Finding(f.id, WARNING, _("「{label}」に空行が続いています（印刷では１行にまとめます）。").format(label=label),
+                        "blank_lines"))
         if f.type == "short" and any("\n" in t for t in texts if isinstance(t, str)):
             add(Finding(f.id, WARNING, _("「{label}」は１行で入力してください（改行は印刷時に詰められます）。").format(label=label), "newline"))
     for check in f.checks:

@@ -13,8 +13,7 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
+    QProgressDialog,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -42,6 +42,7 @@ from desktop.core.definition import Field, FormDef, all_forms
 from desktop.core.i18n import _
 from desktop.core.store import Revision, Sheet, Store
 from desktop.core.values import Values, display_value, label_for
+from desktop.gui.printing import PrintJob, print_pdf  # noqa: F401 - print_pdf is used by benchmarks/bench_pdf.py
 
 
 def kind_label(kind: str) -> str:
@@ -334,33 +335,42 @@ class PreviewDialog(QDialog):
             shutil.copyfile(self.pdf_path, path)
 
     def print_(self) -> None:
-        """Print the pages of the same PDF (rasterised at printer resolution)."""
+        """Ask for a printer, then print the same PDF in the background (see :mod:`printing`)."""
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dlg = QPrintDialog(printer, self)
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return
-        print_pdf(self.document, printer)
+        self.start_print(printer)
 
+    def start_print(self, printer: object) -> PrintJob:
+        """Start a print job with a progress dialog that can cancel it; returns the job."""
+        job = PrintJob(self.pdf_path, printer, self)
+        progress = QProgressDialog(_("印刷しています…"), _("キャンセル"), 0, self.page_count(), self)
+        progress.setWindowTitle(_("印刷"))
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        job.progressed.connect(lambda done, _total: progress.setValue(done))
+        progress.canceled.connect(job.cancel)
+        job.finished.connect(lambda: self._print_done(job, progress))
+        self.print_job, self.progress = job, progress
+        job.start()
+        return job
 
-def print_pdf(document: object, printer: object) -> None:
-    """Paint each page of a loaded QPdfDocument onto a QPrinter."""
-    from PySide6.QtCore import QSize
+    def _print_done(self, job: PrintJob, progress: QProgressDialog) -> None:
+        progress.close()
+        if job.error:
+            inform(self, _("印刷"), _("印刷できませんでした：{error}").format(error=job.error), warning=True)
 
-    painter = QPainter()
-    if not painter.begin(printer):  # type: ignore[arg-type]
-        return
-    try:
-        for i in range(document.pageCount()):  # type: ignore[attr-defined]
-            if i:
-                printer.newPage()  # type: ignore[attr-defined]
-            rect = printer.pageLayout().paintRectPixels(printer.resolution())  # type: ignore[attr-defined]
-            size = QSize(rect.width(), rect.height())
-            image = document.render(i, size)  # type: ignore[attr-defined]
-            painter.drawImage(QRectF(QPointF(0, 0), rect.size().toSizeF()), image)
-    finally:
-        painter.end()
+    def done(self, result: int) -> None:
+        job = getattr(self, "print_job", None)
+        if job is not None and job.isRunning():  # closing the preview stops the job first
+            job.cancel()
+            job.wait()
+        super().done(result)
 
 
 def temp_pdf_path(sheet_id: int) -> Path:

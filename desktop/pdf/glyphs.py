@@ -1,4 +1,5 @@
-"""Preflight: characters the fonts cannot print, found before ReportLab sees them.
+"""Preflight: whitespace as printed, and characters the fonts cannot print, found
+before ReportLab sees them.
 
 ReportLab silently draws a .notdef box for a missing glyph and the character then
 vanishes from text extraction (typography.md §1.6). So every value is checked
@@ -17,6 +18,39 @@ from desktop.core.definition import FormDef
 from desktop.core.validation import Finding
 
 GETA = "\u3013"
+IDEOGRAPHIC_SPACE = "\u3000"
+
+
+def tidy_text(text: str) -> str:
+    """A value's whitespace as printed (the stored text stays as typed).
+
+    Line ends become ``\n``; blank lines (nothing but spaces) at the start and end
+    are dropped and a run of them prints as one; a tab prints as one full-width
+    space (U+3000), as a tab stop means nothing in a table cell.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", IDEOGRAPHIC_SPACE).split("\n")
+    out: list[str] = []
+    for line in lines:
+        if line.strip():
+            out.append(line)
+        elif out and out[-1]:
+            out.append("")
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out)
+
+
+def tidy_lines(items: list[Any]) -> list[Any]:
+    """``tidy_text`` for a ``lines`` value: each line tidied, blank items treated as blank lines."""
+    text_items = [tidy_text(x) if isinstance(x, str) else x for x in items]
+    out: list[Any] = []
+    for x in text_items:
+        if x != "" or (out and out[-1] != ""):
+            out.append(x)
+    while out and out[-1] == "":
+        out.pop()
+    return out
+
 # Invisible format characters that only modify their neighbour: dropped, not reported
 # separately (the base character is what gets reported if it is missing).
 _IGNORABLE = frozenset("\u200b\u200c\u200d\u2060\ufeff") | {chr(c) for c in range(0xFE00, 0xFE10)}
@@ -50,7 +84,7 @@ class GlyphChecker:
             return text, []
         out: list[str] = []
         bad: dict[str, None] = {}
-        for c in text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "):
+        for c in text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", IDEOGRAPHIC_SPACE):
             if c in _IGNORABLE or (0xE0100 <= ord(c) <= 0xE01EF):
                 continue
             if self.printable(c):
@@ -87,6 +121,10 @@ def preflight(form: FormDef, values: dict[str, Any], checker: GlyphChecker) -> t
     for fid in sorted(values, key=lambda k: order.get(k, len(order))):
         v = values[fid]
         bad: list[str] = []
+        if isinstance(v, str):
+            v = tidy_text(v)
+        elif isinstance(v, list):
+            v = tidy_lines(v)
         if isinstance(v, str):
             v, bad = checker.clean(v)
         elif isinstance(v, list):

@@ -39,6 +39,7 @@ from desktop.core.values import (
     fiscal_year,
     label_for,
 )
+from desktop.pdf.compat import remeasure_row, table_cells, table_height, table_row_heights
 from desktop.pdf.fonts import FontSet
 from desktop.pdf.linebreak import JaParagraph, to_markup
 
@@ -54,6 +55,18 @@ SHADE = colors.Color(0.92, 0.92, 0.92)
 BOX_OFF, BOX_ON = "\u2610", "\u2611"
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 _YEAR_SUFFIX = re.compile(r"^(.*?)（(\d{4})?）$")
+# A year variable and the unit that only makes sense with it: without a year, a label
+# drops both (「（{fy_era}度当初予算額）」 → 「（当初予算額）」), a title keeps the unit
+# after a blank for handwriting (「平成{fy_era_year}年度」 → 「平成　年度」).
+_YEAR_VAR = re.compile(r"\{(fy[a-z0-9_]*)\}(年度|度|年)?")
+_NUMERIC = ("int", "money", "decimal", "pct")
+
+
+CONTINUED = "（続き）"
+MAX_GRID_LINES = 8  # a grid answer longer than this moves to a full-width row under its grid
+BELOW = "（下欄のとおり）"
+BLANK_YEAR = "\u3000\u3000年度"
+MAX_INLINE_OTHER = 16  # characters of a checkbox grid's 「その他（…）」 text printed inline
 
 
 class Block(Table):
@@ -62,25 +75,56 @@ class Block(Table):
     Rows are split inside (``splitByRow=0``: fill the page, as a word processor does);
     if the first piece would end with a label row, the split is retried just above
     that label, or refused so the whole block moves to the next page.
+
+    ``labels`` maps a row to ``(column, label)``: when that row is split across pages,
+    its continuation shows the label followed by 「（続き）」 — in ``column`` of the
+    continued row when that cell is empty there, else (``column`` None: the label sits
+    in a row of its own, as in an item) as a label row of its own at the top of the
+    next page.
     """
 
     heads: frozenset[int] = frozenset()
+    labels: dict[int, tuple[int | None, str]] = {}  # noqa: RUF012 - replaced per instance, never mutated
+    make_label: Any = None  # (text, full_row: bool) -> Flowable
 
-    def split(self, availWidth: float, availHeight: float) -> list[Table]:
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts = self._split(availWidth, availHeight)
+        if len(parts) != 2:
+            return parts
+        first, rest = parts
+        n_self, n_rest = len(table_cells(self)), len(table_cells(rest))
+        offset = n_self - n_rest  # row k of ``rest`` is row k + offset of this block
+        rest.heads = frozenset(r - offset for r in self.heads if r > offset)
+        rest.labels = {r - offset: v for r, v in self.labels.items() if r >= offset}
+        rest.make_label = self.make_label
+        in_row = len(table_cells(first)) + n_rest == n_self + 1
+        if not in_row or offset not in self.labels or self.make_label is None:
+            return parts
+        col, text = self.labels[offset]
+        rest.labels.pop(0, None)
+        rest.labels[0] = (col, text)
+        if col is not None and not table_cells(rest)[0][col]:
+            table_cells(rest)[0][col] = [self.make_label(text + CONTINUED, False)]
+            remeasure_row(rest, 0)  # measure the row again with its label
+            return parts
+        return [first, PageBreak(), self.make_label(text + CONTINUED, True), rest]
+
+    def _split(self, availWidth: float, availHeight: float) -> list[Table]:
         parts = super().split(availWidth, availHeight)
-        if not parts and hasattr(self, "_height") and self._height > availHeight:
+        height = table_height(self)
+        if not parts and height is not None and height > availHeight:
             # ReportLab refuses when the rest would be under splitInRow instead of
             # splitting higher up; a block just taller than a page would then be fatal.
-            lower = self._height - SPLIT_MIN - 1
+            lower = height - SPLIT_MIN - 1
             if SPLIT_MIN < lower < availHeight:
                 parts = super().split(availWidth, lower)
         while parts and self.heads:
-            last = len(parts[0]._cellvalues) - 1
-            if last not in self.heads or len(parts[0]._cellvalues) == len(self._cellvalues):
+            last = len(table_cells(parts[0])) - 1
+            if last not in self.heads or len(table_cells(parts[0])) == len(table_cells(self)):
                 break
             if last == 0:
                 return []
-            parts = super().split(availWidth, sum(self._rowHeights[:last]))
+            parts = super().split(availWidth, sum(table_row_heights(self)[:last]))
         return parts
 
 
@@ -131,6 +175,8 @@ class Sheet:
         if not self.applies(f):
             return ""
         s = display_value(self.form, fid, self.values, self.computed)
+        if f.type in _NUMERIC and s[:1] in ("-", "\u2212") and self.form.negative_sign != "-":
+            s = self.form.negative_sign + s[1:]  # the format's convention (公用文: △3.0)
         if s and unit and f.unit and f.type in ("int", "money", "decimal"):
             s += f.unit
         return s
@@ -149,10 +195,19 @@ class Sheet:
         return "\n".join(line.rstrip() for line in out.split("\n")).strip("\n")
 
     def label(self, f: Field, *, sublabel: bool = False) -> str:
+        if fiscal_year(self.form, self.values) is None:
+            return self.label_text(f.sublabel if sublabel else f.label)
         return label_for(self.form, f, self.values, sublabel=sublabel)
 
-    def label_text(self, text: str) -> str:
-        """A group label or title with ``{fy_era}``-style variables filled in."""
+    def label_text(self, text: str, *, title: bool = False) -> str:
+        """A group label or title with ``{fy_era}``-style variables filled in.
+
+        Without a fiscal year, a label leaves the year out and a title leaves a
+        blank (U+3000) to be filled in by hand.
+        """
+        if "{" in text and fiscal_year(self.form, self.values) is None:
+            blank = (lambda m: "\u3000" + (m.group(2) or "")) if title else ""
+            text = _YEAR_VAR.sub(blank, text).strip()
         return fill_label(self.form, self.values, text)
 
 
@@ -178,7 +233,8 @@ class Builder:
         return f'<font name="{sym}">{BOX_ON if on else BOX_OFF}</font>'
 
     def table(self, rows: list[list[Any]], widths: list[float], extra: list[tuple] | None = None,
-              *, grid: bool = True, heads: tuple[int, ...] = (0,), heights: list[float] | None = None) -> Table:
+              *, grid: bool = True, heads: tuple[int, ...] = (0,), heights: list[float] | None = None,
+              labels: dict[int, tuple[int | None, str]] | None = None) -> Table:
         cmds: list[tuple] = [
             ("FONTNAME", (0, 0), (-1, -1), self.st.fonts.mincho),  # empty cells: no stray Helvetica
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -193,7 +249,15 @@ class Builder:
         t = Block(rows, colWidths=widths, rowHeights=heights, splitByRow=0, splitInRow=SPLIT_MIN, hAlign="LEFT")
         t.setStyle(TableStyle(cmds))
         t.heads = frozenset(heads)
+        t.labels = dict(labels or {})
+        t.make_label = self.continued_label
         return t
+
+    def continued_label(self, text: str, full_row: bool) -> Flowable:
+        """The label of a cell continued on the next page (see :class:`Block`)."""
+        if not full_row:  # a narrow label column: 「（続き）」 on a line of its own
+            return self.p(text.replace(CONTINUED, "\n" + CONTINUED), self.st.label)
+        return self.table([[self.p(text, self.st.label)]], [WIDTH], [("BACKGROUND", (0, 0), (0, 0), SHADE)])
 
     # ---------------------------------------------------------------- entry point
     def build(self) -> list[Flowable]:
@@ -219,9 +283,9 @@ class Builder:
     def title_text(self, section: Section) -> str:
         fy = fiscal_year(self.form, self.s.values)
         if "{" in self.form.title:
-            title = self.s.label_text(self.form.title)
-        else:
-            title = f"{era.fiscal_year_title(fy)} {self.form.title}" if fy else self.form.title
+            title = self.s.label_text(self.form.title, title=True)
+        else:  # no year yet: a blank for it, to be written in by hand
+            title = f"{era.fiscal_year_title(fy) if fy else BLANK_YEAR} {self.form.title}"
         return title + self.title_suffix
 
     def title_block(self, section: Section) -> list[Flowable]:
@@ -258,15 +322,17 @@ class Builder:
             parts = [f"{self.box(v == c)} {to_markup(c)}" for c in f.choices]
             return [JaParagraph("&#160;&#160;".join(parts), self.st.cell)]
         if f.type == "checks":
-            return [self.checks_grid(f)]
+            return self.checks_grid(f)
         if f.type == "flag":
             self.s._emit(f.id)
             on = bool(self.s.values.get(f.id)) and self.s.applies(f)
             return [JaParagraph(f"{self.box(on)} {to_markup(self.s.label(f))}", self.st.cell)]
         return [self.p(self.s.text(f.id), self.st.body if f.type in ("text", "lines") else self.st.cell)]
 
-    def checks_grid(self, f: Field) -> Flowable:
+    def checks_grid(self, f: Field) -> list[Flowable]:
+        """Checkboxes on the declared grid; a long 「その他」 text goes under the grid."""
         picked = set(self.s.values.get(f.id) or []) if self.s.applies(f) else set()
+        below: list[Flowable] = []
         self.s._emit(f.id)
         grid = [list(r) for r in f.grid] or [[c] for c in f.choices]
         ncol = max(len(r) for r in grid)
@@ -278,6 +344,9 @@ class Builder:
                 if c == f.other_choice and f.other_field:
                     other = self.s.text(f.other_field) if c in picked else ""
                     self.s._emit(f.other_field)
+                    if len(other) > MAX_INLINE_OTHER:
+                        below = [Spacer(1, 2), self.p(f"{c}：{other}", self.st.cell)]
+                        other = BELOW.strip("（）")
                     label += f"（{to_markup(other) if other else '&#160;' * 12}）"
                 cells.append(JaParagraph(f"{self.box(c in picked)} {label}", self.st.cell))
             cells += [""] * (ncol - len(r))
@@ -287,7 +356,7 @@ class Builder:
         t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), self.st.fonts.mincho), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
                                ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                                *spans]))
-        return t
+        return [t, *below]
 
     # ---------------------------------------------------------------- ■ 拠出金の概要
     def overview(self, section: Section) -> list[Flowable]:
@@ -296,6 +365,7 @@ class Builder:
         if section.title:
             out += [self.p(self.s.label_text(section.title), self.st.heading), Spacer(1, 3)]
         rows: list[list[Any]] = []
+        labels: dict[int, tuple[int | None, str]] = {}
         fields = [f for f in section.fields if f.id not in self.inline_fields and f.id not in self.rating_fields]
         i = 0
         while i < len(fields):
@@ -314,11 +384,13 @@ class Builder:
             value += self.value_flowables(f)
             for sf in subs:
                 value += [Spacer(1, 4), self.p(self.s.label(sf), self.st.sublabel), *self.value_flowables(sf)]
+            labels[len(rows)] = (0, f.display_label)
             rows.append([label, value])
             i = j
         if rows:
             out.append(self.table(rows, [40 * mm, WIDTH - 40 * mm],
-                                  [("BACKGROUND", (0, 0), (0, -1), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+                                  [("BACKGROUND", (0, 0), (0, -1), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")],
+                                  heads=(), labels=labels))
         return out
 
     # ---------------------------------------------------------------- 評価基準
@@ -358,7 +430,8 @@ class Builder:
         if sublabel:
             head.append(self.p(sublabel, self.st.label))
         return self.table([[head], [body]], [WIDTH],
-                          [("BACKGROUND", (0, 0), (0, 0), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+                          [("BACKGROUND", (0, 0), (0, 0), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")],
+                          labels={1: (None, label)})
 
     def children(self, g: Group, section: Section) -> list[Field | Group]:
         """Direct fields and child groups of ``g``, in the section's field order."""
@@ -383,7 +456,7 @@ class Builder:
             return [self.table([[self.p(label, self.st.label), self.p(text, self.st.cell)]],
                                [40 * mm, WIDTH - 40 * mm], [("BACKGROUND", (0, 0), (0, 0), SHADE)])]
         if g.layout == "table":
-            return [self.cell_grid(g, label, nested=nested)]
+            return self.cell_grid(g, label, nested=nested)
         if g.layout == "staff_table":
             return self.staff_table(g, label, sub)
         # a plain list: heading, then each child (sub-label row + body, or nested group)
@@ -393,15 +466,18 @@ class Builder:
         if kids and all(isinstance(k, Field) for k in kids):
             rows: list[list[Any]] = [[heading]]
             cmds: list[tuple] = [("BACKGROUND", (0, 0), (0, 0), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+            labels: dict[int, tuple[int | None, str]] = {}
             for k in kids:
                 assert isinstance(k, Field)
                 rows.append([self.p(self.s.label(k), self.st.sublabel)])
+                labels[len(rows)] = (None, self.s.label(k))
                 rows.append([self.value_flowables(k)])
                 cmds.append(("LINEBELOW", (0, len(rows) - 2), (0, len(rows) - 2), 0.25, colors.grey))
             grid_cmds = [("BOX", (0, 0), (-1, -1), LINE, colors.black),
                          ("LINEBELOW", (0, 0), (0, 0), LINE, colors.black)]
             grid_cmds += [("LINEABOVE", (0, r), (0, r), LINE, colors.black) for r in range(3, len(rows), 2)]
-            return [self.table(rows, [WIDTH], cmds + grid_cmds, grid=False, heads=(0, *range(1, len(rows), 2)))]
+            return [self.table(rows, [WIDTH], cmds + grid_cmds, grid=False, heads=(0, *range(1, len(rows), 2)),
+                               labels=labels)]
         out.append(self.table([[heading]], [WIDTH], [("BACKGROUND", (0, 0), (0, 0), SHADE)]))
         for k in kids:
             if isinstance(k, Group):
@@ -410,8 +486,13 @@ class Builder:
                 out.append(self.item(self.s.label(k), self.value_flowables(k)))
         return out
 
-    def cell_grid(self, g: Group, label: str, *, nested: bool) -> Table:
-        """A ``table`` group: rows of label/value cells on a 2×N column grid."""
+    def cell_grid(self, g: Group, label: str, *, nested: bool) -> list[Flowable]:
+        """A ``table`` group: rows of label/value cells on a 2×N column grid.
+
+        An answer that would take more than :data:`MAX_GRID_LINES` lines at its
+        cell's width is printed in a full-width row under the grid, with its label;
+        the cell says 「（下欄のとおり）」.
+        """
         applies = self.s.applies(g)
         ncell = max(len(r) for r in g.rows)
         lw = 24 * mm
@@ -422,14 +503,24 @@ class Builder:
         cmds: list[tuple] = [("SPAN", (0, 0), (-1, 0)), ("BACKGROUND", (0, 0), (-1, 0), SHADE)]
         if nested:
             cmds[1] = ("BACKGROUND", (0, 0), (-1, 0), colors.white)
+        below: list[Flowable] = []
         for row in g.rows:
             r = len(rows)
             cells: list[Any] = []
-            for cell in row:
-                cells += [self.p(self.s.label_text(cell.label), self.st.label),
-                          self.p(self.s.fill(cell.value) if applies else self._skip(cell), self.st.cell)]
+            wide_question = len(row) == 1 and len(row[0].label) > 16
+            for c, cell in enumerate(row):
+                width = vw
+                if not wide_question and c == len(row) - 1:
+                    width += (ncell - len(row)) * (lw + vw)
+                cell_label = self.s.label_text(cell.label)
+                text = self.s.fill(cell.value) if applies else self._skip(cell)
+                value = self.p(text, self.st.cell)
+                if self.too_long(value, width):
+                    below.append(self.item(cell_label, [self.p(text, self.st.body)]))
+                    value = self.p(BELOW, self.st.cell)
+                cells += [self.p(cell_label, self.st.label), value]
             cells += [""] * (2 * ncell - len(cells))
-            if len(row) == 1 and len(row[0].label) > 16:  # a long question: wide label, narrow answer
+            if wide_question:  # a long question: wide label, narrow answer
                 cells = [cells[0], *[""] * (2 * ncell - 2), cells[1]]
                 cmds += [("SPAN", (0, r), (-2, r)), ("BACKGROUND", (0, r), (-2, r), SHADE)]
             else:
@@ -437,7 +528,13 @@ class Builder:
                     cmds.append(("SPAN", (2 * len(row) - 1, r), (-1, r)))
                 cmds += [("BACKGROUND", (2 * c, r), (2 * c, r), SHADE) for c in range(len(row))]
             rows.append(cells)
-        return self.table(rows, widths, cmds)
+        return [self.table(rows, widths, cmds), *below]
+
+    @staticmethod
+    def too_long(para: JaParagraph, width: float, lines: int = MAX_GRID_LINES) -> bool:
+        """Would ``para`` take more than ``lines`` lines in a cell ``width`` wide (4 pt padding)?"""
+        _w, h = para.wrap(width - 8, 1e9)
+        return h > lines * para.style.leading + 1e-6
 
     def _skip(self, cell: Cell) -> str:
         for n in _PLACEHOLDER.findall(cell.value):
@@ -504,11 +601,13 @@ class Builder:
             rest.remove(flag)
             tail.append([JaParagraph(text, self.st.cell), ""])
             tcmds.append(("SPAN", (0, 0), (-1, 0)))
+        tlabels: dict[int, tuple[int | None, str]] = {}
         for f in rest:
             tcmds.append(("BACKGROUND", (0, len(tail)), (0, len(tail)), SHADE))
+            tlabels[len(tail)] = (0, self.s.label(f))
             tail.append([self.p(self.s.label(f), self.st.label), self.value_flowables(f)])
         if tail:
-            out.append(self.table(tail, [30 * mm, WIDTH - 30 * mm], tcmds))
+            out.append(self.table(tail, [30 * mm, WIDTH - 30 * mm], tcmds, heads=(), labels=tlabels))
         return out
 
     # ---------------------------------------------------------------- 平成30年度: one table
@@ -540,15 +639,24 @@ class Builder:
                 vws.append(min(max(need, 12 * mm), 32 * mm))
             vws[0] = WIDTH - sum(lws) - sum(vws)
             widths = [x for pair in zip(lws, vws, strict=True) for x in pair]
+            below: list[Flowable] = []
+            for i, f in enumerate(fields[:head_n]):  # a value too long for its header cell goes under it
+                if f.type != "rating" and self.too_long(cells[2 * i + 1], vws[i]):
+                    below.append(self.item(self.s.label(f), [self.p(self.s.text(f.id), self.st.body)]))
+                    cells[2 * i + 1] = self.p(BELOW, self.st.cell)
             story.append(self.table([cells], widths, [("BACKGROUND", (c, 0), (c, 0), SHADE) for c in range(0, 2 * head_n, 2)]))
+            story += below
         done: set[str] = set()
         run: list[list[Any]] = []
+        run_labels: list[str] = []
 
         def flush() -> None:
             if run:
                 story.append(self.table(list(run), [lw, WIDTH - lw],
-                                        [("BACKGROUND", (0, 0), (0, -1), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+                                        [("BACKGROUND", (0, 0), (0, -1), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")],
+                                        heads=(), labels={r: (0, run_labels[r]) for r in range(len(run))}))
                 run.clear()
+                run_labels.clear()
 
         for f in fields[head_n:]:
             if f.group:
@@ -559,6 +667,7 @@ class Builder:
                     story += self.h30_group(g, lw)
                 continue
             run.append([self.p(f.display_label, self.st.label), self.value_flowables(f)])
+            run_labels.append(f.display_label)
         flush()
         return story
 
@@ -583,16 +692,20 @@ class Builder:
             rows: list[list[Any]] = [[label, *heads], ["", *vals]]
             cmds = [*frame, ("INNERGRID", (1, 0), (-1, 1), LINE, colors.black),
                     ("BACKGROUND", (1, 0), (-1, 0), SHADE), ("VALIGN", (1, 0), (-1, 1), "MIDDLE")]
+            labels: dict[int, tuple[int | None, str]] = {}
             for f in texts:
+                labels[len(rows)] = (None, self.s.label(f))
                 rows.append(["", [self.p(self.s.label(f), self.st.sublabel), *self.value_flowables(f)]] + [""] * (n - 1))
                 r = len(rows) - 1
                 cmds += [("SPAN", (1, r), (-1, r)), ("LINEABOVE", (1, r), (-1, r), LINE, colors.black)]
-            return [self.table(rows, [lw] + [(WIDTH - lw) / n] * n, cmds, grid=False)]
+            return [self.table(rows, [lw] + [(WIDTH - lw) / n] * n, cmds, grid=False, labels=labels)]
         # pdca_table: text rows with a short label column; a date/fy pair as a "・ label：…" line
         texts = [f for f in fields if f.type in ("text", "short", "lines")]
         rows = []
         cmds = list(frame)
+        plabels: dict[int, tuple[int | None, str]] = {}
         for f in texts:
+            plabels[len(rows)] = (1, self.s.label(f))
             rows.append([label if not rows else "", self.p(self.s.label(f), self.st.label_c), self.value_flowables(f)])
             cmds.append(("LINEABOVE", (1, len(rows) - 1), (-1, len(rows) - 1), LINE, colors.black))
         cmds.append(("LINEAFTER", (1, 0), (1, len(rows) - 1), LINE, colors.black))
@@ -606,7 +719,7 @@ class Builder:
             rows.append(["", self.p(line, self.st.cell), ""])
             r = len(rows) - 1
             cmds += [("SPAN", (1, r), (-1, r)), ("LINEABOVE", (1, r), (-1, r), LINE, colors.black)]
-        return [self.table(rows, [lw, 16 * mm, WIDTH - lw - 16 * mm], cmds, grid=False)]
+        return [self.table(rows, [lw, 16 * mm, WIDTH - lw - 16 * mm], cmds, grid=False, heads=(), labels=plabels)]
 
 
 def build_story(form: FormDef, values: Values, fonts: FontSet, *, title_suffix: str = "") -> tuple[list[Flowable], Sheet]:
@@ -616,10 +729,57 @@ def build_story(form: FormDef, values: Values, fonts: FontSet, *, title_suffix: 
     return builder.build(), sheet
 
 
+def plain_story(form: FormDef, values: Values, fonts: FontSet, *, title_suffix: str = "") -> tuple[list[Flowable], Sheet]:
+    """The last resort when the table layout cannot be placed: title, then every field as
+    a label paragraph and a text paragraph, in definition order. Paragraphs split
+    anywhere, so this always prints and keeps every value readable."""
+    sheet = Sheet(form, values)
+    st = Styles(fonts)
+    builder = Builder(sheet, st, title_suffix)
+    story: list[Flowable] = []
+    for section in form.sections:
+        if section.print == "title":
+            story += [builder.p(builder.title_text(section), st.title), Spacer(1, 8)]
+        elif section.title:
+            story += [Spacer(1, 6), builder.p(sheet.label_text(section.title), st.heading)]
+        for f in section.fields:
+            if f.id == form.fiscal_year_field:
+                continue
+            label = f.display_label if f.number else sheet.label(f)
+            if f.type == "flag":
+                on = bool(sheet.values.get(f.id)) and sheet.applies(f)
+                story += [JaParagraph(f"{builder.box(on)} {to_markup(label)}", st.body), Spacer(1, 3)]
+                continue
+            text = sheet.text(f.id)
+            if f.type == "checks":
+                text = "，".join(sheet.values.get(f.id) or []) if sheet.applies(f) else ""
+            story += [builder.p(label, st.label), builder.p(text, st.body), Spacer(1, 3)]
+    return story, sheet
+
+
 def document_title(form: FormDef, values: Values) -> str:
     """Short PDF metadata title: the contribution name, else the format name."""
     name = values.get(form.contribution_field) if form.contribution_field else None
     return str(name) if name else form.name
 
 
-__all__ = ["MARGIN_BOTTOM", "MARGIN_TOP", "MARGIN_X", "PAGE", "Sheet", "build_story", "document_title"]
+def document_author(form: FormDef, values: Values) -> str:
+    """PDF Author: the responsible division (担当課室) the format names, else empty."""
+    v = values.get(form.division_field) if form.division_field else None
+    return " ".join(str(v).split()) if v else ""
+
+
+def document_keywords(form: FormDef, values: Values) -> list[str]:
+    """PDF Keywords: the fiscal year (era and Western) and the organization."""
+    out: list[str] = []
+    fy = fiscal_year(form, values)
+    if fy:
+        out.append(f"{era.fiscal_year_era_text(fy)}度（{fy}年度）")
+    org = values.get(form.organization_field) if form.organization_field else None
+    if org:
+        out.append(" ".join(str(org).split()))
+    return out
+
+
+__all__ = ["MARGIN_BOTTOM", "MARGIN_TOP", "MARGIN_X", "PAGE", "Sheet", "build_story", "document_author",
+           "document_keywords", "document_title", "plain_story"]

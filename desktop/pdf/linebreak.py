@@ -13,7 +13,7 @@ hangs ``ー`` and small kana across cell borders, and mangles U+3000 (typography
   stays inside the 6 pt cell padding.
 
 It relies on private ReportLab helpers (``cjkU``, ``makeCJKParaLine``, ``FragLine``,
-``ParaLines``): ReportLab is pinned to 5.1.* and ``tests/test_pdf_linebreak.py``
+``ParaLines``), imported through :mod:`desktop.pdf.compat`; ``tests/test_pdf_linebreak.py``
 guards the behaviour.
 """
 
@@ -23,10 +23,12 @@ from typing import Any
 from unicodedata import category
 from xml.sax.saxutils import escape
 
-import reportlab.platypus.paragraph as _rlp
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
-from reportlab.platypus.paragraph import FragLine, Paragraph, ParaLines, cjkU, makeCJKParaLine
-from reportlab.rl_config import _FUZZ
+from reportlab.platypus.paragraph import Paragraph
+
+from desktop.pdf.compat import FUZZ as _FUZZ
+from desktop.pdf.compat import FragLine, ParaLines, cjkU, makeCJKParaLine
+from desktop.pdf.compat import rl_paragraph as _rlp
 
 NO_START = frozenset(
     "’”)〕]}〉》」』】⦆〙〗»〟）］｝｠｣"  # cl-02 closing brackets
@@ -198,6 +200,23 @@ class JaParagraph(Paragraph):
         result = ja_frag_split(self.frags, list(maxWidths), al not in ("", "off"), hang=self.hang)
         self._ja_lines = (key, result)
         return result
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        """Split as ReportLab does, but hand the second part the lines already broken.
+
+        ReportLab rebuilds the second part from fragments and breaks it again; at
+        every page of a long cell that re-broke all the text still to come, so
+        printing time grew with the square of the text (issue 8).
+        """
+        parts = super().split(availWidth, availHeight)
+        cached = getattr(self, "_ja_lines", None)
+        if len(parts) == 2 and cached is not None:
+            head, rest = parts
+            widths = cached[0][0]
+            if len(set(widths)) == 1:  # every line had the same width: the rest can reuse them
+                done = len(head.blPara.lines)
+                rest._ja_lines = (cached[0], ParaLines(kind=1, lines=cached[1].lines[done:]))
+        return parts
 
 
 def to_markup(text: str) -> str:

@@ -12,16 +12,20 @@ from typing import Any, BinaryIO
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 from reportlab.platypus import SimpleDocTemplate
+from reportlab.platypus.doctemplate import LayoutError
 
 from desktop.core.definition import FormDef, get_form
+from desktop.core.i18n import _
 from desktop.core.validation import Finding
 from desktop.core.values import Values, normalize_values
 from desktop.pdf import layout
+from desktop.pdf.compat import patch_tounicode
 from desktop.pdf.fonts import FontSet, char_map, resolve_fonts
 from desktop.pdf.glyphs import GlyphChecker, preflight
 from desktop.pdf.linebreak import enable_justify
 
 enable_justify()
+patch_tounicode()
 
 
 @dataclass
@@ -79,8 +83,23 @@ def render_sheet(form: FormDef, values: Values, out: str | Path | BinaryIO, *, t
     """
     fonts = fonts or resolve_fonts()
     clean, findings = preflight(form, values, _checker(fonts))
-    suffix, _ = _checker(fonts).clean(title_suffix)
+    suffix, _bad = _checker(fonts).clean(title_suffix)
     story, sheet = layout.build_story(form, clean, fonts, title_suffix=suffix)
+    try:
+        return _build(form, clean, fonts, story, sheet, out, suffix, findings)
+    except LayoutError as exc:  # never fail: print the plain layout and say so
+        if not isinstance(out, str | Path):
+            out.seek(0)
+            out.truncate()
+        story, sheet = layout.plain_story(form, clean, fonts, title_suffix=suffix)
+        findings.append(Finding("", "warning", _(
+            "表の形に収まらない箇所があったため，簡易な形式（項目名と内容の列記）で印刷しました：{error}").format(
+                error=str(exc).splitlines()[0][:200]), "layout"))
+        return _build(form, clean, fonts, story, sheet, out, suffix, findings)
+
+
+def _build(form: FormDef, clean: Values, fonts: FontSet, story: list, sheet: layout.Sheet,
+           out: str | Path | BinaryIO, suffix: str, findings: list[Finding]) -> RenderReport:
     target = str(out) if isinstance(out, Path) else out
     doc = SimpleDocTemplate(
         target,
@@ -91,10 +110,12 @@ def render_sheet(form: FormDef, values: Values, out: str | Path | BinaryIO, *, t
         bottomMargin=layout.MARGIN_BOTTOM,
         title=layout.document_title(form, clean) + suffix,
         subject=form.name,
-        author="",
+        author=layout.document_author(form, clean),
+        keywords=layout.document_keywords(form, clean),
         creator="hyoka",
         initialFontName=fonts.mincho,  # no unembedded Helvetica in the font resources
         lang="ja",
+        invariant=1,  # reproducible: no dates or random ids, the same sheet gives the same bytes
     )
     pages: list[int] = []
     doc.build(story, canvasmaker=_numbered_canvas(fonts, pages))

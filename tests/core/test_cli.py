@@ -154,8 +154,11 @@ def run_safely(capsys, *argv: str) -> tuple[int, str, str]:
 def test_export_refuses_devices_read_only_files_and_keeps_permissions(capsys, tmp_path: Path) -> None:
     db = str(tmp_path / "h.db")
     assert run(capsys, "import", "--db", db, str(DEMO_H30))[0] == 0
-    code, _, err = run(capsys, "export", "--db", db, "1", "-o", "/dev/null")
+    fifo = tmp_path / "pipe.json"  # a non-regular target (not /dev/null: a buggy build would replace it)
+    os.mkfifo(fifo)
+    code, _, err = run(capsys, "export", "--db", db, "1", "-o", str(fifo))
     assert code == 1 and "通常のファイルではない" in err
+    assert not fifo.is_file()
     target = tmp_path / "shared.json"
     target.write_text("old")
     target.chmod(0o640)

@@ -280,7 +280,8 @@ def test_export_import_roundtrip(window, qtbot, tmp_path: Path) -> None:
     doc["values"]["contribution_name"] = "交換テスト２"
     from desktop.core import interchange
 
-    interchange.write_file(interchange.build_document(window.controller.form, doc["values"], doc["sheet"]), out)
+    interchange.write_file(interchange.build_document(window.controller.form, doc["values"], doc["sheet"],
+                                                      base=doc["sheet"]["base"]), out)
     assert window.import_files([str(out)]) == [sid]  # same uuid: a new revision of the same sheet
     assert w(window, "contribution_name", QLineEdit).text() == "交換テスト２"
 

@@ -101,13 +101,16 @@ class _Run:
             found.append((m.start(), m.end()))
             self.doc.consume(m.start(), m.end())
             pos = m.end()
-        starts = [f[0] for f in found if f is not None]
+        self.follow_moved(nodes, found, end)
+        starts = sorted(f[0] for f in found if f is not None)
         lead_end = starts[0] if starts else end
         spans: list[tuple[plan.Node, int, int] | None] = []
         cursor = start
         for i, node in enumerate(nodes):
-            nxt = next((f[0] for f in found[i + 1:] if f is not None), end)
             hit = found[i]
+            after = hit[0] if hit is not None else cursor
+            nxt = next((x for x in starts if x > after), end) if hit is not None else \
+                next((f[0] for f in found[i + 1:] if f is not None), end)
             if hit is not None:
                 spans.append((node, hit[1], nxt))
                 cursor = nxt
@@ -116,6 +119,28 @@ class _Run:
             else:
                 spans.append(None)
         return lead_end, spans
+
+    def follow_moved(self, nodes: list[plan.Node], found: list[tuple[int, int] | None], end: int) -> None:
+        """A value too long for its cell is printed under the grid with its label again; the cell says
+        「（下欄のとおり）」. Such a node's text is where its label comes again."""
+        work = self.doc.working()
+        starts = sorted(f[0] for f in found if f is not None)
+        for i, node in enumerate(nodes):
+            hit = found[i]
+            if hit is None or not node.anchor:
+                continue
+            nxt = next((x for x in starts if x > hit[0]), end)
+            sub = textmod.literal_regex(self.fill(node.sublabel)) if node.sublabel else ""
+            m = re.compile(rf"\s*(?:{sub})?" + _MOVED.pattern if sub else _MOVED.pattern).match(work, hit[1], nxt)
+            if m is None:
+                continue
+            again = self.anchor_regex(node.anchor).search(work, m.end(), end)
+            if again is None:
+                continue
+            self.doc.consume(hit[1], m.end())
+            self.doc.consume(again.start(), again.end())
+            found[i] = (again.start(), again.end())
+            work = self.doc.working()
 
     def probe(self, nodes: list[plan.Node], start: int, end: int) -> int | None:
         """Where the first label of ``nodes`` (or of their children) is, without taking it."""
@@ -334,6 +359,7 @@ def _label_set(form: FormDef) -> frozenset[str]:
     return frozenset(x for x in out if x)
 
 
+_MOVED = re.compile(r"\s*\(\s*下\s*欄\s*の\s*と\s*お\s*り\s*\)\s*")  # the printer's 「（下欄のとおり）」
 _ERA_WESTERN = re.compile(r"[（(]\s*(\d{4})\s*年?\s*[）)]")
 
 
@@ -408,7 +434,11 @@ def other_text(f: Field, raw: str) -> str:
     """「☑ その他（ 内容 ）」: the text of a checks field's 「その他」."""
     if not f.other_choice:
         return ""
-    m = re.search(re.escape(f.other_choice) + r"\s*[（(]([^☐☑]*)[）)]", raw)
+    other = re.escape(f.other_choice)
+    if re.search(other + r"\s*[（(]\s*下\s*欄\s*の\s*と\s*お\s*り\s*[）)]", raw):
+        m = re.search(other + r"\s*[:：]([^☐☑]*)$", raw.strip())  # a long 「その他」 text printed under the grid
+    else:
+        m = re.search(other + r"\s*[（(]([^☐☑]*)[）)]", raw)
     return textmod.single_line(m.group(1)) if m else ""
 
 

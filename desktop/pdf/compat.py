@@ -1,0 +1,88 @@
+"""Every private ReportLab API the printer relies on, in one place.
+
+ReportLab is pinned (``reportlab==5.1.*`` in pyproject.toml); importing this module
+checks the major/minor version so an upgrade fails loudly here rather than printing
+subtly wrong PDFs. The tests in ``tests/test_pdf_*.py`` guard each use.
+
+* paragraph internals for the JLREQ line breaker (:mod:`desktop.pdf.linebreak`);
+* table internals for splitting a row and labelling its continuation (``layout.Block``);
+* :func:`patch_tounicode`: ReportLab writes a code point outside the BMP into the
+  ToUnicode CMap as ``<%04X>`` (``<20B9F>`` for 𠮟), which readers take as a BMP
+  character or drop; PDF wants the UTF-16BE surrogate pair (``<D842DF9F>``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reportlab
+import reportlab.platypus.paragraph as rl_paragraph
+from reportlab.pdfbase import ttfonts
+from reportlab.platypus.paragraph import FragLine, ParaLines, cjkU, makeCJKParaLine
+from reportlab.rl_config import _FUZZ as FUZZ
+
+PINNED = (5, 1)
+if tuple(int(x) for x in reportlab.Version.split(".")[:2]) != PINNED:  # pragma: no cover
+    raise ImportError(f"hyoka needs ReportLab {PINNED[0]}.{PINNED[1]}.x (private APIs), found {reportlab.Version}")
+
+
+# ---- Table internals (desktop.pdf.layout.Block splits rows and relabels the rest)
+def table_cells(table: Any) -> list[list[Any]]:
+    """The table's cell contents, row by row (mutable until the table is wrapped)."""
+    return table._cellvalues
+
+
+def table_row_heights(table: Any) -> list[float]:
+    """Row heights measured by the last wrap."""
+    return table._rowHeights
+
+
+def table_height(table: Any) -> float | None:
+    """Total height measured by the last wrap, None before any wrap."""
+    return getattr(table, "_height", None)
+
+
+def remeasure_row(table: Any, row: int) -> None:
+    """Make the next wrap measure ``row`` from its contents again."""
+    table._argH[row] = None
+
+
+def utf16_hex(code_point: int) -> str:
+    """A code point as the hex of its UTF-16BE code units (a surrogate pair above the BMP)."""
+    return chr(code_point).encode("utf-16-be", "surrogatepass").hex().upper()
+
+
+def make_tounicode_cmap(fontname: str, subset: list[int]) -> str:
+    """ReportLab's ``makeToUnicodeCMap`` with UTF-16 destinations (PDF 32000-1 §9.10.3)."""
+    cmap = [
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        "/CIDSystemInfo",
+        f"<< /Registry ({fontname})",
+        f"/Ordering ({fontname})",
+        "/Supplement 0",
+        ">> def",
+        f"/CMapName /{fontname} def",
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        f"<00> <{len(subset) - 1:02X}>",
+        "endcodespacerange",
+        f"{len(subset)} beginbfchar",
+        *(f"<{i:02X}> <{utf16_hex(v)}>" for i, v in enumerate(subset)),
+        "endbfchar",
+        "endcmap",
+        "CMapName currentdict /CMap defineresource pop",
+        "end",
+        "end",
+    ]
+    return "\n".join(cmap)
+
+
+def patch_tounicode() -> None:
+    """Replace ReportLab's CMap writer (looked up as a module global at save time); idempotent."""
+    ttfonts.makeToUnicodeCMap = make_tounicode_cmap
+
+
+__all__ = ["FUZZ", "FragLine", "ParaLines", "cjkU", "makeCJKParaLine", "patch_tounicode", "remeasure_row",
+           "rl_paragraph", "table_cells", "table_height", "table_row_heights", "utf16_hex"]
