@@ -272,3 +272,18 @@ def test_negative_numbers_printed_with_a_triangle() -> None:
 
     form = get_form("mofa-r01")
     assert read_value(form, form.field("c3_2_budget"), "△1,000")[0] == -1000
+
+
+def test_docx_whose_directory_lies_about_sizes_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A zip bomb need not declare its size honestly: what really unpacks is counted."""
+    monkeypatch.setattr(sources, "MAX_DOCX_UNPACKED", 2 * 2**20)
+    monkeypatch.setattr(sources, "MAX_DOCX_RATIO", 10**9)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/document.xml", b"<w/>" * 2**20)
+    p = tmp_path / "liar.docx"
+    p.write_bytes(buf.getvalue())
+    with zipfile.ZipFile(p) as zf:
+        assert zf.infolist()[0].file_size > 2 * 2**20  # honest here; the streamed count is what matters
+    with pytest.raises(SourceError, match="大きすぎ"):
+        read_source(p)

@@ -139,7 +139,18 @@ def docx_text(data: bytes, name: str) -> str:
                     name=name, size=unpacked // 2**20))
             if "word/document.xml" not in zf.namelist():
                 raise SourceError(_("{name} は Word（.docx）のファイルではありません（本文がありません）。").format(name=name))
-    except zipfile.BadZipFile:
+            # the sizes in a zip's directory can lie: count what really comes out, and stop early
+            budget = MAX_DOCX_UNPACKED
+            for info in infos:
+                with zf.open(info) as fh:
+                    while chunk := fh.read(1 << 20):
+                        budget -= len(chunk)
+                        if budget < 0:
+                            raise SourceError(_("{name} は展開すると大きすぎます（{size} MB）。取り込みません。").format(
+                                name=name, size=MAX_DOCX_UNPACKED // 2**20))
+    except SourceError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError):
         raise SourceError(_("{name} は Word（.docx）のファイルではありません（ZIP として読めません）。").format(name=name)) from None
     import docx
     from docx.table import Table
