@@ -287,3 +287,34 @@ def test_docx_whose_directory_lies_about_sizes_is_refused(tmp_path: Path, monkey
         assert zf.infolist()[0].file_size > 2 * 2**20  # honest here; the streamed count is what matters
     with pytest.raises(SourceError, match="大きすぎ"):
         read_source(p)
+
+
+def test_docx_as_one_bordered_table_like_the_h30_sheet(tmp_path: Path) -> None:
+    """The 平成30年度 sheet is one bordered table: its text's tab-separated rows become Word table rows."""
+    import docx
+
+    document = docx.Document()
+    rows: list[list[str]] = []
+
+    def flush() -> None:
+        if rows:
+            width = max(len(r) for r in rows)
+            table = document.add_table(rows=len(rows), cols=width)
+            for i, r in enumerate(rows):
+                for j, cell in enumerate(r):
+                    table.cell(i, j).text = cell
+            rows.clear()
+
+    for line in SEED_H30.read_text(encoding="utf-8").splitlines():
+        if "\t" in line:
+            rows.append(line.split("\t"))
+        else:
+            flush()
+            document.add_paragraph(line)
+    flush()
+    path = tmp_path / "h30_table.docx"
+    document.save(str(path))
+    result = import_file(path)
+    assert result.form.id == "mofa-h30"
+    share, differ = rate(result, demo_values(DEMO_H30))
+    assert share >= 0.95, differ
