@@ -267,8 +267,7 @@ class Store:
             if "readonly" not in str(exc).lower():
                 raise
         conn.execute("PRAGMA synchronous = FULL")
-        pending = migrations.pending(self.db)
-        if pending:
+        if migrations.pending(self.db):
             if app_id == APPLICATION_ID and "sheets" in tables:
                 # An existing database is about to change shape: keep a copy of it as it was.
                 from desktop.core.backup import BackupError, backup_connection
@@ -278,9 +277,19 @@ class Store:
                 except BackupError as exc:
                     raise StoreError(_("更新前のバックアップを作れないため，データベースを更新しません：{error}").format(
                         error=exc)) from None
-            if app_id != APPLICATION_ID:
-                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            migrations.apply(self.db)
+            # Two processes opening a new or old file at once: one migrates, the other waits
+            # for the lock and then finds nothing left to do.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if migrations.pending(self.db):
+                    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                    migrations.apply(self.db)
+                conn.commit()
+            except BaseException:
+                if conn.in_transaction:
+                    conn.rollback()
+                raise
         integrity = conn.execute("PRAGMA quick_check").fetchone()[0]
         if integrity != "ok":
             raise StoreError(_("{path} が壊れています（{detail}）。バックアップから戻してください。").format(path=self.path, detail=integrity))
