@@ -269,6 +269,30 @@ def cmd_repair(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import_sheet(args: argparse.Namespace) -> int:
+    from desktop.core import sheet_import
+    from desktop.core.sheet_import import report
+
+    path = Path(args.file).expanduser()
+    try:
+        result = sheet_import.import_file(path, args.format)
+    except (sheet_import.SourceError, sheet_import.UnknownSheetError) as exc:
+        raise CliError(str(exc), EXIT_UNREADABLE) from None
+    except UnknownFormatError as exc:
+        raise CliError(_one_line(exc), EXIT_UNREADABLE) from None
+    if args.json:
+        print(json.dumps(report.json_report(result, path.name), ensure_ascii=False, indent=1, default=str))
+    else:
+        print(report.text_report(result, path.name))
+    if not args.dry_run:
+        with _store(args) as store:
+            sheet_id = store.create_from_import(result, source=path.name)
+        print(_("シート {id} を作成しました（作成中。「取り込み」の印の項目を確認してください）。").format(id=sheet_id),
+              file=sys.stderr if args.json else sys.stdout)
+    clean = not (result.by_status(sheet_import.UNCERTAIN) or result.findings or result.unplaced)
+    return EXIT_OK if clean else EXIT_FINDINGS
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     with _store(args) as store:
         ids = interchange.seed_demo(store)
@@ -361,6 +385,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("repair", parents=[common], help=_("壊れたシートを最後の正常な版から復元する"))
     p.add_argument("sheet", metavar="SHEET_ID")
     p.set_defaults(func=cmd_repair)
+
+    p = sub.add_parser("import-sheet", parents=[common],
+                       help=_("公表された PDF，Word ファイル又はテキストから新しいシートを作る"))
+    p.add_argument("file", metavar="FILE", help=_("PDF，.docx 又はテキストファイル"))
+    p.add_argument("--format", metavar="ID", help=_("様式（省略時は文書から判別）"))
+    p.add_argument("--dry-run", action="store_true", help=_("報告だけを表示し，シートは作らない"))
+    p.add_argument("--json", action="store_true", help=_("報告を JSON で出力する"))
+    p.set_defaults(func=cmd_import_sheet)
 
     p = sub.add_parser("demo", parents=[common], help=_("デモのシートを取り込む"))
     p.set_defaults(func=cmd_demo)

@@ -125,6 +125,7 @@ class Group:
     value: str = ""
     rows: tuple[tuple[Cell, ...], ...] = ()
     applies_when: expr.Expr | None = None
+    import_patterns: tuple[str, ...] = ()
 
     @property
     def display_label(self) -> str:
@@ -141,6 +142,7 @@ class Section:
     rating_field: str = ""
     page_break: bool = False
     print: str = ""
+    import_patterns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -221,11 +223,11 @@ _TAB_SCHEMA = {"id": _STR, "label": _STR}
 _GRADE_SCHEMA = {"values": _LIST, "not_rated": _STR}
 _SECTION_SCHEMA = {
     "id": _STR, "tab": _STR, "title": _STR, "fields": _LIST, "groups": _LIST, "rating_field": _STR,
-    "page_break": _BOOL, "print": _STR,
+    "page_break": _BOOL, "print": _STR, "import_patterns": _LIST,
 }
 _GROUP_SCHEMA = {
     "id": _STR, "label": _STR, "number": _STR, "sublabel": _STR, "layout": _STR, "parent": _STR,
-    "value": _STR, "rows": _LIST, "applies_when": _STR,
+    "value": _STR, "rows": _LIST, "applies_when": _STR, "import_patterns": _LIST,
 }
 _CELL_SCHEMA = {"label": _STR, "value": _STR}
 _CHECK_SCHEMA = {"when": _STR, "severity": _STR, "message": _STR}
@@ -405,6 +407,7 @@ def _build_group(raw: dict[str, Any], section: str, form_id: str) -> Group:
         value=raw.get("value", ""),
         rows=rows,
         applies_when=_opt_expr(raw, "applies_when", where),
+        import_patterns=_str_list(raw, "import_patterns", where),
     )
 
 
@@ -461,6 +464,7 @@ def parse_definition(data: dict[str, Any]) -> FormDef:
                 rating_field=rs.get("rating_field", ""),
                 page_break=bool(rs.get("page_break", False)),
                 print=rs.get("print", ""),
+                import_patterns=_str_list(rs, "import_patterns", f"{form_id}: section {sid}"),
             )
         )
     for name, g in data.get("grades", {}).items():
@@ -534,8 +538,13 @@ def _cross_check(form: FormDef) -> None:
             for cell in cells:
                 _check_label(cell.value, field_ids, f"{gwhere}: rows")
                 _check_label(cell.label, LABEL_VARIABLES, f"{gwhere}: rows")
+        for pattern in g.import_patterns:
+            _check_label(pattern, field_ids | LABEL_VARIABLES, f"{gwhere}: import_patterns")
         if g.parent and g.parent not in form.groups:
             raise DefinitionError(f"{form.id}: group {g.id}: unknown parent {g.parent!r}")
+    for s in form.sections:
+        for pattern in s.import_patterns:
+            _check_label(pattern, field_ids | LABEL_VARIABLES, f"{form.id}: section {s.id}: import_patterns")
     try:
         expr.topological_order({f.id: f.compute for f in form.by_id.values() if f.compute})
     except expr.ExprError as exc:

@@ -151,6 +151,15 @@ def m004_digest(db: sqlite_utils.Database) -> None:
         db.table("sheets").update(row["id"], {"digest": values_digest(values)})
 
 
+@migrations()
+def m005_imported_sheets(db: sqlite_utils.Database) -> None:
+    """Sheets made by import-sheet: which fields were read from the source (unreviewed until looked at),
+    the source's file name, and the source's text that found no field (shown beside the form)."""
+    db.table("sheets").add_column("imported_fields", str)
+    db.table("sheets").add_column("import_source", str)
+    db.table("sheets").add_column("import_note", str)
+
+
 def _json_list(text: str | None) -> list[str]:
     try:
         value = json.loads(text or "[]")
@@ -183,6 +192,9 @@ class Sheet:
     carried_fields: list[str] = field(default_factory=list)
     values: Values = field(default_factory=dict)
     digest: str = ""
+    imported_fields: list[str] = field(default_factory=list)
+    import_source: str = ""
+    import_note: str = ""
 
     @property
     def form(self) -> FormDef:
@@ -255,8 +267,7 @@ class Store:
             if "readonly" not in str(exc).lower():
                 raise
         conn.execute("PRAGMA synchronous = FULL")
-        pending = migrations.pending(self.db)
-        if pending:
+        if migrations.pending(self.db):
             if app_id == APPLICATION_ID and "sheets" in tables:
                 # An existing database is about to change shape: keep a copy of it as it was.
                 from desktop.core.backup import BackupError, backup_connection
@@ -266,9 +277,19 @@ class Store:
                 except BackupError as exc:
                     raise StoreError(_("更新前のバックアップを作れないため，データベースを更新しません：{error}").format(
                         error=exc)) from None
-            if app_id != APPLICATION_ID:
-                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            migrations.apply(self.db)
+            # Two processes opening a new or old file at once: one migrates, the other waits
+            # for the lock and then finds nothing left to do.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if migrations.pending(self.db):
+                    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                    migrations.apply(self.db)
+                conn.commit()
+            except BaseException:
+                if conn.in_transaction:
+                    conn.rollback()
+                raise
         integrity = conn.execute("PRAGMA quick_check").fetchone()[0]
         if integrity != "ok":
             raise StoreError(_("{path} が壊れています（{detail}）。バックアップから戻してください。").format(path=self.path, detail=integrity))
@@ -346,6 +367,9 @@ class Store:
         kind: str = "create",
         carried_from: int | None = None,
         carried_fields: list[str] | None = None,
+        imported_fields: list[str] | None = None,
+        import_source: str = "",
+        import_note: str = "",
     ) -> int:
         form = get_form(form_id)
         values = normalize_values(form, values or {})
@@ -365,6 +389,9 @@ class Store:
                     "revision": 0,
                     "carried_from": carried_from,
                     "carried_fields": json.dumps(carried_fields or [], ensure_ascii=False),
+                    "imported_fields": json.dumps(imported_fields or [], ensure_ascii=False),
+                    "import_source": import_source,
+                    "import_note": import_note,
                     **self._summary(form, values),
                 }
             ).last_pk
@@ -462,6 +489,11 @@ class Store:
             raise StoreError(_("不明な状態です：{status}").format(status=status))
         sheet = self.get_sheet(sheet_id)
         if status == "complete":
+            if sheet.imported_fields:
+                raise IncompleteError([
+                    validation.Finding(fid, "error", _("取り込んだ値がまだ確認されていません（「取り込み」の印）。"),
+                                       code="imported_unreviewed")
+                    for fid in sheet.imported_fields])
             self._require_complete(sheet.form, sheet.values)
         with self._tx() as db:
             db.table("sheets").update(sheet_id, {"status": status, "updated": now()})
@@ -536,7 +568,8 @@ class Store:
             status=row["status"], created=row["created"], updated=row["updated"], deleted=row["deleted"],
             revision=row["revision"] or 0, carried_from=row.get("carried_from"),
             carried_fields=_json_list(row.get("carried_fields")), values=values or {},
-            digest=row.get("digest") or "",
+            digest=row.get("digest") or "", imported_fields=_json_list(row.get("imported_fields")),
+            import_source=row.get("import_source") or "", import_note=row.get("import_note") or "",
         )
 
     def find_uuid(self, sheet_uuid: str) -> int | None:
@@ -649,6 +682,23 @@ class Store:
             fields = [f for f in sheet.carried_fields if f != field_id]
             with self._tx() as db:
                 db.table("sheets").update(sheet_id, {"carried_fields": json.dumps(fields, ensure_ascii=False)})
+
+    def create_from_import(self, result: Any, *, source: str = "") -> int:
+        """A new draft from ``hyoka import-sheet`` (a :class:`~desktop.core.sheet_import.ImportResult`):
+        every value read is marked 「取り込み」; text that found no field is kept as the sheet's note."""
+        note = result.note()
+        if result.findings:
+            note = "\n".join([*result.findings, "", note]).strip()
+        return self.create_sheet(result.form.id, result.values, kind="import_sheet",
+                                 imported_fields=list(result.imported_fields), import_source=source, import_note=note)
+
+    def clear_imported_mark(self, sheet_id: int, field_id: str) -> None:
+        """The officer reviewed or edited an imported value: it is no longer 「取り込み」."""
+        sheet = self._sheet_row(sheet_id)
+        if field_id in sheet.imported_fields:
+            fields = [f for f in sheet.imported_fields if f != field_id]
+            with self._tx() as db:
+                db.table("sheets").update(sheet_id, {"imported_fields": json.dumps(fields, ensure_ascii=False)})
 
     def is_empty(self) -> bool:
         return not self._read("SELECT 1 FROM sheets LIMIT 1")

@@ -56,6 +56,7 @@ class FormController(QObject):
     dirtyChanged = Signal(bool)
     statusChanged = Signal(str)
     carriedChanged = Signal(object)  # list of field ids still marked 前年度から
+    importedChanged = Signal(object)  # list of field ids still marked 取り込み (read from a published sheet)
     storeError = Signal(str)
     databaseChanged = Signal()  # another process wrote to the database (any sheet)
     reloadedFromOutside = Signal()  # the open sheet was changed elsewhere and shown again
@@ -77,6 +78,8 @@ class FormController(QObject):
         self.dirty = False
         self.last_saved: float | None = None
         self._edited_carried: set[str] = set()
+        self.imported: list[str] = []
+        self._edited_imported: set[str] = set()
         self.validation_ms = 0.0  # cost of the last validate+emit, for the benchmark
         self.base_digest = ""  # digest of the stored state the editor's values are based on
         self.resolve_conflict: ConflictResolver | None = None
@@ -115,6 +118,8 @@ class FormController(QObject):
         self.carried = list(sheet.carried_fields)
         self._edited_carried.clear()
         self.undo_stack.clear()
+        self.imported = list(sheet.imported_fields)
+        self._edited_imported.clear()
         self.previous_values = {}
         if sheet.carried_from is not None:
             try:
@@ -135,6 +140,7 @@ class FormController(QObject):
         self.applicabilityChanged.emit(self.applicable)
         self.findingsChanged.emit(self.findings)
         self.carriedChanged.emit(self.carried)
+        self.importedChanged.emit(self.imported)
         self.statusChanged.emit(sheet.status)
 
     def close_sheet(self) -> None:
@@ -171,6 +177,10 @@ class FormController(QObject):
             self.carried.remove(field_id)
             self._edited_carried.add(field_id)
             self.carriedChanged.emit(self.carried)
+        if field_id in self.imported:
+            self.imported.remove(field_id)
+            self._edited_imported.add(field_id)
+            self.importedChanged.emit(self.imported)
         self._set_dirty(True)
         before = self.applicable
         self._refresh_derived()
@@ -269,6 +279,8 @@ class FormController(QObject):
                 number = self.store.save_values(self.sheet.id, self.values, kind=kind, expected=self.base_digest)
                 for fid in self._edited_carried:
                     self.store.clear_carried_mark(self.sheet.id, fid)
+                for fid in self._edited_imported:
+                    self.store.clear_imported_mark(self.sheet.id, fid)
         except ConflictError:
             # changed elsewhere between the check and this write: compare instead of overwriting
             self._remember_version(force_check=True)
@@ -277,6 +289,7 @@ class FormController(QObject):
             self.storeError.emit(str(exc))
             return False
         self._edited_carried.clear()
+        self._edited_imported.clear()
         self._set_dirty(False)
         self.loaded_values = dict(self.values)
         self.last_saved = time.time()
@@ -408,6 +421,7 @@ class FormController(QObject):
             return
         self._set_dirty(False)
         self._edited_carried.clear()
+        self._edited_imported.clear()
         self.load(new_id)
         self.keptBoth.emit(stored.id, new_id)
 
@@ -465,6 +479,17 @@ class FormController(QObject):
         except StoreError as exc:
             self.storeError.emit(str(exc))
         self.carriedChanged.emit(self.carried)
+
+    def accept_imported(self, field_id: str) -> None:
+        """The officer checked an imported value against the source and keeps it: drop the 取り込み mark."""
+        if self.sheet is None or field_id not in self.imported or self.read_only:
+            return
+        self.imported.remove(field_id)
+        try:
+            self.store.clear_imported_mark(self.sheet.id, field_id)
+        except StoreError as exc:
+            self.storeError.emit(str(exc))
+        self.importedChanged.emit(self.imported)
 
     def status_text(self) -> str:
         if self.sheet is None:

@@ -50,6 +50,7 @@ def kind_label(kind: str) -> str:
     return {
         "create": _("作成"), "save": _("保存"), "autosave": _("自動保存"), "restore": _("復元"),
         "import": _("取り込み"), "merge": _("統合（取り込み）"), "duplicate": _("複製"), "carry_over": _("前年度から作成"), "status": _("状態の変更"),
+        "import_sheet": _("既存のシートから作成"),
     }.get(kind, kind)
 
 

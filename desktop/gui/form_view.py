@@ -56,6 +56,7 @@ class FormView(QWidget):
         self.group_boxes: dict[str, QGroupBox] = {}
         self.field_labels: dict[str, QLabel] = {}
         self.carry_marks: dict[str, QLabel] = {}
+        self.import_marks: dict[str, QToolButton] = {}
         self.compare_buttons: dict[str, QToolButton] = {}
         self.scrolls: dict[str, QScrollArea] = {}
         self.tab_index: dict[str, int] = {}
@@ -78,6 +79,7 @@ class FormView(QWidget):
         c.applicabilityChanged.connect(self._on_applicability)
         c.findingsChanged.connect(self._on_findings)
         c.carriedChanged.connect(self._on_carried)
+        c.importedChanged.connect(self._on_imported)
 
     # ------------------------------------------------------------------ build
     def _build_tab(self, tab_id: str, label: str) -> None:
@@ -180,6 +182,17 @@ class FormView(QWidget):
         mark.hide()
         self.carry_marks[f.id] = mark
         row.addWidget(mark)
+        imp = QToolButton(page)
+        imp.setObjectName(f"imported:{f.id}")
+        imp.setText(_("取り込み"))
+        imp.setAutoRaise(True)
+        imp.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        imp.setStyleSheet("QToolButton { background: #dbeafe; color: #1e3a8a; border-radius: 3px; padding: 0 4px; }")
+        imp.setToolTip(_("既存のシートから読み取った値です。元の文書と照らして確認し，よければこの印を押して確認済みにしてください。"))
+        imp.clicked.connect(lambda _c=False, fid=f.id: self.controller.accept_imported(fid))
+        imp.hide()
+        self.import_marks[f.id] = imp
+        row.addWidget(imp)
         if not f.computed and f.type in ("text", "lines", "short", "checks", "int", "money"):
             btn = QToolButton(page)
             btn.setObjectName(f"compare:{f.id}")
@@ -323,6 +336,12 @@ class FormView(QWidget):
             mark.setVisible(fid in carried)
         for fid, btn in self.compare_buttons.items():
             btn.setVisible(not fieldtypes.is_empty(prev.get(fid)))
+
+    def _on_imported(self, imported: list[str]) -> None:
+        if not self._active():
+            return
+        for fid, mark in self.import_marks.items():
+            mark.setVisible(fid in imported)
 
     # ------------------------------------------------------------------ navigation
     def tab_error_count(self, tab_id: str) -> int:

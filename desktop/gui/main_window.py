@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
@@ -39,6 +40,7 @@ from . import dialogs
 from .controller import FormController
 from .dialogs import kind_label, status_label
 from .form_view import FormView
+from .import_sheet import FILE_FILTER, ImportNotePanel, ImportPreviewDialog
 from .session import DatabaseLock, PreviousSession, SessionMarker
 from .sheet_list import SheetListPanel
 from .wrapping import WrapAnywhereDelegate
@@ -142,6 +144,15 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.findings_dock)
         self.resizeDocks([self.list_dock, self.findings_dock], [330, 250], Qt.Orientation.Horizontal)
 
+        self.import_note = ImportNotePanel(self)
+        self.import_note_dock = QDockWidget(_("取り込み時のメモ"), self)
+        self.import_note_dock.setObjectName("importNoteDock")
+        self.import_note_dock.setWidget(self.import_note)
+        self.import_note_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                                          | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.import_note_dock)
+        self.import_note_dock.hide()
+
     def _action(self, name: str, text: str, slot: object, shortcut: str | QKeySequence.StandardKey | None = None,
                 tip: str = "") -> QAction:
         act = QAction(text, self)
@@ -160,6 +171,8 @@ class MainWindow(QMainWindow):
         self.act_new = A("actNew", _("新規…"), self.on_new, "Ctrl+N", _("様式と年度を選んで新しいシートを作成します"))
         self.act_from_prev = A("actNewFromPrevious", _("前年度から作成"), self.on_new_from_previous, "Ctrl+Shift+N",
                                _("選択中のシートの値を写して翌年度のシートを作成します"))
+        self.act_import_sheet = A("actImportSheet", _("既存のシートから作成…"), self.on_import_sheet, None,
+                                  _("公表された PDF や Word のシートを読み取って新しいシートを作成します"))
         self.act_duplicate = A("actDuplicate", _("複製"), self.on_duplicate, None, _("選択中のシートを複製します"))
         self.act_delete = A("actDelete", _("削除…"), self.on_delete, None, _("シートをごみ箱に移します（元に戻せます）"))
         self.act_trash = A("actTrash", _("ごみ箱…"), self.on_trash)
@@ -189,7 +202,8 @@ class MainWindow(QMainWindow):
 
         mb = self.menuBar()
         m = mb.addMenu(_("ファイル(&F)"))
-        for act in (self.act_new, self.act_from_prev, self.act_duplicate, self.act_delete, self.act_trash):
+        for act in (self.act_new, self.act_from_prev, self.act_import_sheet, self.act_duplicate, self.act_delete,
+                    self.act_trash):
             m.addAction(act)
         m.addSeparator()
         m.addAction(self.act_import)
@@ -246,6 +260,7 @@ class MainWindow(QMainWindow):
         c.dirtyChanged.connect(self._on_dirty)
         c.statusChanged.connect(lambda _s: (self._update_title(), self._update_actions()))
         c.carriedChanged.connect(lambda _c: self._update_title())
+        c.importedChanged.connect(lambda _c: self._update_title())
         c.storeError.connect(lambda msg: dialogs.inform(self, _("保存できません"), msg, warning=True))
         c.valuesChanged.connect(self._on_value_changed)
         c.databaseChanged.connect(self.refresh_list)
@@ -299,6 +314,14 @@ class MainWindow(QMainWindow):
             self.session.update(sheet=sheet_id)
         self._update_title()
         self._update_actions()
+        self._show_import_note()
+
+    def _show_import_note(self) -> None:
+        sheet = self.controller.sheet
+        note = sheet.import_note if sheet is not None else ""
+        if note:
+            self.import_note.show_note(sheet.import_source if sheet is not None else "", note)
+        self.import_note_dock.setVisible(bool(note))
 
     def current_view(self) -> FormView | None:
         w = self.stack.currentWidget()
@@ -330,6 +353,10 @@ class MainWindow(QMainWindow):
             parts.append("<span style='background:#fff1b8'>" + _html(
                 _("前年度から写した項目が {n} 件あります（黄色の印）。内容を確認してください。").format(n=len(self.controller.carried))
             ) + "</span>")
+        if self.controller.imported:
+            parts.append("<span style='background:#dbeafe'>" + _html(
+                _("既存のシートから読み取った項目が {n} 件あります（青の印）。確認して印を押してください。").format(
+                    n=len(self.controller.imported))) + "</span>")
         self.header.setText("　".join(parts))
         self.setWindowTitle(f"{name} — hyoka — {db}{suffix}[*]")
 
@@ -509,6 +536,11 @@ class MainWindow(QMainWindow):
 
     def on_complete(self) -> None:
         errors = self.controller.mark_complete()
+        unreviewed = [f for f in errors if f.code == "imported_unreviewed"]
+        if unreviewed:
+            self.statusBar().showMessage(_("取り込んだ値 {n} 件が未確認です。青い「取り込み」の印を押して確認済みにしてください。").format(
+                n=len(unreviewed)), 10000)
+            return
         if errors:
             self.findings_dock.show()
             self.findings_dock.raise_()
@@ -585,6 +617,34 @@ class MainWindow(QMainWindow):
         dlg.exec()
         if dlg.restored:
             self.refresh_list()
+
+    def import_sheet_file(self, path: str, *, preview: bool = True) -> int | None:
+        """「既存のシートから作成」: read a published PDF, Word file or text, preview, create a draft."""
+        from desktop.core import sheet_import
+
+        try:
+            result = sheet_import.import_file(path)
+        except (sheet_import.SourceError, sheet_import.UnknownSheetError) as exc:
+            dialogs.inform(self, _("読み取れません"), str(exc), warning=True)
+            return None
+        name = Path(path).name
+        if preview:
+            dlg = ImportPreviewDialog(result, name, self)
+            self.last_import_dialog = dlg
+            if dlg.exec() != QDialog.DialogCode.Accepted:
+                return None
+        self.controller.flush()
+        sid = self.store.create_from_import(result, source=name)
+        self.refresh_list()
+        self.open_sheet(sid)
+        self.statusBar().showMessage(
+            _("{source} からシートを作成しました。青い「取り込み」の印の項目を確認してください。").format(source=name), 10000)
+        return sid
+
+    def on_import_sheet(self) -> None:
+        path, _f = QFileDialog.getOpenFileName(self, _("既存のシートから作成"), "", FILE_FILTER)
+        if path:
+            self.import_sheet_file(path)
 
     def import_files(self, paths: list[str]) -> list[int]:
         """Import interchange files, each on its own; returns the ids of the sheets imported.

@@ -248,3 +248,17 @@ def test_restore_a_backup_as_a_new_file_without_touching_the_current_one(capsys,
         assert len(s.list_sheets()) == 2
     code, _, err = _cli(capsys, "restore-backup", listed[0]["path"], "-o", str(db))
     assert code == 1 and "既にあります" in err
+
+
+def test_two_processes_creating_the_same_new_database_at_once(tmp_path: Path) -> None:
+    """Both see the schema missing; one creates it, the other waits and finds it done."""
+    script = "import sys; from desktop.core.store import Store; Store(sys.argv[1], timeout=20).close()"
+    for n in range(8):
+        db = tmp_path / f"new{n}.sqlite3"
+        procs = [subprocess.Popen([sys.executable, "-c", script, str(db)], cwd=ROOT, stderr=subprocess.PIPE,
+                                  text=True) for _ in range(3)]
+        for p in procs:
+            _out, err = p.communicate(timeout=60)
+            assert p.returncode == 0, err
+        with Store(db) as s:
+            assert s.is_empty()
