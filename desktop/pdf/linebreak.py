@@ -19,6 +19,7 @@ guards the behaviour.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from unicodedata import category
 from xml.sax.saxutils import escape
@@ -47,35 +48,138 @@ INSEPARABLE = frozenset("—―…‥")
 
 
 def _wordish(c: str) -> bool:
-    """Part of an unbreakable Latin/number run (ASCII or full-width alphanumerics)."""
+    """Part of an unbreakable Latin/number run (half-width; full-width letters are cl-19 ideographs)."""
     if not c:
         return False
-    o = ord(c)
-    if 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A:
-        return True
-    return o < 0x2E80 and c not in " ([" and category(c) != "Zs" and c not in INSEPARABLE
+    return ord(c) < 0x2E80 and c not in " ([" and category(c) != "Zs" and c not in INSEPARABLE
 
 
-def breakable(chars: list[str]) -> list[bool]:
-    """``ok[k]``: a line may break between ``chars[k-1]`` and ``chars[k]``."""
-    ok = [True] * (len(chars) + 1)
-    for k in range(1, len(chars)):
+# 分離禁止 (JLREQ 3.1.10): a number, with its sign, separators and a following unit, and a
+# date 「2018 年 6 月」 never break inside, not even at a space typed between them.
+_NUM = r"[0-9０-９]+(?:[,.，．][0-9０-９]+)*"
+_UNIT = (r"(?:[％%‰‱℃℉°′″Å\u3380-\u33ff]|千円|万円|億円|円|ドル|ユーロ|人|名|件|回|歳|倍|か国|カ国|ヵ国|か所|箇所"
+         r"|年度|年|月|日|時|分|秒|万|億|兆|千|割|点|位)")
+_SP = "[ \u00a0]?"
+_INSEPARABLE_RE = re.compile(
+    rf"[△▲−＋￥¥＄$€£+-]?(?:{_NUM}{_SP}年{_SP}{_NUM}{_SP}月(?:{_SP}{_NUM}{_SP}日)?"
+    rf"|{_NUM}{_SP}月{_SP}{_NUM}{_SP}日|{_NUM}(?:{_SP}{_UNIT})?)"
+)
+
+
+def _extends_cluster(a: str, b: str) -> bool:
+    """``b`` continues the grapheme cluster of ``a`` (UAX #29, the cases that occur in text)."""
+    o = ord(b)
+    return (
+        category(b) in ("Mn", "Mc", "Me")
+        or 0xFE00 <= o <= 0xFE0F or 0xE0100 <= o <= 0xE01EF  # variation selectors
+        or 0x1F3FB <= o <= 0x1F3FF  # emoji skin tones
+        or 0xE0020 <= o <= 0xE007F  # emoji tag sequences
+        or b == "\u200d" or a == "\u200d"  # ZWJ sequences
+        or b in "\u3099\u309a"
+    )
+
+
+def _is_ri(c: str) -> bool:
+    return 0x1F1E6 <= ord(c) <= 0x1F1FF
+
+
+def break_tables(chars: list[str]) -> tuple[list[bool], list[bool], list[bool]]:
+    """(``ok``, ``hard``, ``unit``) per position k (between ``chars[k-1]`` and ``chars[k]``).
+
+    ``ok``: a line may break there; ``hard``: never, not even to force an over-long
+    word onto lines (inside a grapheme cluster); ``unit``: inside a number or date.
+    """
+    n = len(chars)
+    ok = [True] * (n + 1)
+    hard = [False] * (n + 1)
+    unit = [False] * (n + 1)
+    text = "".join(c if c else "\0" for c in chars)
+    for m in _INSEPARABLE_RE.finditer(text):
+        for k in range(m.start() + 1, m.end()):
+            unit[k] = True
+    ri = 0
+    for k in range(1, n):
         a, b = chars[k - 1], chars[k]
         if not a or not b:
+            ri = 0
+            continue
+        if _is_ri(a):
+            ri += 1
+        else:
+            ri = 0
+        if _extends_cluster(a, b) or (ri % 2 == 1 and _is_ri(b)):
+            hard[k] = True
+            ok[k] = False
             continue
         ok[k] = not (
-            b in NO_START
+            unit[k]
+            or b in NO_START
             or a in NO_END
             or (a in INSEPARABLE and b == a)
             or (_wordish(a) and _wordish(b) and a != "/")
         )
-    return ok
+    return ok, hard, unit
+
+
+def breakable(chars: list[str]) -> list[bool]:
+    """``ok[k]``: a line may break between ``chars[k-1]`` and ``chars[k]``."""
+    return break_tables(chars)[0]
+
+
+# ---- spacing: 四分アキ between scripts (JLREQ 3.2.4), 約物の連続 (JLREQ 3.1.4) ---------------
+OPENING_FW = frozenset("（「『【〔［｛〈《〘〖｟")  # blank in the first half of the em
+CLOSING_FW = frozenset("）」』】〕］｝〉》〙〗｠、。，．")  # blank in the second half
+_KIND: dict[str, int] = {}
+_JA, _LATIN, _OPEN, _CLOSE = 1, 2, 3, 4
+
+
+def _kind(c: str) -> int:
+    k = _KIND.get(c)
+    if k is None:
+        o = ord(c) if len(c) == 1 else 0
+        if c in OPENING_FW:
+            k = _OPEN
+        elif c in CLOSING_FW:
+            k = _CLOSE
+        elif (0x3041 <= o <= 0x30FF and c not in "・゠") or 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF \
+                or 0x20000 <= o <= 0x3FFFF or c in "々〆〇" or 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A \
+                or 0xFF41 <= o <= 0xFF5A:
+            k = _JA
+        elif 0 < o < 0x2E80 and category(c)[0] in "LN":
+            k = _LATIN
+        else:
+            k = 0
+        _KIND[c] = k
+    return k
+
+
+def spacing(chars: list[Any]) -> list[float]:
+    """``adj[k]``: extra advance after ``chars[k]`` when ``chars[k+1]`` follows on the same line.
+
+    A quarter em between Japanese (kana, kanji, full-width letters) and Latin letters or
+    digits; minus half an em where the blanks of two full-width brackets or stops meet
+    (「（「」 and 」）。 are set at half width).
+    """
+    n = len(chars)
+    adj = [0.0] * n
+    if n < 2:
+        return adj
+    kinds = [_kind(c) if c else 0 for c in chars]
+    for k in range(n - 1):
+        a, b = kinds[k], kinds[k + 1]
+        if not a or not b:
+            continue
+        if (a == _JA and b == _LATIN) or (a == _LATIN and b == _JA):
+            adj[k] = 0.25 * chars[k].frag.fontSize
+        elif (a == _CLOSE and b in (_CLOSE, _OPEN)) or (a == _OPEN and b == _OPEN):
+            size = chars[k].frag.fontSize
+            if abs(chars[k].width - size) < 1e-6:  # a full-width glyph
+                adj[k] = -0.5 * size
+    return adj
 
 
 def _fast_line(chars: list[Any], max_width: float, used: float, extra: float, lb: bool, bounds: bool) -> Any:
     """One line as fragment runs; avoids ``makeCJKParaLine``'s per-glyph ``sameFrag``."""
-    if bounds or any(hasattr(u.frag, "cbDefn") for u in chars):
-        return makeCJKParaLine(chars, max_width, used, extra, lb, bounds)
     words: list[Any] = []
     run: list[str] = []
     f0: Any = None
@@ -127,13 +231,21 @@ def _chars(f: Any, text: str, encoding: str) -> list[Any]:
 
 
 def ja_frag_split(frags: list[Any], max_widths: list[float], bounds: bool, hang: bool = True,
-                  encoding: str = "utf8") -> Any:
-    """Break fragments into lines following the JLREQ table above."""
+                  encoding: str = "utf8", phrases: list[bool] | None = None) -> Any:
+    """Break fragments into lines following the JLREQ table above.
+
+    ``phrases`` (one flag per position, as from :func:`breakable`) narrows the break
+    opportunities to phrase boundaries (labels); a phrase longer than the line still breaks.
+    """
     chars: list[Any] = []
     for f in frags:
         t = f.text.decode(encoding) if isinstance(f.text, bytes) else f.text
         chars.extend(_chars(f, t, encoding))
-    ok = breakable(chars)
+    ok, hard, unit = break_tables(chars)
+    if phrases is not None and len(phrases) == len(ok):
+        ok = [x and y for x, y in zip(ok, phrases, strict=True)]
+    plain = not bounds and not any(hasattr(u.frag, "cbDefn") for u in chars)
+    adj = spacing(chars) if plain else [0.0] * len(chars)
     lines: list[Any] = []
     start, n = 0, len(chars)
     while start < n:
@@ -150,17 +262,22 @@ def ja_frag_split(frags: list[Any], max_widths: list[float], bounds: bool, hang:
             if hasattr(w, "normalizedValue"):
                 w._normalizer = mw
                 w = w.normalizedValue(mw)
+            if j > start:
+                w += adj[j - 1]
             if used + w > mw + _FUZZ and j > start:
                 if hang and u in HANG and ok[j + 1]:
                     end = j + 1  # ぶら下げ
                     widths.append(w)
                 else:
                     k = next((k for k in range(j, start, -1) if ok[k]), None)
-                    if k is not None and sum(widths[: k - start]) < mw / 2 and all(map(_wordish, chars[k : j + 1])):
+                    if (k is not None and sum(widths[: k - start]) < mw / 2 and all(map(_wordish, chars[k : j + 1]))
+                            and not any(unit[k + 1 : j + 1])):
                         k = None  # an over-long word or URL: split it rather than leave half a line empty
                     if k is None:  # forced split; still avoid the worst starts and ends
                         k = j
-                        while k > start + 1 and (chars[k] in NO_START or chars[k - 1] in NO_END):
+                        while k > start + 1 and (hard[k] or chars[k] in NO_START or chars[k - 1] in NO_END):
+                            k -= 1
+                        while k > start + 1 and hard[k]:
                             k -= 1
                     end = k  # 追い出し
                 break
@@ -170,7 +287,11 @@ def ja_frag_split(frags: list[Any], max_widths: list[float], bounds: bool, hang:
         if end is None:
             end = n
         used = sum(widths[: end - start])
-        lines.append(_fast_line(chars[start:end], mw, used, mw - used, lb, bounds))
+        line = _fast_line(chars[start:end], mw, used, mw - used, lb, bounds) if plain else \
+            makeCJKParaLine(chars[start:end], mw, used, mw - used, lb, bounds)
+        if plain:
+            line.jaAdj = {i: adj[start + i] for i in range(end - start - 1) if adj[start + i]}
+        lines.append(line)
         start = end
         while start < n and chars[start] == " ":
             start += 1
@@ -228,28 +349,99 @@ def to_markup(text: str) -> str:
     return s.replace("\n", "<br/>")
 
 
-# ---- justification (両端揃え) via character spacing --------------------------------
+# ---- drawing: justification (両端揃え) via character spacing, and the spacing above ------
 MAX_TC_EM = 0.15
-_orig_justify = _rlp._justifyDrawParaLineX
+_orig = {name: getattr(_rlp, name) for name in
+         ("_leftDrawParaLineX", "_centerDrawParaLineX", "_rightDrawParaLineX", "_justifyDrawParaLineX")}
+
+
+def _draw_ja_line(tx: Any, offset: float, line: Any, last: int, char_space: float) -> Any:
+    """Draw one line word by word with ``Tc`` = justification + the per-character spacing.
+
+    Spacing is glyph positioning only (``Tc`` before a character's successor): no space
+    character is added, so text extraction gives the characters as typed.
+    """
+    tx._x_offset = offset
+    _rlp.setXPos(tx, offset)
+    xs = tx.XtraState
+    if tx._leading != xs.leading:
+        tx.setLeading(xs.leading)
+    adj: dict[int, float] = getattr(line, "jaAdj", {})
+    words = line.words
+    pos = 0
+    current = 0.0
+    for wi, f in enumerate(words):
+        if (tx._fontname, tx._fontsize) != (f.fontName, f.fontSize):
+            tx._setFont(f.fontName, f.fontSize)
+        if xs.textColor != f.textColor:
+            xs.textColor = f.textColor
+            tx.setFillColor(f.textColor)
+        if xs.rise != f.rise:
+            xs.rise = f.rise
+            tx.setRise(f.rise)
+        text = f.text
+        cuts = [i - pos for i in adj if pos <= i < pos + len(text)]
+        s = 0
+        for c in sorted(cuts):
+            if c > s:
+                if current != char_space:
+                    tx.setCharSpace(char_space)
+                    current = char_space
+                tx._textOut(text[s:c], 0)
+            tx.setCharSpace(char_space + adj[pos + c])
+            current = char_space + adj[pos + c]
+            tx._textOut(text[c], 0)
+            s = c + 1
+        if current != char_space:
+            tx.setCharSpace(char_space)
+            current = char_space
+        tx._textOut(text[s:], wi == len(words) - 1)
+        pos += len(text)
+    if current or char_space:
+        tx.setCharSpace(0)
+    _rlp.setXPos(tx, -offset)
+    return offset
+
+
+def _simple(line: Any) -> bool:
+    """A line :func:`_draw_ja_line` can draw: plain text runs, no links, underlines or images."""
+    return getattr(line, "jaJustify", False) and not any(
+        hasattr(w, "cbDefn") or getattr(w, "link", None) or getattr(w, "us_lines", None)
+        or getattr(w, "backColor", None) for w in line.words)
+
+
+def _ja_left(tx: Any, offset: float, line: Any, last: int = 0) -> Any:
+    if getattr(line, "jaAdj", None) and _simple(line):
+        return _draw_ja_line(tx, offset, line, last, 0.0)
+    return _orig["_leftDrawParaLineX"](tx, offset, line, last)
+
+
+def _ja_center(tx: Any, offset: float, line: Any, last: int = 0) -> Any:
+    if getattr(line, "jaAdj", None) and _simple(line):
+        return _draw_ja_line(tx, offset + 0.5 * line.extraSpace, line, last, 0.0)
+    return _orig["_centerDrawParaLineX"](tx, offset, line, last)
+
+
+def _ja_right(tx: Any, offset: float, line: Any, last: int = 0) -> Any:
+    if getattr(line, "jaAdj", None) and _simple(line):
+        return _draw_ja_line(tx, offset + line.extraSpace, line, last, 0.0)
+    return _orig["_rightDrawParaLineX"](tx, offset, line, last)
 
 
 def _ja_justify(tx: Any, offset: float, line: Any, last: int = 0) -> Any:
-    n = sum(len(w.text) for w in line.words if not hasattr(w, "cbDefn"))
-    if (
-        getattr(line, "jaJustify", False)
-        and not last
-        and not line.lineBreak
-        and n > 1
-        and 1e-3 < line.extraSpace <= MAX_TC_EM * line.fontSize * (n - 1)
-    ):
-        tx.setCharSpace(line.extraSpace / (n - 1))
-        try:
-            return _rlp._leftDrawParaLineX(tx, offset, line, last)
-        finally:
-            tx.setCharSpace(0)
-    return _orig_justify(tx, offset, line, last)
+    if _simple(line):
+        n = sum(len(w.text) for w in line.words)
+        stretch = (not last and not line.lineBreak and n > 1
+                   and 1e-3 < line.extraSpace <= MAX_TC_EM * line.fontSize * (n - 1))
+        if stretch or getattr(line, "jaAdj", None):
+            return _draw_ja_line(tx, offset, line, last, line.extraSpace / (n - 1) if stretch else 0.0)
+    return _orig["_justifyDrawParaLineX"](tx, offset, line, last)
 
 
 def enable_justify() -> None:
-    """Make ``TA_JUSTIFY`` work for CJK lines (ReportLab ignores it); idempotent."""
+    """Make ``TA_JUSTIFY`` work for CJK lines (ReportLab ignores it) and draw the
+    inter-character spacing of :func:`spacing` in every alignment; idempotent."""
+    _rlp._leftDrawParaLineX = _ja_left
+    _rlp._centerDrawParaLineX = _ja_center
+    _rlp._rightDrawParaLineX = _ja_right
     _rlp._justifyDrawParaLineX = _ja_justify
