@@ -11,7 +11,7 @@ from typing import Any, BinaryIO
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
-from reportlab.platypus import SimpleDocTemplate
+from reportlab.platypus import Flowable, SimpleDocTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
 from desktop.core.definition import FormDef, get_form
@@ -37,8 +37,8 @@ class RenderReport:
     field_order: list[str] = field(default_factory=list)  # field ids in printed order
 
 
-def _numbered_canvas(fonts: FontSet, counter: list[int]) -> type[canvas.Canvas]:
-    """A canvas that draws "n / N" once the page count is known (deferred pages)."""
+def _numbered_canvas(fonts: FontSet, counter: list[int], numbers: bool = True) -> type[canvas.Canvas]:
+    """A canvas that counts pages and, with ``numbers``, draws "n / N" once the count is known."""
 
     class NumberedCanvas(canvas.Canvas):
         def __init__(self, *a: Any, **kw: Any) -> None:
@@ -54,8 +54,9 @@ def _numbered_canvas(fonts: FontSet, counter: list[int]) -> type[canvas.Canvas]:
             counter.append(n)
             for state in self._saved:
                 self.__dict__.update(state)
-                self.setFont(fonts.mincho, 9)
-                self.drawCentredString(layout.PAGE[0] / 2, 9 * mm, f"{self._pageNumber} / {n}")
+                if numbers:
+                    self.setFont(fonts.mincho, 9)
+                    self.drawCentredString(layout.PAGE[0] / 2, 9 * mm, f"{self._pageNumber} / {n}")
                 super().showPage()
             super().save()
 
@@ -74,19 +75,23 @@ _CHECKERS: dict[tuple[str, ...], GlyphChecker] = {}
 
 
 def render_sheet(form: FormDef, values: Values, out: str | Path | BinaryIO, *, title_suffix: str = "",
-                 fonts: FontSet | None = None) -> RenderReport:
+                 fonts: FontSet | None = None, page_numbers: bool | None = None) -> RenderReport:
     """Write one sheet as PDF to a path or binary stream.
+
+    ``page_numbers``: an 「n / N」 footer on each page; None (the default) follows the
+    format's ``[print] page_numbers`` (off on the official sheets).
 
     ``values`` are stored (normalized) values. Unprintable characters are replaced by
     〓 and reported as ``glyph`` warnings instead of failing. Raises
     :class:`~desktop.pdf.fonts.FontError` when no Japanese font is available.
     """
     fonts = fonts or resolve_fonts()
+    numbers = form.print.page_numbers if page_numbers is None else page_numbers
     clean, findings = preflight(form, values, _checker(fonts))
     suffix, _bad = _checker(fonts).clean(title_suffix)
     story, sheet = layout.build_story(form, clean, fonts, title_suffix=suffix)
     try:
-        return _build(form, clean, fonts, story, sheet, out, suffix, findings)
+        return _build(form, clean, fonts, story, sheet, out, suffix, findings, numbers)
     except LayoutError as exc:  # never fail: print the plain layout and say so
         if not isinstance(out, str | Path):
             out.seek(0)
@@ -95,11 +100,11 @@ def render_sheet(form: FormDef, values: Values, out: str | Path | BinaryIO, *, t
         findings.append(Finding("", "warning", _(
             "表の形に収まらない箇所があったため，簡易な形式（項目名と内容の列記）で印刷しました：{error}").format(
                 error=str(exc).splitlines()[0][:200]), "layout"))
-        return _build(form, clean, fonts, story, sheet, out, suffix, findings)
+        return _build(form, clean, fonts, story, sheet, out, suffix, findings, numbers)
 
 
-def _build(form: FormDef, clean: Values, fonts: FontSet, story: list, sheet: layout.Sheet,
-           out: str | Path | BinaryIO, suffix: str, findings: list[Finding]) -> RenderReport:
+def _build(form: FormDef, clean: Values, fonts: FontSet, story: list[Flowable], sheet: layout.Sheet,
+           out: str | Path | BinaryIO, suffix: str, findings: list[Finding], numbers: bool) -> RenderReport:
     target = str(out) if isinstance(out, Path) else out
     doc = SimpleDocTemplate(
         target,
@@ -118,7 +123,7 @@ def _build(form: FormDef, clean: Values, fonts: FontSet, story: list, sheet: lay
         invariant=1,  # reproducible: no dates or random ids, the same sheet gives the same bytes
     )
     pages: list[int] = []
-    doc.build(story, canvasmaker=_numbered_canvas(fonts, pages))
+    doc.build(story, canvasmaker=_numbered_canvas(fonts, pages, numbers))
     return RenderReport(pages=pages[-1] if pages else 0, findings=findings, field_order=sheet.emitted)
 
 
