@@ -366,6 +366,8 @@ class Builder:
             out += [self.p(self.s.label_text(section.title), self.st.heading), Spacer(1, 3)]
         rows: list[list[Any]] = []
         labels: dict[int, tuple[int | None, str]] = {}
+        cmds: list[tuple[Any, ...]] = [("VALIGN", (0, 0), (-1, -1), "TOP")]
+        heads: list[int] = []
         fields = [f for f in section.fields if f.id not in self.inline_fields and f.id not in self.rating_fields]
         i = 0
         while i < len(fields):
@@ -375,6 +377,17 @@ class Builder:
             while j < len(fields) and not fields[j].number and not fields[j].group:
                 subs.append(fields[j])
                 j += 1
+            r = len(rows)
+            if f.print == "full_width" and not subs:  # label row, full-width body below (the official sheet's 6, 7)
+                head: list[Flowable] = [self.p(f.display_label, self.st.label)]
+                if f.sublabel:
+                    head.append(self.p(self.s.label(f, sublabel=True), self.st.label_s))
+                rows += [[head, ""], [self.value_flowables(f), ""]]
+                cmds += [("SPAN", (0, r), (1, r)), ("SPAN", (0, r + 1), (1, r + 1)), ("BACKGROUND", (0, r), (1, r), SHADE)]
+                heads.append(r)
+                labels[r + 1] = (None, f.display_label)
+                i = j
+                continue
             label = [self.p(f.display_label, self.st.label)]
             value: list[Flowable] = []
             if subs and f.sublabel:  # the sublabel names sub-item (1) when sub-items follow
@@ -384,13 +397,12 @@ class Builder:
             value += self.value_flowables(f)
             for sf in subs:
                 value += [Spacer(1, 4), self.p(self.s.label(sf), self.st.sublabel), *self.value_flowables(sf)]
-            labels[len(rows)] = (0, f.display_label)
+            labels[r] = (0, f.display_label)
+            cmds.append(("BACKGROUND", (0, r), (0, r), SHADE))
             rows.append([label, value])
             i = j
         if rows:
-            out.append(self.table(rows, [40 * mm, WIDTH - 40 * mm],
-                                  [("BACKGROUND", (0, 0), (0, -1), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")],
-                                  heads=(), labels=labels))
+            out.append(self.table(rows, [40 * mm, WIDTH - 40 * mm], cmds, heads=tuple(heads), labels=labels))
         return out
 
     # ---------------------------------------------------------------- 評価基準
