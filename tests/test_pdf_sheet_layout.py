@@ -166,7 +166,20 @@ def test_no_page_holds_only_the_last_lines_of_a_cell(r01, h30) -> None:
 def test_h30_keeps_a_sections_rows_together(h30) -> None:
     """The ACT row and 「・財政状況の報告」 never sit alone on a page under an empty label column."""
     _path, pages = h30
-    for i, p in enumerate(pages):
-        text = squash(p)
-        if "ACT" in text:
-            assert "PLAN" in text or "DO" in text, (i, text[:200])
+    rows = ("PLAN", "DO", "CHECK", "ACT", "・財政状況の報告")
+    on = [i for i, p in enumerate(pages) if any(r in squash(p) for r in rows)]
+    assert len(on) == 1, on  # the section fits on a page: it is kept together
+    assert all(r in squash(pages[on[0]]) for r in rows)
+
+
+def test_a_section_continued_on_the_next_page_repeats_its_label() -> None:
+    """A long PDCA section splits between rows: its label comes back, marked 「（続き）」."""
+    form, values = load_sheet_file(H30)
+    values = dict(values, pdca_do="実施状況を記載する。" * 260)
+    buf = io.BytesIO()
+    render_sheet(form, values, buf)
+    pages = [squash(p.extract_text()) for p in PdfReader(buf).pages]
+    on = [i for i, p in enumerate(pages) if any(r in p for r in ("PLAN", "CHECK", "ACT"))]
+    assert len(on) >= 2
+    for i in on[1:]:
+        assert "PDCAサイクルの確保等（続き）" in pages[i], pages[i][:120]

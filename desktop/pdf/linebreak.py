@@ -302,6 +302,7 @@ class JaParagraph(Paragraph):
     """A Paragraph whose CJK line breaking follows JLREQ (set ``wordWrap='CJK'``)."""
 
     hang = True
+    phrases: list[bool] | None = None  # break opportunities narrowed to phrase boundaries (labels)
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:
         if not isinstance(maxWidths, list | tuple):
@@ -318,7 +319,8 @@ class JaParagraph(Paragraph):
         cached = getattr(self, "_ja_lines", None)
         if cached is not None and cached[0] == key:
             return cached[1]  # tables wrap the same cell several times at the same width
-        result = ja_frag_split(self.frags, list(maxWidths), al not in ("", "off"), hang=self.hang)
+        result = ja_frag_split(self.frags, list(maxWidths), al not in ("", "off"), hang=self.hang,
+                               phrases=self.phrases)
         self._ja_lines = (key, result)
         return result
 

@@ -24,6 +24,7 @@ def strip_continued(text: str, form: object) -> str:
     """Squashed ``text`` without the 「label（続き）」 heads of cells continued on a new page."""
     labels = {f.display_label for f in form.fields} | {f.label for f in form.fields}  # type: ignore[attr-defined]
     labels |= {c.label for g in form.groups.values() for row in g.rows for c in row}  # type: ignore[attr-defined]
+    labels |= {x for g in form.groups.values() for x in (g.display_label, g.label)}  # type: ignore[attr-defined]
     for label in sorted(labels, key=len, reverse=True):
         text = text.replace(squash(label + "（続き）"), "")
     return text
