@@ -170,7 +170,8 @@ def test_missing_glyphs_are_reported_and_replaced(tmp_path: Path) -> None:
     f = by_field["c1_1_strategy_goals"]
     assert (f.severity, f.code) == ("warning", "glyph")
     assert "U+1F600 😀" in f.message and "U+20BB7" in f.message and "U+0007" in f.message
-    assert "「c1_1_strategy_goals」に印刷できない文字" in f.message and "〓で印刷します" in f.message
+    assert "「1-1 当該機関の戦略目標，基本的な目標・計画・重点分野，関連する国際課題（S…」に印刷できない文字" in f.message
+    assert "〓で印刷します" in f.message
     text = squash(pdf_text(out))
     assert "笑顔〓と〓野家〓ベル" in text
     assert "分野（〓）" in text

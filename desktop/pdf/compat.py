@@ -47,9 +47,42 @@ def remeasure_row(table: Any, row: int) -> None:
     table._argH[row] = None
 
 
+# Code points standing for a glyph that has no code point of its own (a variation
+# sequence's glyph, 葛󠄀 = U+845B U+E0100): private-use code → the text it stands for.
+ALIASES: dict[int, str] = {}
+
+
+def add_glyph_alias(font_name: str, code: int, glyph: int, text: str) -> None:
+    """Make ``chr(code)`` draw ``glyph`` of a registered TrueType font, and extract as ``text``.
+
+    Writes into the face's private ``charToGlyph`` / ``charWidths`` tables (ReportLab
+    subsets by code point); :func:`make_tounicode_cmap` maps the code back to ``text``.
+    """
+    from reportlab.pdfbase import pdfmetrics
+
+    face = pdfmetrics.getFont(font_name).face
+    face.charToGlyph[code] = glyph
+    base = ord(text[0])
+    face.charWidths[code] = face.charWidths.get(base, face.defaultWidth)
+    ALIASES[code] = text
+
+
+def font_table(font_name: str, tag: str) -> bytes | None:
+    """A raw table of a registered TrueType font (None when the font has none)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    face = pdfmetrics.getFont(font_name).face
+    try:
+        return bytes(face.get_table(tag))
+    except KeyError:
+        return None
+
+
 def utf16_hex(code_point: int) -> str:
-    """A code point as the hex of its UTF-16BE code units (a surrogate pair above the BMP)."""
-    return chr(code_point).encode("utf-16-be", "surrogatepass").hex().upper()
+    """A code point as the hex of its UTF-16BE code units (a surrogate pair above the BMP);
+    an alias from :func:`add_glyph_alias` as the text it stands for."""
+    text = ALIASES.get(code_point) or chr(code_point)
+    return text.encode("utf-16-be", "surrogatepass").hex().upper()
 
 
 def make_tounicode_cmap(fontname: str, subset: list[int]) -> str:
@@ -84,5 +117,20 @@ def patch_tounicode() -> None:
     ttfonts.makeToUnicodeCMap = make_tounicode_cmap
 
 
-__all__ = ["FUZZ", "FragLine", "ParaLines", "cjkU", "makeCJKParaLine", "patch_tounicode", "remeasure_row",
-           "rl_paragraph", "table_cells", "table_height", "table_row_heights", "utf16_hex"]
+__all__ = [
+    "ALIASES",
+    "FUZZ",
+    "FragLine",
+    "ParaLines",
+    "add_glyph_alias",
+    "cjkU",
+    "font_table",
+    "makeCJKParaLine",
+    "patch_tounicode",
+    "remeasure_row",
+    "rl_paragraph",
+    "table_cells",
+    "table_height",
+    "table_row_heights",
+    "utf16_hex",
+]

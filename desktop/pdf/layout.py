@@ -15,6 +15,7 @@ pages; :class:`Block` keeps a label row from sitting alone at the foot of a page
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -178,10 +179,11 @@ def label_phrases(form: FormDef, text: str) -> list[str]:
     return list(_phrases(form.print.label_breaks, text))
 
 
-def label_paragraph(text: str, style: ParagraphStyle, form: FormDef) -> JaParagraph:
+def label_paragraph(text: str, style: ParagraphStyle, form: FormDef,
+                    fallback: tuple[str, Callable[[str], bool]] | None = None) -> JaParagraph:
     """A label paragraph whose lines end only at phrase boundaries (a phrase longer than
     the line still breaks inside)."""
-    para = JaParagraph(to_markup(text), style)
+    para = JaParagraph(to_markup(text, fallback), style)
     flags = [False] * (len(text) + 1)
     pos = 0
     for ph in label_phrases(form, text):
@@ -198,12 +200,14 @@ def label_paragraph(text: str, style: ParagraphStyle, form: FormDef) -> JaParagr
 class Styles:
     """Paragraph styles: Gothic for titles and labels, Mincho for the text."""
 
-    def __init__(self, fonts: FontSet) -> None:
+    def __init__(self, fonts: FontSet, fallback: Callable[[str], bool] | None = None) -> None:
         def st(name: str, font: str, size: float, leading: float, align: int = TA_LEFT) -> ParagraphStyle:
             return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, alignment=align,
                                   wordWrap="CJK", splitLongWords=0)
 
         self.fonts = fonts
+        # letters the Japanese faces lack but the symbol face has (Arabic, Hebrew, …)
+        self.fallback: tuple[str, Callable[[str], bool]] | None = (fonts.symbol, fallback) if fallback else None
         self.title = st("title", fonts.gothic_bold, 13, 18, TA_CENTER)
         self.serial = st("serial", fonts.mincho, 9, 12)
         self.heading = st("heading", fonts.gothic_bold, 11, 15)
@@ -291,7 +295,7 @@ class Builder:
 
     # ---------------------------------------------------------------- primitives
     def p(self, text: str, style: ParagraphStyle) -> JaParagraph:
-        return JaParagraph(to_markup(text), style)
+        return JaParagraph(to_markup(text, self.st.fallback), style)
 
     def label_column(self, labels: list[str], style: ParagraphStyle, lo: float, hi: float) -> float:
         """A label column width between ``lo`` and ``hi``: wide enough for every label that
@@ -308,7 +312,7 @@ class Builder:
 
     def lp(self, text: str, style: ParagraphStyle) -> JaParagraph:
         """A label: breaks only between phrases (see :func:`label_phrases`)."""
-        return label_paragraph(text, style, self.form)
+        return label_paragraph(text, style, self.form, self.st.fallback)
 
     def box(self, on: bool) -> str:
         sym = self.st.fonts.symbol
@@ -832,19 +836,21 @@ class Builder:
         return t
 
 
-def build_story(form: FormDef, values: Values, fonts: FontSet, *, title_suffix: str = "") -> tuple[list[Flowable], Sheet]:
+def build_story(form: FormDef, values: Values, fonts: FontSet, *, title_suffix: str = "",
+                fallback: Callable[[str], bool] | None = None) -> tuple[list[Flowable], Sheet]:
     """The flowables of one sheet, plus the sheet (whose ``emitted`` is the print order)."""
     sheet = Sheet(form, values)
-    builder = Builder(sheet, Styles(fonts), title_suffix)
+    builder = Builder(sheet, Styles(fonts, fallback), title_suffix)
     return builder.build(), sheet
 
 
-def plain_story(form: FormDef, values: Values, fonts: FontSet, *, title_suffix: str = "") -> tuple[list[Flowable], Sheet]:
+def plain_story(form: FormDef, values: Values, fonts: FontSet, *, title_suffix: str = "",
+                fallback: Callable[[str], bool] | None = None) -> tuple[list[Flowable], Sheet]:
     """The last resort when the table layout cannot be placed: title, then every field as
     a label paragraph and a text paragraph, in definition order. Paragraphs split
     anywhere, so this always prints and keeps every value readable."""
     sheet = Sheet(form, values)
-    st = Styles(fonts)
+    st = Styles(fonts, fallback)
     builder = Builder(sheet, st, title_suffix)
     story: list[Flowable] = []
     for section in form.sections:

@@ -20,6 +20,7 @@ guards the behaviour.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 from unicodedata import category
 from xml.sax.saxutils import escape
@@ -342,9 +343,33 @@ class JaParagraph(Paragraph):
         return parts
 
 
-def to_markup(text: str) -> str:
-    """User text → paragraph markup: escaped, U+3000 and line breaks preserved."""
-    s = escape(text.replace("\r\n", "\n").replace("\r", "\n"))
+def to_markup(text: str, fallback: tuple[str, Callable[[str], bool]] | None = None) -> str:
+    """User text → paragraph markup: escaped, U+3000 and line breaks preserved.
+
+    ``fallback``: ``(font name, needs it)``: runs of characters the Japanese faces lack
+    are set in that font (Arabic and Hebrew in DejaVu, in logical order).
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if fallback is not None and not text.isascii() and any(map(fallback[1], text)):
+        font, needs = fallback
+        out: list[str] = []
+        run: list[str] = []
+        state = False
+        for c in [*text, ""]:
+            now = bool(c) and needs(c)
+            if c == "" or now != state:
+                if run:
+                    m = _markup("".join(run))
+                    out.append(f'<font name="{font}">{m}</font>' if state else m)
+                run = []
+                state = now
+            run.append(c)
+        return "".join(out)
+    return _markup(text)
+
+
+def _markup(text: str) -> str:
+    s = escape(text)
     s = s.replace("\u3000", "&#12288;")
     # Leading/adjacent ASCII spaces would be collapsed by the parser; keep them visible.
     s = s.replace("  ", " &#160;")

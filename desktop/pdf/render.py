@@ -19,9 +19,9 @@ from desktop.core.i18n import _
 from desktop.core.validation import Finding
 from desktop.core.values import Values, normalize_values
 from desktop.pdf import layout
-from desktop.pdf.compat import patch_tounicode
-from desktop.pdf.fonts import FontSet, char_map, resolve_fonts
-from desktop.pdf.glyphs import GlyphChecker, preflight
+from desktop.pdf.compat import add_glyph_alias, patch_tounicode
+from desktop.pdf.fonts import FontSet, char_map, resolve_fonts, variant_glyph
+from desktop.pdf.glyphs import PUA_BASE, GlyphChecker, preflight
 from desktop.pdf.linebreak import enable_justify
 
 enable_justify()
@@ -67,11 +67,29 @@ def _checker(fonts: FontSet) -> GlyphChecker:
     key = (fonts.mincho, fonts.gothic, fonts.gothic_bold)
     ch = _CHECKERS.get(key)
     if ch is None:
-        ch = _CHECKERS[key] = GlyphChecker(char_map(n) for n in dict.fromkeys(key))
+        faces = list(dict.fromkeys(key))
+
+        def variant(base: int, selector: int) -> int | None:
+            """An alias code drawing the variation sequence's glyph in every face, or None."""
+            code = _ALIAS_CODES.get((base, selector))
+            if code is not None and all(code in char_map(f) for f in faces):
+                return code
+            found = [variant_glyph(f, base, selector) for f in faces]
+            if any(g is None for g in found):
+                return None
+            code = _ALIAS_CODES.setdefault((base, selector), PUA_BASE + len(_ALIAS_CODES))
+            for f, g in zip(faces, found, strict=True):
+                assert g is not None
+                add_glyph_alias(f, code, g, chr(base) + chr(selector))
+            return code
+
+        fallback = char_map(fonts.symbol) if fonts.symbol else None
+        ch = _CHECKERS[key] = GlyphChecker((char_map(n) for n in faces), fallback, variant)
     return ch
 
 
 _CHECKERS: dict[tuple[str, ...], GlyphChecker] = {}
+_ALIAS_CODES: dict[tuple[int, int], int] = {}
 
 
 def render_sheet(form: FormDef, values: Values, out: str | Path | BinaryIO, *, title_suffix: str = "",
@@ -89,14 +107,15 @@ def render_sheet(form: FormDef, values: Values, out: str | Path | BinaryIO, *, t
     numbers = form.print.page_numbers if page_numbers is None else page_numbers
     clean, findings = preflight(form, values, _checker(fonts))
     suffix, _bad = _checker(fonts).clean(title_suffix)
-    story, sheet = layout.build_story(form, clean, fonts, title_suffix=suffix)
+    fallback = _checker(fonts).needs_fallback if fonts.symbol else None
+    story, sheet = layout.build_story(form, clean, fonts, title_suffix=suffix, fallback=fallback)
     try:
         return _build(form, clean, fonts, story, sheet, out, suffix, findings, numbers)
     except LayoutError as exc:  # never fail: print the plain layout and say so
         if not isinstance(out, str | Path):
             out.seek(0)
             out.truncate()
-        story, sheet = layout.plain_story(form, clean, fonts, title_suffix=suffix)
+        story, sheet = layout.plain_story(form, clean, fonts, title_suffix=suffix, fallback=fallback)
         findings.append(Finding("", "warning", _(
             "表の形に収まらない箇所があったため，簡易な形式（項目名と内容の列記）で印刷しました：{error}").format(
                 error=str(exc).splitlines()[0][:200]), "layout"))
