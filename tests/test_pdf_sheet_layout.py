@@ -183,3 +183,26 @@ def test_a_section_continued_on_the_next_page_repeats_its_label() -> None:
     assert len(on) >= 2
     for i in on[1:]:
         assert "PDCAサイクルの確保等（続き）" in pages[i], pages[i][:120]
+
+
+def _page_lines(buf: io.BytesIO) -> list[int]:
+    import pdfplumber
+
+    out = []
+    with pdfplumber.open(buf) as pdf:
+        for page in pdf.pages:
+            tops = {round(c["top"]) for c in page.chars if c["text"].strip()}
+            out.append(len(tops))
+    return out
+
+
+@pytest.mark.slow
+def test_the_last_cell_never_leaves_one_or_two_lines_alone_on_a_page() -> None:
+    """Grow the sheet's last cell line by line across a page end: no last page of 1–2 lines."""
+    form, values = load_sheet_file(R01)
+    unit = "国際機関の活動を通じて日本人職員の採用を支援した。"  # 25 characters
+    for n in range(24, 48, 3):
+        buf = io.BytesIO()
+        render_sheet(form, dict(values, c4_4_other=unit * n), buf)
+        lines = _page_lines(buf)
+        assert min(lines) >= 3, (n, lines)
