@@ -29,12 +29,14 @@ if tuple(int(x) for x in reportlab.Version.split(".")[:2]) != PINNED:  # pragma:
 # ---- Table internals (desktop.pdf.layout.Block splits rows and relabels the rest)
 def table_cells(table: Any) -> list[list[Any]]:
     """The table's cell contents, row by row (mutable until the table is wrapped)."""
-    return table._cellvalues
+    cells: list[list[Any]] = table._cellvalues
+    return cells
 
 
 def table_row_heights(table: Any) -> list[float]:
     """Row heights measured by the last wrap."""
-    return table._rowHeights
+    heights: list[float] = table._rowHeights
+    return heights
 
 
 def table_height(table: Any) -> float | None:

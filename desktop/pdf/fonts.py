@@ -205,7 +205,8 @@ def variant_glyph(font_name: str, base: int, selector: int) -> int | None:
 
 def char_map(font_name: str) -> dict[int, int]:
     """Code point → glyph map of a registered TrueType font."""
-    return pdfmetrics.getFont(font_name).face.charToGlyph  # type: ignore[attr-defined]
+    cmap: dict[int, int] = pdfmetrics.getFont(font_name).face.charToGlyph
+    return cmap
 
 
 __all__ = ["ENV_VAR", "FontError", "FontSet", "char_map", "resolve_fonts", "search_dirs", "variant_glyph",

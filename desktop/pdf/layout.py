@@ -72,7 +72,7 @@ BLANK_YEAR = "\u3000\u3000年度"
 MAX_INLINE_OTHER = 16  # characters of a checkbox grid's 「その他（…）」 text printed inline
 
 
-class Block(Table):
+class Block(Table):  # type: ignore[misc]  # ReportLab has no type hints
     """A bordered table that never leaves a label row (``heads``) at the foot of a page.
 
     Rows are split inside (``splitByRow=0``: fill the page, as a word processor does);
@@ -107,9 +107,9 @@ class Block(Table):
         rest.make_label = self.make_label
         rest.group_label = self.group_label
         if self.group_label is not None and self.make_label is not None:
-            col, text = self.group_label
-            if not table_cells(rest)[0][col]:  # the section's label again, on the next page
-                table_cells(rest)[0][col] = [self.make_label(text + CONTINUED, False)]
+            gcol, gtext = self.group_label
+            if not table_cells(rest)[0][gcol]:  # the section's label again, on the next page
+                table_cells(rest)[0][gcol] = [self.make_label(gtext + CONTINUED, False)]
                 remeasure_row(rest, 0)
         in_row = len(table_cells(first)) + n_rest == n_self + 1
         if not in_row or offset not in self.labels or self.make_label is None:
@@ -139,7 +139,8 @@ class Block(Table):
             if last == 0:
                 return []
             parts = super().split(availWidth, sum(table_row_heights(self)[:last]))
-        return parts
+        out: list[Table] = parts
+        return out
 
 
 @lru_cache(maxsize=4096)
@@ -320,10 +321,10 @@ class Builder:
             return "■" if on else "□"
         return f'<font name="{sym}">{BOX_ON if on else BOX_OFF}</font>'
 
-    def table(self, rows: list[list[Any]], widths: list[float], extra: list[tuple] | None = None,
+    def table(self, rows: list[list[Any]], widths: list[float], extra: list[tuple[Any, ...]] | None = None,
               *, grid: bool = True, heads: tuple[int, ...] = (0,), heights: list[float] | None = None,
               labels: dict[int, tuple[int | None, str]] | None = None) -> Block:
-        cmds: list[tuple] = [
+        cmds: list[tuple[Any, ...]] = [
             ("FONTNAME", (0, 0), (-1, -1), self.st.fonts.mincho),  # empty cells: no stray Helvetica
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), 4),
@@ -565,7 +566,7 @@ class Builder:
         heading = self.lp(label + (" " + sub if sub else ""), self.st.label)
         if kids and all(isinstance(k, Field) for k in kids):
             rows: list[list[Any]] = [[heading]]
-            cmds: list[tuple] = [("BACKGROUND", (0, 0), (0, 0), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+            cmds: list[tuple[Any, ...]] = [("BACKGROUND", (0, 0), (0, 0), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")]
             labels: dict[int, tuple[int | None, str]] = {}
             for k in kids:
                 assert isinstance(k, Field)
@@ -601,7 +602,7 @@ class Builder:
         widths = [lw, vw] * ncell
         rows: list[list[Any]] = [[self.lp(label, self.st.label if not nested else self.st.sublabel)]
                                  + [""] * (2 * ncell - 1)]
-        cmds: list[tuple] = [("SPAN", (0, 0), (-1, 0)), ("BACKGROUND", (0, 0), (-1, 0), SHADE)]
+        cmds: list[tuple[Any, ...]] = [("SPAN", (0, 0), (-1, 0)), ("BACKGROUND", (0, 0), (-1, 0), SHADE)]
         if nested:
             cmds[1] = ("BACKGROUND", (0, 0), (-1, 0), colors.white)
         below: list[Flowable] = []
@@ -635,7 +636,7 @@ class Builder:
     def too_long(para: JaParagraph, width: float, lines: int = MAX_GRID_LINES) -> bool:
         """Would ``para`` take more than ``lines`` lines in a cell ``width`` wide (4 pt padding)?"""
         _w, h = para.wrap(width - 8, 1e9)
-        return h > lines * para.style.leading + 1e-6
+        return bool(h > lines * para.style.leading + 1e-6)
 
     def _skip(self, cell: Cell) -> str:
         for n in _PLACEHOLDER.findall(cell.value):
@@ -666,7 +667,7 @@ class Builder:
                 second.append("")
                 prev_year = False
         n = len(nums)
-        cmds: list[tuple] = [("BACKGROUND", (0, 1), (-1, 2), SHADE), ("SPAN", (0, 0), (-1, 0)),
+        cmds: list[tuple[Any, ...]] = [("BACKGROUND", (0, 1), (-1, 2), SHADE), ("SPAN", (0, 0), (-1, 0)),
                              ("BACKGROUND", (0, 0), (-1, 0), SHADE),
                              ("ALIGN", (0, 3), (-1, 3), "RIGHT")]
         c = 0
@@ -689,7 +690,7 @@ class Builder:
         # flag + count on one line, then the remaining fields as label | value rows
         flag = next((f for f in rest if f.type == "flag"), None)
         tail: list[list[Any]] = []
-        tcmds: list[tuple] = [("VALIGN", (0, 0), (-1, -1), "TOP")]
+        tcmds: list[tuple[Any, ...]] = [("VALIGN", (0, 0), (-1, -1), "TOP")]
         if flag is not None:
             on = bool(self.s.values.get(flag.id))
             self.s._emit(flag.id)

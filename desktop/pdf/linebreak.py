@@ -299,7 +299,7 @@ def ja_frag_split(frags: list[Any], max_widths: list[float], bounds: bool, hang:
     return ParaLines(kind=1, lines=lines)
 
 
-class JaParagraph(Paragraph):
+class JaParagraph(Paragraph):  # type: ignore[misc]  # ReportLab has no type hints
     """A Paragraph whose CJK line breaking follows JLREQ (set ``wordWrap='CJK'``)."""
 
     hang = True
@@ -308,7 +308,7 @@ class JaParagraph(Paragraph):
     def breakLinesCJK(self, maxWidths: Any) -> Any:
         if not isinstance(maxWidths, list | tuple):
             maxWidths = [maxWidths]
-        if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", False):
             return self.blPara
         self.height = 0
         st = self.style
@@ -340,7 +340,8 @@ class JaParagraph(Paragraph):
             if len(set(widths)) == 1:  # every line had the same width: the rest can reuse them
                 done = len(head.blPara.lines)
                 rest._ja_lines = (cached[0], ParaLines(kind=1, lines=cached[1].lines[done:]))
-        return parts
+        out: list[Any] = parts
+        return out
 
 
 def to_markup(text: str, fallback: tuple[str, Callable[[str], bool]] | None = None) -> str:

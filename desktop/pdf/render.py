@@ -40,7 +40,7 @@ class RenderReport:
 def _numbered_canvas(fonts: FontSet, counter: list[int], numbers: bool = True) -> type[canvas.Canvas]:
     """A canvas that counts pages and, with ``numbers``, draws "n / N" once the count is known."""
 
-    class NumberedCanvas(canvas.Canvas):
+    class NumberedCanvas(canvas.Canvas):  # type: ignore[misc]  # ReportLab has no type hints
         def __init__(self, *a: Any, **kw: Any) -> None:
             super().__init__(*a, **kw)
             self._saved: list[dict[str, Any]] = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from desktop.pdf.linebreak import NO_END, NO_START
 
@@ -69,8 +70,8 @@ def kinsoku_violations(path: Path | str, starts: Iterable[str] = (), gap: float 
     with pdfplumber.open(str(path)) as pdf:
         for pno, page in enumerate(pdf.pages, 1):
             chars = sorted(page.chars, key=lambda c: c["bottom"])
-            rows: list[list[dict]] = []
-            cur: list[dict] = []
+            rows: list[list[dict[str, Any]]] = []
+            cur: list[dict[str, Any]] = []
             for c in chars:
                 if cur and abs(c["bottom"] - cur[-1]["bottom"]) > tol:
                     rows.append(cur)
