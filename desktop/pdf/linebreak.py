@@ -67,21 +67,33 @@ _INSEPARABLE_RE = re.compile(
 )
 
 
-def _extends_cluster(a: str, b: str) -> bool:
-    """``b`` continues the grapheme cluster of ``a`` (UAX #29, the cases that occur in text)."""
-    o = ord(b)
-    return (
-        category(b) in ("Mn", "Mc", "Me")
-        or 0xFE00 <= o <= 0xFE0F or 0xE0100 <= o <= 0xE01EF  # variation selectors
-        or 0x1F3FB <= o <= 0x1F3FF  # emoji skin tones
-        or 0xE0020 <= o <= 0xE007F  # emoji tag sequences
-        or b == "\u200d" or a == "\u200d"  # ZWJ sequences
-        or b in "\u3099\u309a"
-    )
+_EXT, _RI, _NS, _NE, _WORD, _INS, _SLASH = 1, 2, 4, 8, 16, 32, 64
+_FLAGS: dict[str, int] = {}
 
 
-def _is_ri(c: str) -> bool:
-    return 0x1F1E6 <= ord(c) <= 0x1F1FF
+def _flags(c: str) -> int:
+    """The break properties of one character, cached (the breaker looks at every character)."""
+    f = _FLAGS.get(c)
+    if f is None:
+        o = ord(c)
+        f = 0
+        if (category(c) in ("Mn", "Mc", "Me") or 0xFE00 <= o <= 0xFE0F or 0xE0100 <= o <= 0xE01EF
+                or 0x1F3FB <= o <= 0x1F3FF or 0xE0020 <= o <= 0xE007F or c == "\u200d"):
+            f |= _EXT  # continues the grapheme cluster before it (UAX #29: marks, selectors, ZWJ…)
+        if 0x1F1E6 <= o <= 0x1F1FF:
+            f |= _RI  # regional indicator: flags are pairs
+        if c in NO_START:
+            f |= _NS
+        if c in NO_END:
+            f |= _NE
+        if _wordish(c):
+            f |= _WORD
+        if c in INSEPARABLE:
+            f |= _INS
+        if c == "/":
+            f |= _SLASH
+        _FLAGS[c] = f
+    return f
 
 
 def break_tables(chars: list[str]) -> tuple[list[bool], list[bool], list[bool]]:
@@ -98,27 +110,20 @@ def break_tables(chars: list[str]) -> tuple[list[bool], list[bool], list[bool]]:
     for m in _INSEPARABLE_RE.finditer(text):
         for k in range(m.start() + 1, m.end()):
             unit[k] = True
+    flags = [_flags(c) if c else 0 for c in chars]
     ri = 0
     for k in range(1, n):
-        a, b = chars[k - 1], chars[k]
-        if not a or not b:
+        fa, fb = flags[k - 1], flags[k]
+        if not chars[k - 1] or not chars[k]:
             ri = 0
             continue
-        if _is_ri(a):
-            ri += 1
-        else:
-            ri = 0
-        if _extends_cluster(a, b) or (ri % 2 == 1 and _is_ri(b)):
+        ri = ri + 1 if fa & _RI else 0
+        if fb & _EXT or chars[k - 1] == "\u200d" or (ri % 2 == 1 and fb & _RI):
             hard[k] = True
             ok[k] = False
-            continue
-        ok[k] = not (
-            unit[k]
-            or b in NO_START
-            or a in NO_END
-            or (a in INSEPARABLE and b == a)
-            or (_wordish(a) and _wordish(b) and a != "/")
-        )
+        elif (unit[k] or fb & _NS or fa & _NE or (fa & _INS and chars[k] == chars[k - 1])
+              or (fa & _WORD and fb & _WORD and not fa & _SLASH)):
+            ok[k] = False
     return ok, hard, unit
 
 
@@ -245,7 +250,7 @@ def ja_frag_split(frags: list[Any], max_widths: list[float], bounds: bool, hang:
     ok, hard, unit = break_tables(chars)
     if phrases is not None and len(phrases) == len(ok):
         ok = [x and y for x, y in zip(ok, phrases, strict=True)]
-    plain = not bounds and not any(hasattr(u.frag, "cbDefn") for u in chars)
+    plain = not bounds and not any(hasattr(f, "cbDefn") for f in frags)
     adj = spacing(chars) if plain else [0.0] * len(chars)
     lines: list[Any] = []
     start, n = 0, len(chars)
