@@ -80,6 +80,59 @@ def font_table(font_name: str, tag: str) -> bytes | None:
         return None
 
 
+# ---- Text output with per-character positioning (linebreak's 四分アキ and 約物詰め)
+def text_out_adjusted(tx: Any, text: str, adjust: dict[int, float], t_star: bool) -> None:
+    """``tx._textOut(text)`` with ``adjust[i]`` points of extra advance after character ``i``.
+
+    Written as character spacing (``Tc``) around the adjusted glyphs, not as ``TJ``
+    offsets or space characters: extractors (pypdf) read a ``TJ`` gap as a space, a
+    ``Tc`` change as none. For an embedded TrueType font (ReportLab's 256-glyph subsets,
+    one byte per character) the operators are written directly; other fonts go through
+    ``_textOut`` piece by piece.
+    """
+    from reportlab.lib.rl_accel import fp_str
+    from reportlab.pdfbase import pdfmetrics
+
+    base = getattr(tx, "_charSpace", 0.0)
+    canv = tx._canvas
+    font = pdfmetrics.getFont(tx._fontname)
+    if not getattr(font, "_dynamicFont", False) or getattr(font, "shapable", False):
+        s = 0
+        for i in sorted(adjust):
+            if i > s:
+                tx._textOut(text[s:i], 0)
+            tx.setCharSpace(base + adjust[i])
+            tx._textOut(text[i], 0)
+            tx.setCharSpace(base)
+            s = i + 1
+        tx._textOut(text[s:], t_star)
+        return
+    esc = canv._escape
+    code = tx._code
+    tmpl = f"{fp_str(tx._fontsize)} Tf {fp_str(tx._leading)} TL"
+    current = base
+    pos = 0
+    for subset, t in font.splitString(text, canv._doc):
+        if subset != tx._curSubset:
+            code.append(f"{font.getSubsetInternalName(subset, canv._doc)} {tmpl}")
+            tx._curSubset = subset
+        s = 0
+        for i in range(len(t) + 1):
+            want = base + adjust.get(pos + i, 0.0) if i < len(t) else None
+            if want != current or i == len(t):
+                if i > s:
+                    code.append(f"({esc(t[s:i])}) Tj")
+                    s = i
+                if want is not None and want != current:
+                    code.append(f"{fp_str(want)} Tc")
+                    current = want
+        pos += len(t)
+    if current != base:
+        code.append(f"{fp_str(base)} Tc")
+    if t_star:
+        code.append("T*")
+
+
 def utf16_hex(code_point: int) -> str:
     """A code point as the hex of its UTF-16BE code units (a surrogate pair above the BMP);
     an alias from :func:`add_glyph_alias` as the text it stands for."""
@@ -134,5 +187,6 @@ __all__ = [
     "table_cells",
     "table_height",
     "table_row_heights",
+    "text_out_adjusted",
     "utf16_hex",
 ]

@@ -29,7 +29,7 @@ from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.platypus.paragraph import Paragraph
 
 from desktop.pdf.compat import FUZZ as _FUZZ
-from desktop.pdf.compat import FragLine, ParaLines, cjkU, makeCJKParaLine
+from desktop.pdf.compat import FragLine, ParaLines, cjkU, makeCJKParaLine, text_out_adjusted
 from desktop.pdf.compat import rl_paragraph as _rlp
 
 NO_START = frozenset(
@@ -400,9 +400,10 @@ def _draw_ja_line(tx: Any, offset: float, line: Any, last: int, char_space: floa
     if tx._leading != xs.leading:
         tx.setLeading(xs.leading)
     adj: dict[int, float] = getattr(line, "jaAdj", {})
+    if char_space:
+        tx.setCharSpace(char_space)
     words = line.words
     pos = 0
-    current = 0.0
     for wi, f in enumerate(words):
         if (tx._fontname, tx._fontsize) != (f.fontName, f.fontSize):
             tx._setFont(f.fontName, f.fontSize)
@@ -413,24 +414,14 @@ def _draw_ja_line(tx: Any, offset: float, line: Any, last: int, char_space: floa
             xs.rise = f.rise
             tx.setRise(f.rise)
         text = f.text
-        cuts = [i - pos for i in adj if pos <= i < pos + len(text)]
-        s = 0
-        for c in sorted(cuts):
-            if c > s:
-                if current != char_space:
-                    tx.setCharSpace(char_space)
-                    current = char_space
-                tx._textOut(text[s:c], 0)
-            tx.setCharSpace(char_space + adj[pos + c])
-            current = char_space + adj[pos + c]
-            tx._textOut(text[c], 0)
-            s = c + 1
-        if current != char_space:
-            tx.setCharSpace(char_space)
-            current = char_space
-        tx._textOut(text[s:], wi == len(words) - 1)
-        pos += len(text)
-    if current or char_space:
+        n = len(text)
+        here = {i - pos: d for i, d in adj.items() if pos <= i < pos + n} if adj else None
+        if here:
+            text_out_adjusted(tx, text, here, wi == len(words) - 1)
+        else:
+            tx._textOut(text, wi == len(words) - 1)
+        pos += n
+    if char_space:
         tx.setCharSpace(0)
     _rlp.setXPos(tx, -offset)
     return offset
