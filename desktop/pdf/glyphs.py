@@ -106,6 +106,7 @@ class GlyphChecker:
         self._variant = variant
         self._cache: dict[str, bool] = {}
         self._fb: dict[str, bool] = {}
+        self._known: set[str] = set()  # characters every Japanese face has (a fast superset test)
 
     def in_faces(self, c: str) -> bool:
         ok = self._cache.get(c)
@@ -118,7 +119,13 @@ class GlyphChecker:
             else:
                 ok = all(ord(c) in m for m in self._maps)
             self._cache[c] = ok
+            if ok:
+                self._known.add(c)
         return ok
+
+    def any_fallback(self, text: str) -> bool:
+        """Does ``text`` hold a character printed from the fallback face?"""
+        return not self._known.issuperset(text) and any(map(self.needs_fallback, text))
 
     def needs_fallback(self, c: str) -> bool:
         """Printed from the fallback face: not in the Japanese faces, but in the fallback."""
@@ -134,7 +141,7 @@ class GlyphChecker:
     def check(self, text: str) -> Cleaned:
         """The text as printed: NFC, variation sequences kept where the faces have them."""
         text = nfc(text)
-        if all(self.in_faces(c) for c in text):  # fast path: almost every value
+        if self._known.issuperset(text) or all(self.in_faces(c) for c in text):  # fast path: almost every value
             return Cleaned(text)
         res = Cleaned("")
         out: list[str] = []

@@ -63,6 +63,8 @@ _YEAR_SUFFIX = re.compile(r"^(.*?)（(\d{4})?）$")
 # after a blank for handwriting (「平成{fy_era_year}年度」 → 「平成　年度」).
 _YEAR_VAR = re.compile(r"\{(fy[a-z0-9_]*)\}(年度|度|年)?")
 _NUMERIC = ("int", "money", "decimal", "pct")
+# (a character needs the fallback face, a text holds such a character): see glyphs.GlyphChecker
+Fallback = tuple[Callable[[str], bool], Callable[[str], bool]]
 
 
 CONTINUED = "（続き）"
@@ -181,7 +183,7 @@ def label_phrases(form: FormDef, text: str) -> list[str]:
 
 
 def label_paragraph(text: str, style: ParagraphStyle, form: FormDef,
-                    fallback: tuple[str, Callable[[str], bool]] | None = None) -> JaParagraph:
+                    fallback: tuple[str, Callable[[str], bool], Callable[[str], bool]] | None = None) -> JaParagraph:
     """A label paragraph whose lines end only at phrase boundaries (a phrase longer than
     the line still breaks inside)."""
     para = JaParagraph(to_markup(text, fallback), style)
@@ -201,14 +203,15 @@ def label_paragraph(text: str, style: ParagraphStyle, form: FormDef,
 class Styles:
     """Paragraph styles: Gothic for titles and labels, Mincho for the text."""
 
-    def __init__(self, fonts: FontSet, fallback: Callable[[str], bool] | None = None) -> None:
+    def __init__(self, fonts: FontSet, fallback: Fallback | None = None) -> None:
         def st(name: str, font: str, size: float, leading: float, align: int = TA_LEFT) -> ParagraphStyle:
             return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, alignment=align,
                                   wordWrap="CJK", splitLongWords=0)
 
         self.fonts = fonts
         # letters the Japanese faces lack but the symbol face has (Arabic, Hebrew, …)
-        self.fallback: tuple[str, Callable[[str], bool]] | None = (fonts.symbol, fallback) if fallback else None
+        self.fallback: tuple[str, Callable[[str], bool], Callable[[str], bool]] | None = (
+            (fonts.symbol, *fallback) if fallback else None)
         self.title = st("title", fonts.gothic_bold, 13, 18, TA_CENTER)
         self.serial = st("serial", fonts.mincho, 9, 12)
         self.heading = st("heading", fonts.gothic_bold, 11, 15)
@@ -838,7 +841,7 @@ class Builder:
 
 
 def build_story(form: FormDef, values: Values, fonts: FontSet, *, title_suffix: str = "",
-                fallback: Callable[[str], bool] | None = None) -> tuple[list[Flowable], Sheet]:
+                fallback: Fallback | None = None) -> tuple[list[Flowable], Sheet]:
     """The flowables of one sheet, plus the sheet (whose ``emitted`` is the print order)."""
     sheet = Sheet(form, values)
     builder = Builder(sheet, Styles(fonts, fallback), title_suffix)
@@ -846,7 +849,7 @@ def build_story(form: FormDef, values: Values, fonts: FontSet, *, title_suffix: 
 
 
 def plain_story(form: FormDef, values: Values, fonts: FontSet, *, title_suffix: str = "",
-                fallback: Callable[[str], bool] | None = None) -> tuple[list[Flowable], Sheet]:
+                fallback: Fallback | None = None) -> tuple[list[Flowable], Sheet]:
     """The last resort when the table layout cannot be placed: title, then every field as
     a label paragraph and a text paragraph, in definition order. Paragraphs split
     anywhere, so this always prints and keeps every value readable."""

@@ -349,15 +349,16 @@ class JaParagraph(Paragraph):  # type: ignore[misc]  # ReportLab has no type hin
         return out
 
 
-def to_markup(text: str, fallback: tuple[str, Callable[[str], bool]] | None = None) -> str:
+def to_markup(text: str, fallback: tuple[str, Callable[[str], bool], Callable[[str], bool]] | None = None) -> str:
     """User text → paragraph markup: escaped, U+3000 and line breaks preserved.
 
-    ``fallback``: ``(font name, needs it)``: runs of characters the Japanese faces lack
-    are set in that font (Arabic and Hebrew in DejaVu, in logical order).
+    ``fallback``: ``(font name, a character needs it, a text needs it)``: runs of
+    characters the Japanese faces lack are set in that font (Arabic and Hebrew in
+    DejaVu, in logical order).
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if fallback is not None and not text.isascii() and any(map(fallback[1], text)):
-        font, needs = fallback
+    if fallback is not None and not text.isascii() and fallback[2](text):
+        font, needs, _any = fallback
         out: list[str] = []
         run: list[str] = []
         state = False

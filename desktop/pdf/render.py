@@ -107,7 +107,8 @@ def render_sheet(form: FormDef, values: Values, out: str | Path | BinaryIO, *, t
     numbers = form.print.page_numbers if page_numbers is None else page_numbers
     clean, findings = preflight(form, values, _checker(fonts))
     suffix, _bad = _checker(fonts).clean(title_suffix)
-    fallback = _checker(fonts).needs_fallback if fonts.symbol else None
+    checker = _checker(fonts)
+    fallback = (checker.needs_fallback, checker.any_fallback) if fonts.symbol else None
     story, sheet = layout.build_story(form, clean, fonts, title_suffix=suffix, fallback=fallback)
     try:
         return _build(form, clean, fonts, story, sheet, out, suffix, findings, numbers)
