@@ -165,7 +165,7 @@ def safe_name(stem: str) -> str:
 
 
 def render_batch(items: Iterable[BatchItem | str | Path], out_dir: str | Path,
-                 progress: Progress | None = None) -> list[Path]:
+                 progress: Progress | None = None, *, page_numbers: bool | None = None) -> list[Path]:
     """Render many sheets into ``out_dir`` (one PDF each); returns the written paths.
 
     An item is ``(stem, form, values)`` or the path of a sheet JSON file. Fonts are
@@ -189,7 +189,7 @@ def render_batch(items: Iterable[BatchItem | str | Path], out_dir: str | Path,
             name, k = f"{stem}_{k}", k + 1
         used.add(name)
         path = out_dir / f"{name}.pdf"
-        render_sheet(form, values, path, fonts=fonts)
+        render_sheet(form, values, path, fonts=fonts, page_numbers=page_numbers)
         written.append(path)
         if progress is not None:
             progress(i, len(todo), path)
