@@ -112,3 +112,28 @@ def test_spacing_stays_out_of_the_extracted_text(fonts, tmp_path) -> None:
     st = ParagraphStyle("b", fontName=fonts.mincho, fontSize=10, leading=15, wordWrap="CJK", alignment=TA_JUSTIFY)
     SimpleDocTemplate(str(out), pagesize=A4, initialFontName=fonts.mincho).build([JaParagraph(to_markup(text), st)])
     assert pdf_text(out).strip() == text
+
+
+def test_spacing_is_drawn(fonts, tmp_path) -> None:
+    """The PDF really has the quarter ems around 1951 and the half-width （「 」）。 — as
+    poppler places the glyphs (pdfminer ignores ``Tc`` after a string's last glyph)."""
+    import re
+    import shutil
+    import subprocess
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils not installed")
+    out = tmp_path / "d.pdf"
+    st = ParagraphStyle("b", fontName=fonts.mincho, fontSize=10, leading=15, wordWrap="CJK", alignment=TA_JUSTIFY)
+    SimpleDocTemplate(str(out), pagesize=A4, initialFontName=fonts.mincho).build(
+        [JaParagraph(to_markup("西暦1951年（「ＳＤＧｓ」）。"), st)])
+    html = subprocess.run(["pdftotext", "-bbox", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    words = [(float(a), float(b), w) for a, b, w in
+             re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', html)]
+    assert [w for *_x, w in words] == ["西暦", "1951", "年（「ＳＤＧｓ」）。"]
+    assert words[1][0] - words[0][1] == pytest.approx(2.5, abs=0.05)  # 四分アキ 暦|1
+    assert words[2][0] - words[1][1] == pytest.approx(2.5, abs=0.05)  # 四分アキ 1|年
+    assert words[2][1] - words[2][0] == pytest.approx(10 * 10 - 3 * 5, abs=0.05)  # three halved meetings

@@ -111,22 +111,35 @@ def text_out_adjusted(tx: Any, text: str, adjust: dict[int, float], t_star: bool
     code = tx._code
     tmpl = f"{fp_str(tx._fontsize)} Tf {fp_str(tx._leading)} TL"
     current = base
+    keys = sorted(adjust)
+    ki = 0
     pos = 0
     for subset, t in font.splitString(text, canv._doc):
         if subset != tx._curSubset:
             code.append(f"{font.getSubsetInternalName(subset, canv._doc)} {tmpl}")
             tx._curSubset = subset
+        n = len(t)
         s = 0
-        for i in range(len(t) + 1):
-            want = base + adjust.get(pos + i, 0.0) if i < len(t) else None
-            if want != current or i == len(t):
-                if i > s:
-                    code.append(f"({esc(t[s:i])}) Tj")
-                    s = i
-                if want is not None and want != current:
-                    code.append(f"{fp_str(want)} Tc")
-                    current = want
-        pos += len(t)
+        while ki < len(keys) and keys[ki] < pos + n:
+            i = keys[ki] - pos
+            want = base + adjust[keys[ki]]
+            ki += 1
+            if i > s:
+                if current != base:
+                    code.append(f"{fp_str(base)} Tc")
+                    current = base
+                code.append(f"({esc(t[s:i])}) Tj")
+            if want != current:
+                code.append(f"{fp_str(want)} Tc")
+                current = want
+            code.append(f"({esc(t[i : i + 1])}) Tj")
+            s = i + 1
+        if s < n:
+            if current != base:
+                code.append(f"{fp_str(base)} Tc")
+                current = base
+            code.append(f"({esc(t[s:])}) Tj")
+        pos += n
     if current != base:
         code.append(f"{fp_str(base)} Tc")
     if t_star:
