@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 from unicodedata import category
 from xml.sax.saxutils import escape
 
@@ -68,7 +68,7 @@ _INSEPARABLE_RE = re.compile(
 
 
 _EXT, _RI, _NS, _NE, _WORD, _INS, _SLASH = 1, 2, 4, 8, 16, 32, 64
-_FLAGS: dict[str, int] = {}
+_FLAGS: dict[str, int] = {"": 0}  # "" is a line break's placeholder
 
 
 def _flags(c: str) -> int:
@@ -110,7 +110,9 @@ def break_tables(chars: list[str]) -> tuple[list[bool], list[bool], list[bool]]:
     for m in _INSEPARABLE_RE.finditer(text):
         for k in range(m.start() + 1, m.end()):
             unit[k] = True
-    flags = [_flags(c) if c else 0 for c in chars]
+    fget = _FLAGS.get
+    rawf = [fget(c) for c in chars]
+    flags: list[int] = [_flags(c) if c else 0 for c in chars] if None in rawf else cast("list[int]", rawf)
     ri = 0
     for k in range(1, n):
         fa, fb = flags[k - 1], flags[k]
@@ -135,8 +137,12 @@ def breakable(chars: list[str]) -> list[bool]:
 # ---- spacing: 四分アキ between scripts (JLREQ 3.2.4), 約物の連続 (JLREQ 3.1.4) ---------------
 OPENING_FW = frozenset("（「『【〔［｛〈《〘〖｟")  # blank in the first half of the em
 CLOSING_FW = frozenset("）」』】〕］｝〉》〙〗｠、。，．")  # blank in the second half
-_KIND: dict[str, int] = {}
+_KIND: dict[str, int] = {"": 0}
 _JA, _LATIN, _OPEN, _CLOSE = 1, 2, 3, 4
+# kind(a) * 5 + kind(b) → 1: a quarter em between scripts, 2: halve the meeting blanks
+_ACTION = [0] * 25
+_ACTION[_JA * 5 + _LATIN] = _ACTION[_LATIN * 5 + _JA] = 1
+_ACTION[_CLOSE * 5 + _CLOSE] = _ACTION[_CLOSE * 5 + _OPEN] = _ACTION[_OPEN * 5 + _OPEN] = 2
 
 
 def _kind(c: str) -> int:
@@ -170,17 +176,20 @@ def spacing(chars: list[Any]) -> list[float]:
     adj = [0.0] * n
     if n < 2:
         return adj
-    kinds = [_kind(c) if c else 0 for c in chars]
+    get = _KIND.get
+    raw = [get(c) for c in chars]
+    kinds: list[int] = [_kind(c) if c else 0 for c in chars] if None in raw else cast("list[int]", raw)
+    act = _ACTION
     for k in range(n - 1):
-        a, b = kinds[k], kinds[k + 1]
-        if not a or not b:
+        what = act[kinds[k] * 5 + kinds[k + 1]]
+        if not what:
             continue
-        if (a == _JA and b == _LATIN) or (a == _LATIN and b == _JA):
-            adj[k] = 0.25 * chars[k].frag.fontSize
-        elif (a == _CLOSE and b in (_CLOSE, _OPEN)) or (a == _OPEN and b == _OPEN):
-            size = chars[k].frag.fontSize
-            if abs(chars[k].width - size) < 1e-6:  # a full-width glyph
-                adj[k] = -0.5 * size
+        u = chars[k]
+        size = u.frag.fontSize
+        if what == 1:
+            adj[k] = 0.25 * size
+        elif abs(u.width - size) < 1e-6:  # a full-width glyph
+            adj[k] = -0.5 * size
     return adj
 
 
