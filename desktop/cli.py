@@ -408,9 +408,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("gui", parents=[common], help=_("デスクトップアプリを起動する"))
     p.add_argument("--sheet", type=int, help=_("開くシートの番号"))
-    p.add_argument("--tab", type=int, default=0, help=_("表示するタブ（0 から）"))
+    p.add_argument("--tab", type=int, default=None, help=_("表示するタブ（0 から）"))
     p.add_argument("--screenshot", metavar="OUT.png", help=_("画面を画像に保存して終了する"))
-    p.add_argument("--size", default="1366x768", help=_("ウィンドウの大きさ（例：1366x768）"))
+    p.add_argument("--size", default=None,
+                   help=_("ウィンドウの大きさ（例：1366x768）。省略すると前回の大きさ，初回は画面に合わせます"))
     p.set_defaults(func=cmd_gui)
     return parser
 

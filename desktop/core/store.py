@@ -665,6 +665,24 @@ class Store:
         )
         return self.get_sheet(rows[0]["id"]) if rows else None
 
+    def same_contribution(self, fiscal_year: int | None, contribution: str | None, *,
+                          exclude: int | None = None) -> list[Sheet]:
+        """Sheets (not in the wastebasket) of the same contribution: the same fiscal year and the
+        same name as :func:`desktop.core.identity.contribution_key` compares them."""
+        from desktop.core.identity import contribution_key
+
+        key = contribution_key(fiscal_year, contribution)
+        if key is None or fiscal_year is None:
+            return []
+        rows = self._read("SELECT * FROM sheets WHERE fiscal_year = ? AND deleted IS NULL ORDER BY id", [fiscal_year])
+        return [self._sheet(r) for r in rows
+                if r["id"] != exclude and contribution_key(r["fiscal_year"], r["contribution"]) == key]
+
+    def next_year_target(self, src_id: int) -> tuple[int | None, str]:
+        """The (fiscal year, contribution name) :meth:`create_from_previous` would create from ``src_id``."""
+        src = self._sheet_row(src_id)
+        return (src.fiscal_year + 1 if src.fiscal_year is not None else None), src.contribution
+
     def create_from_previous(self, src_id: int) -> int:
         """Next year's sheet for the same contribution, seeded from ``src_id``."""
         from desktop.core.carry import carry_over

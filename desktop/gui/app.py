@@ -216,8 +216,11 @@ def run(args: Namespace) -> int:
     window = create_window(db, interactive=not screenshot)
     if window is None:
         return 1
-    w, h = _parse_size(getattr(args, "size", "1366x768") or "1366x768")
-    window.resize(w, h)
+    size = getattr(args, "size", None)
+    if size:
+        window.resize(*_parse_size(size))
+    else:
+        window.restore_layout()  # last time's geometry, docks and tab; the first time, fitted to the screen
     if args.sheet is not None:
         try:
             window.open_sheet(int(args.sheet))
@@ -227,7 +230,10 @@ def run(args: Namespace) -> int:
             return 1
     elif window.controller.sheet_id is None and window.listed_ids():
         window.open_sheet(window.listed_ids()[0])
-    window.show_tab(int(getattr(args, "tab", 0) or 0))
+    if getattr(args, "tab", None) is not None:
+        window.show_tab(int(args.tab))
+    else:
+        window.restore_tab()
     window.show()
     if os.environ.get("HYOKA_REPORT_STARTUP"):  # benchmarks/bench_gui.py: time to a painted window, then exit
         app.processEvents()

@@ -83,6 +83,19 @@ def inform(parent: QWidget | None, title: str, text: str, *, warning: bool = Fal
         QMessageBox.information(parent, title, text)
 
 
+def choose(parent: QWidget | None, title: str, text: str, buttons: list[str], *, default: int = 0) -> int:
+    """A question with named answers; returns the index of the one pressed, -1 when closed
+    (replaced in tests)."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+    pushed = [box.addButton(label, QMessageBox.ButtonRole.AcceptRole if i == default else QMessageBox.ButtonRole.RejectRole
+                            if i == len(buttons) - 1 else QMessageBox.ButtonRole.ActionRole)
+              for i, label in enumerate(buttons)]
+    box.setDefaultButton(pushed[default])
+    box.exec()
+    clicked = box.clickedButton()
+    return pushed.index(clicked) if clicked in pushed else -1  # type: ignore[arg-type]
+
+
 # --------------------------------------------------------------------------- new sheet
 class NewSheetDialog(QDialog):
     """Choose the fiscal year and the format; the format follows the year by default."""

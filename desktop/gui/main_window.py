@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtCore import QByteArray, QEvent, QRect, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -267,6 +267,8 @@ class MainWindow(QMainWindow):
         c.reloadedFromOutside.connect(self._on_reloaded_from_outside)
         c.keptBoth.connect(self._on_kept_both)
         c.resolve_conflict = self._resolve_outside_conflict
+        c.sheetClosed.connect(self._on_sheet_closed)
+        c.databaseChanged.connect(self._close_if_deleted)
 
     # ================================================================ sheet list
     def refresh_list(self) -> None:
@@ -278,6 +280,19 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(str(exc), 8000)
             return
         self.sheet_list.show_sheets(sheets, self.controller.sheet_id)
+
+    def _close_if_deleted(self) -> None:
+        """The open sheet went to the wastebasket elsewhere (another window, the command line)."""
+        sid = self.controller.sheet_id
+        if sid is None:
+            return
+        try:
+            gone = self.store.get_sheet(sid).deleted is not None
+        except StoreError:
+            gone = True
+        if gone:
+            self.controller.close_sheet()
+            self.statusBar().showMessage(_("開いていたシートはごみ箱に移されたため，閉じました。"), 8000)
 
     def listed_ids(self) -> list[int]:
         return self.sheet_list.ids()
@@ -315,6 +330,17 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_actions()
         self._show_import_note()
+        self._show_saved_stamp()
+
+    def _show_saved_stamp(self) -> None:
+        """「保存済み」 with the open sheet's own last change (never another sheet's)."""
+        sheet = self.controller.sheet
+        if self.read_only or sheet is None:
+            return
+        stamp = dialogs.local_time(sheet.updated)
+        self.save_status.setText(_("保存済み {time}").format(time=stamp[11:19] if len(stamp) >= 19 else stamp))
+        self.save_status.setToolTip(_("版 {n}").format(n=sheet.revision))
+        self.save_status.setStyleSheet("color: #1d6b2a;")
 
     def _show_import_note(self) -> None:
         sheet = self.controller.sheet
@@ -377,6 +403,54 @@ class MainWindow(QMainWindow):
         complete = has and self.controller.sheet is not None and self.controller.sheet.status == "complete"
         self.act_complete.setEnabled(has and writable and not complete)
         self.act_draft.setEnabled(has and writable and complete)
+
+    # ================================================================ window layout
+    def fit_to_screen(self, available: QRect | None = None) -> None:
+        """The first start: the window fills most of the screen's available area (the taskbar
+        excluded), never more, so the findings dock and the status bar are on screen at any
+        scale; the docks get widths that leave the form its room."""
+        if available is None:
+            screen = self.screen() or QApplication.primaryScreen()
+            available = screen.availableGeometry() if screen is not None else QRect(0, 0, 1366, 728)
+        frame_w, frame_h = 16, 40  # title bar and borders the window manager adds
+        w = max(min(int(available.width() * 0.96), available.width() - frame_w), 320)
+        h = max(min(int(available.height() * 0.96), available.height() - frame_h), 240)
+        self.resize(w, h)
+        self.move(available.x() + (available.width() - w) // 2, available.y() + max((available.height() - h - frame_h) // 2, 0))
+        left = max(220, min(330, w // 5))
+        right = max(200, min(320, w // 5))
+        self.resizeDocks([self.list_dock, self.findings_dock], [left, right], Qt.Orientation.Horizontal)
+
+    def restore_layout(self) -> None:
+        """Geometry and docks as they were last closed; fitted to the screen the first time
+        (or when the saved geometry would not be on any screen now)."""
+        geometry = self.settings.value("window/geometry") if self.settings is not None else None
+        restored = False
+        if isinstance(geometry, (bytes, bytearray, QByteArray)) and self.restoreGeometry(QByteArray(geometry)):
+            screen = QApplication.screenAt(self.geometry().center())
+            restored = screen is not None
+        if not restored:
+            self.fit_to_screen()
+        state = self.settings.value("window/state") if self.settings is not None else None
+        if isinstance(state, (bytes, bytearray, QByteArray)):
+            self.restoreState(QByteArray(state))
+
+    def restore_tab(self) -> None:
+        tab = self.settings.value("window/tab") if self.settings is not None else None
+        try:
+            self.show_tab(int(tab) if tab is not None else 0)  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            self.show_tab(0)
+
+    def save_layout(self) -> None:
+        if self.settings is None:
+            return
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        view = self.current_view()
+        if view is not None:
+            self.settings.setValue("window/tab", view.tabs.currentIndex())
+        self.settings.sync()
 
     # ================================================================ findings
     def _on_findings(self, findings: list[validation.Finding]) -> None:
@@ -572,10 +646,30 @@ class MainWindow(QMainWindow):
             self.focus_field(get_form(form_id).contribution_field)
 
     def new_from_previous(self, src_id: int | None = None) -> int | None:
+        """Next year's sheet from ``src_id``; when a sheet of the same contribution already exists
+        for that year (:mod:`desktop.core.identity`), the officer is told and may open it instead."""
         src = src_id if src_id is not None else self.controller.sheet_id
         if src is None:
             return None
         self.controller.flush()
+        year, name = self.store.next_year_target(src)
+        existing = self.store.same_contribution(year, name)
+        if existing:
+            other = existing[0]
+            answer = dialogs.choose(
+                self, _("同じ拠出金のシートがあります"),
+                _("「{name}」の {year} 年度のシートは既にあります（シート {id}，最終更新 {updated}）。"
+                  "既にあるシートを開きますか？").format(
+                    name=other.contribution, year=year, id=other.id,
+                    updated=dialogs.local_time(other.updated, seconds=False)),
+                [_("既にあるシートを開く"), _("それでも新しく作成"), _("キャンセル")])
+            if answer == 0:
+                self.search.clear()
+                self.refresh_list()
+                self.open_sheet(other.id)
+                return None
+            if answer != 1:
+                return None
         sid = self.store.create_from_previous(src)
         self.search.clear()
         self.refresh_list()
@@ -604,13 +698,28 @@ class MainWindow(QMainWindow):
         if not dialogs.ask(self, _("シートの削除"), _("「{name}」をごみ箱に移しますか？\n（ファイル → ごみ箱 から元に戻せます）").format(
                 name=name or _("（無題）"))):
             return
-        self.controller.close_sheet()
-        self.store.delete_sheet(sheet.id)
-        self.stack.setCurrentWidget(self.placeholder)
+        self.delete_sheet(sheet.id)
+        self.statusBar().showMessage(_("ごみ箱に移しました。"), 5000)
+
+    def delete_sheet(self, sheet_id: int) -> None:
+        """Move a sheet to the wastebasket; when it is the open one, every panel forgets it."""
+        if sheet_id == self.controller.sheet_id:
+            self.controller.close_sheet()
+        self.store.delete_sheet(sheet_id)
         self.refresh_list()
+
+    def _on_sheet_closed(self) -> None:
+        """No sheet is open: the findings, the status bar and the header say nothing about one."""
+        self.stack.setCurrentWidget(self.placeholder)
+        self.findings_list.clear()
+        self.findings_status.setText("")
+        self.findings_dock.setWindowTitle(_("指摘"))
+        self.save_status.setText(_("読み取り専用") if self.read_only else "")
+        self.save_status.setToolTip("")
+        self.import_note_dock.hide()
+        self._finding_pos = -1
         self._update_title()
         self._update_actions()
-        self.statusBar().showMessage(_("ごみ箱に移しました。"), 5000)
 
     def on_trash(self) -> None:
         dlg = dialogs.TrashDialog(self.store, self)
@@ -976,6 +1085,7 @@ class MainWindow(QMainWindow):
                     event.ignore()
                     return
             self._closed = True
+            self.save_layout()
             self._release()
         super().closeEvent(event)
 
