@@ -48,9 +48,31 @@ def setup_application(app: object) -> str:
         font = QFont(family, 10)
         font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
         app.setFont(font)  # type: ignore[attr-defined]
+    install_qt_translations(app)
     app.setApplicationName("hyoka")  # type: ignore[attr-defined]
     app.setApplicationDisplayName(_("評価シート"))  # type: ignore[attr-defined]
     return family
+
+
+def install_qt_translations(app: object) -> bool:
+    """Qt's own texts (OK / キャンセル, はい / いいえ, 閉じる, the file and print dialogs) in the UI's
+    language: ``qtbase_ja.qm`` shipped with PySide6. Returns True when Japanese ones are installed."""
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
+    from desktop.core.i18n import current_language
+
+    old = getattr(app, "_hyoka_qt_translator", None)
+    if old is not None:
+        app.removeTranslator(old)  # type: ignore[attr-defined]
+        app._hyoka_qt_translator = None  # type: ignore[attr-defined]
+    if current_language() != "ja":
+        return False
+    translator = QTranslator(app)  # type: ignore[arg-type]
+    if not translator.load("qtbase_ja", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        return False
+    app.installTranslator(translator)  # type: ignore[attr-defined]
+    app._hyoka_qt_translator = translator  # type: ignore[attr-defined]
+    return True
 
 
 def open_store(path: Path, *, interactive: bool, parent: object = None):

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -434,7 +433,9 @@ class PreviewDialog(QDialog):
         return int(self.document.pageCount())
 
     def save_as(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(self, _("PDF として保存"), self.suggested_name, "PDF (*.pdf)")
+        from desktop.gui import folders
+
+        path = folders.save_file(self, "pdf", _("PDF として保存"), self.suggested_name, "PDF (*.pdf)")
         if path:
             shutil.copyfile(self.pdf_path, path)
 

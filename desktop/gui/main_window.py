@@ -36,7 +36,7 @@ from desktop.core.i18n import _, current_language
 from desktop.core.store import Sheet, Store, StoreError
 from desktop.core.values import Values, defaults, label_for, values_digest
 
-from . import dialogs
+from . import dialogs, folders
 from .controller import FormController
 from .dialogs import kind_label, status_label
 from .form_view import FormView
@@ -751,7 +751,7 @@ class MainWindow(QMainWindow):
         return sid
 
     def on_import_sheet(self) -> None:
-        path, _f = QFileDialog.getOpenFileName(self, _("既存のシートから作成"), "", FILE_FILTER)
+        path = folders.open_file(self, "import_sheet", _("既存のシートから作成"), FILE_FILTER)
         if path:
             self.import_sheet_file(path)
 
@@ -834,7 +834,7 @@ class MainWindow(QMainWindow):
         return None
 
     def on_import(self) -> None:
-        paths, _f = QFileDialog.getOpenFileNames(self, _("交換ファイルの取り込み"), "", _("交換ファイル (*.json)"))
+        paths = folders.open_files(self, "import", _("交換ファイルの取り込み"), _("交換ファイル (*.json)"))
         if not paths:
             return
         ids = self.import_files(paths)
@@ -861,7 +861,7 @@ class MainWindow(QMainWindow):
         return f"{s.fiscal_year or ''}_{safe}.{ext}"
 
     def on_export(self) -> None:
-        path, _f = QFileDialog.getSaveFileName(self, _("交換ファイルに書き出し"), self._suggested_name("json"),
+        path = folders.save_file(self, "export", _("交換ファイルに書き出し"), self._suggested_name("json"),
                                                _("交換ファイル (*.json)"))
         if not path:
             return

@@ -180,3 +180,61 @@ def test_saved_stamp_belongs_to_the_open_sheet(window, qtbot) -> None:
     from desktop.gui.dialogs import local_time
 
     assert local_time(sheet2.updated)[11:16] in window.save_status.text()
+
+
+# ------------------------------------------------------------------ 2. Qt in Japanese, folders
+def test_qt_buttons_are_japanese(gui_app) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+    from desktop.gui.app import install_qt_translations
+
+    assert install_qt_translations(gui_app)
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    texts = [b.text() for b in box.buttons()]
+    assert "Cancel" not in texts and any("キャンセル" in t for t in texts)
+    msg = QMessageBox(QMessageBox.Icon.Question, "t", "q", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    assert any("はい" in b.text() for b in msg.buttons())
+
+
+def test_qt_buttons_follow_english(gui_app) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from desktop.core.i18n import set_language
+    from desktop.gui.app import install_qt_translations
+
+    set_language("en")
+    try:
+        assert not install_qt_translations(gui_app)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        assert box.buttons()[0].text().replace("&", "") == "Cancel"
+    finally:
+        set_language("ja")
+        install_qt_translations(gui_app)
+
+
+def test_file_dialogs_start_in_documents_and_remember_per_purpose(window, monkeypatch, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop.gui import folders
+
+    seen: list[str] = []
+    picked = tmp_path / "in" / "a.json"
+    picked.parent.mkdir()
+
+    def fake_open(_parent, _title, directory, _filter):
+        seen.append(directory)
+        return [str(picked)], ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", fake_open)
+    monkeypatch.setattr(window, "import_files", lambda paths: [])
+    window.import_report = []
+    window.on_import()
+    window.on_import()
+    assert seen[0] == folders.documents()
+    assert seen[1] == str(picked.parent)
+    assert folders.start_dir("export") == folders.documents()  # each purpose on its own
+    saved: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _p, _t, name, _f: (saved.append(name), ("", ""))[1])
+    window.open_sheet(1)
+    window.on_export()
+    assert Path(saved[0]).parent == Path(folders.documents())
