@@ -235,9 +235,25 @@ class FormController(QObject):
         if self.form is None:
             return
         t0 = time.perf_counter()
-        self.findings = validation.validate(self.form, self.values)
+        self.findings = validation.validate(self.form, self.values) + self.review_findings()
         self.findingsChanged.emit(self.findings)
         self.validation_ms = (time.perf_counter() - t0) * 1000
+
+    def review_findings(self) -> list[validation.Finding]:
+        """Copied values nobody has looked at yet: a warning each (an imported one is an error,
+        the store refuses 完了 for it), in the order of the sheet."""
+        if self.form is None:
+            return []
+        out = []
+        order = {f.id: i for i, f in enumerate(self.form.fields)}
+        for fid in sorted(self.imported, key=lambda x: order.get(x, 0)):
+            out.append(validation.Finding(fid, "error", _("取り込んだ値がまだ確認されていません（「取り込み」の印）。"),
+                                          code="imported_unreviewed"))
+        for fid in sorted(self.carried, key=lambda x: order.get(x, 0)):
+            out.append(validation.Finding(
+                fid, "warning", _("前年度から写した値がまだ確認されていません。編集するか，比較するか，「前年度から」の印を押して確認済みにしてください。"),
+                code="carried_unreviewed"))
+        return out
 
     def error_count(self) -> int:
         return len(validation.errors(self.findings))
@@ -471,14 +487,27 @@ class FormController(QObject):
 
     def accept_carried(self, field_id: str) -> None:
         """The officer reviewed a carried value and keeps it: drop the 前年度から mark."""
-        if self.sheet is None or field_id not in self.carried or self.read_only:
-            return
-        self.carried.remove(field_id)
+        self.accept_carried_many([field_id])
+
+    def accept_carried_many(self, field_ids: list[str]) -> int:
+        """「確認済み」 for several carried values at once (a whole tab); returns how many."""
+        if self.sheet is None or self.read_only:
+            return 0
+        chosen = [fid for fid in field_ids if fid in self.carried]
+        if not chosen:
+            return 0
         try:
-            self.store.clear_carried_mark(self.sheet.id, field_id)
+            with self.store.transaction():
+                for fid in chosen:
+                    self.store.clear_carried_mark(self.sheet.id, fid)
         except StoreError as exc:
             self.storeError.emit(str(exc))
+            return 0
+        for fid in chosen:
+            self.carried.remove(fid)
         self.carriedChanged.emit(self.carried)
+        self._validate_timer.start()
+        return len(chosen)
 
     def accept_imported(self, field_id: str) -> None:
         """The officer checked an imported value against the source and keeps it: drop the 取り込み mark."""
@@ -490,6 +519,7 @@ class FormController(QObject):
         except StoreError as exc:
             self.storeError.emit(str(exc))
         self.importedChanged.emit(self.imported)
+        self._validate_timer.start()
 
     def status_text(self) -> str:
         if self.sheet is None:

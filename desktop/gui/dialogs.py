@@ -95,6 +95,65 @@ def choose(parent: QWidget | None, title: str, text: str, buttons: list[str], *,
     return pushed.index(clicked) if clicked in pushed else -1  # type: ignore[arg-type]
 
 
+class FindingsDialog(QDialog):
+    """The findings that keep a sheet from 完了 (or that remain): one line each — sub-item,
+    label, message — in sheet order. Double-click (or Enter on) a line to go to its field."""
+
+    def __init__(self, title: str, intro: str, rows: list[tuple[str, str, str, str, str]], *,
+                 accept: str, reject: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("findingsDialog")
+        self.setWindowTitle(title)
+        self.resize(720, 420)
+        self.chosen: str | None = None
+        lay = QVBoxLayout(self)
+        text = QLabel(intro, self)
+        text.setWordWrap(True)
+        text.setObjectName("findingsIntro")
+        lay.addWidget(text)
+        self.list = QListWidget(self)
+        self.list.setObjectName("findingsDialogList")
+        self.list.setWordWrap(True)
+        for field_id, severity, where, label, message in rows:
+            icon = "✖" if severity == "error" else "⚠"
+            item = QListWidgetItem(f"{icon} {where}｜{label}\n　{message}")
+            item.setData(Qt.ItemDataRole.UserRole, field_id)
+            item.setForeground(Qt.GlobalColor.darkRed if severity == "error" else Qt.GlobalColor.darkYellow)
+            self.list.addItem(item)
+        self.list.itemActivated.connect(self._go)
+        lay.addWidget(self.list, 1)
+        buttons = QDialogButtonBox(self)
+        self.accept_button = buttons.addButton(accept, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.reject_button = buttons.addButton(reject, QDialogButtonBox.ButtonRole.RejectRole)
+        self.accept_button.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+    def _go(self, item: QListWidgetItem) -> None:
+        self.chosen = str(item.data(Qt.ItemDataRole.UserRole))
+        self.done(2)
+
+    def first_field(self) -> str:
+        item = self.list.item(0)
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else ""
+
+
+def show_findings(parent: QWidget | None, title: str, intro: str, rows: list[tuple[str, str, str, str, str]], *,
+                  accept: str, reject: str, accept_returns_field: bool = True) -> str | None:
+    """Show :class:`FindingsDialog`. Returns the field to go to (a line activated, or the first
+    one when ``accept_returns_field``), ``""`` when accepted otherwise, None when cancelled."""
+    dlg = FindingsDialog(title, intro, rows, accept=accept, reject=reject, parent=parent)
+    if parent is not None:
+        parent.last_findings_dialog = dlg  # type: ignore[attr-defined]  # for tests and screenshots
+    result = dlg.exec()
+    if result == 2:
+        return dlg.chosen
+    if result == QDialog.DialogCode.Accepted:
+        return dlg.first_field() if accept_returns_field else ""
+    return None
+
+
 # --------------------------------------------------------------------------- new sheet
 class NewSheetDialog(QDialog):
     """Choose the fiscal year and the format; the format follows the year by default."""

@@ -55,7 +55,7 @@ class FormView(QWidget):
         self.editors: dict[str, FieldEditor] = {}
         self.group_boxes: dict[str, QGroupBox] = {}
         self.field_labels: dict[str, QLabel] = {}
-        self.carry_marks: dict[str, QLabel] = {}
+        self.carry_marks: dict[str, QToolButton] = {}
         self.import_marks: dict[str, QToolButton] = {}
         self.compare_buttons: dict[str, QToolButton] = {}
         self.scrolls: dict[str, QScrollArea] = {}
@@ -175,10 +175,14 @@ class FormView(QWidget):
             v.addWidget(hint)
         row = QHBoxLayout()
         row.setSpacing(4)
-        mark = QLabel(_("前年度から"), page)
+        mark = QToolButton(page)
+        mark.setText(_("前年度から"))
         mark.setObjectName(f"carried:{f.id}")
-        mark.setStyleSheet("background: #fff1b8; color: #5a4500; border-radius: 3px; padding: 0 4px;")
-        mark.setToolTip(_("前年度のシートから写した値です。内容を確認してください。"))
+        mark.setAutoRaise(True)
+        mark.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        mark.setStyleSheet("QToolButton { background: #fff1b8; color: #5a4500; border-radius: 3px; padding: 0 4px; }")
+        mark.setToolTip(_("前年度のシートから写した値です。内容を確認し，よければこの印を押して確認済みにしてください。"))
+        mark.clicked.connect(lambda _c=False, fid=f.id: self.controller.accept_carried(fid))
         mark.hide()
         self.carry_marks[f.id] = mark
         row.addWidget(mark)

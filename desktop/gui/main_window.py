@@ -8,6 +8,8 @@ that tests and menus share are plain methods (``create_sheet``, ``open_sheet``,
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, QRect, QSettings, Qt
@@ -31,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import era, interchange, validation
-from desktop.core.definition import get_form
+from desktop.core.definition import Field, FormDef, get_form
 from desktop.core.i18n import _, current_language
 from desktop.core.store import Sheet, Store, StoreError
 from desktop.core.values import Values, defaults, label_for, values_digest
@@ -137,6 +139,7 @@ class MainWindow(QMainWindow):
         self.findings_list.setItemDelegate(WrapAnywhereDelegate(self.findings_list))
         self.findings_list.itemActivated.connect(self._finding_activated)
         self.findings_list.itemClicked.connect(self._finding_activated)
+        self.findings_list.currentItemChanged.connect(lambda item, _prev: self._show_finding_message(item))
         self.findings_dock = QDockWidget(_("指摘"), self)
         self.findings_dock.setObjectName("findingsDock")
         self.findings_dock.setWidget(self.findings_list)
@@ -190,6 +193,8 @@ class MainWindow(QMainWindow):
         self.act_complete = A("actComplete", _("完了にする"), self.on_complete, "Ctrl+Shift+K",
                               _("エラーがなければシートを「完了」にします"))
         self.act_draft = A("actDraft", _("作成中に戻す"), self.on_draft)
+        self.act_review_tab = A("actReviewTab", _("このタブの前年度項目を確認済みにする"), self.review_current_tab, None,
+                                _("開いているタブの「前年度から」の印をすべて確認済みにします"))
         self.act_history = A("actHistory", _("履歴…"), self.on_history, "Ctrl+H", _("保存された版を一覧し，復元します"))
         self.act_next = A("actNextFinding", _("次の指摘"), lambda: self.goto_finding(+1), "F8")
         self.act_prev = A("actPrevFinding", _("前の指摘"), lambda: self.goto_finding(-1), "Shift+F8")
@@ -223,6 +228,8 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         for act in (self.act_save, self.act_history, self.act_next, self.act_prev):
             m.addAction(act)
+        m.addSeparator()
+        m.addAction(self.act_review_tab)
         m.addSeparator()
         m.addAction(self.act_complete)
         m.addAction(self.act_draft)
@@ -396,7 +403,7 @@ class MainWindow(QMainWindow):
         writable = not self.read_only
         for act in (self.act_new, self.act_import, self.act_trash):
             act.setEnabled(writable)
-        for act in (self.act_from_prev, self.act_duplicate, self.act_delete, self.act_save):
+        for act in (self.act_from_prev, self.act_duplicate, self.act_delete, self.act_save, self.act_review_tab):
             act.setEnabled(has and writable)
         for act in (self.act_history, self.act_export, self.act_print, self.act_next, self.act_prev):
             act.setEnabled(has)
@@ -458,20 +465,34 @@ class MainWindow(QMainWindow):
         self.findings_list.clear()
         if form is None:
             return
-        tab_labels = {t.id: t.label for t in form.tabs}
         for f in findings:
-            field = form.by_id.get(f.field_id)
-            where = tab_labels.get(field.tab, "") if field else ""
-            label = (field.number + " " + label_for(form, field, self.controller.values)).strip() if field else f.field_id
             icon = "✖" if f.severity == "error" else "⚠"
-            item = QListWidgetItem(f"{icon} {where}｜{_short(label, 30)}\n{f.message}")
+            where, label = self.finding_place(f.field_id)
+            item = QListWidgetItem(f"{icon} {where}｜{_short(label, 24)}：{_short(_first_sentence(f.message), 34)}")
+            item.setToolTip(f"{where}｜{label}\n{f.message}")
+            item.setStatusTip(f.message)
             item.setData(Qt.ItemDataRole.UserRole, f.field_id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, f.message)
             item.setForeground(Qt.GlobalColor.darkRed if f.severity == "error" else Qt.GlobalColor.darkYellow)
             self.findings_list.addItem(item)
         errors = len(validation.errors(findings))
         warnings = len(findings) - errors
         self.findings_status.setText(_("エラー {e} 件・注意 {w} 件").format(e=errors, w=warnings))
         self.findings_dock.setWindowTitle(_("指摘（エラー {e}・注意 {w}）").format(e=errors, w=warnings))
+
+    def finding_place(self, field_id: str) -> tuple[str, str]:
+        """(where, label) of a finding: the sub-item (「3-2」, 「3-4(1)」) or the tab when the field
+        has none, and the field's label, so 3-2's and 3-4's 「報告年月」 can be told apart."""
+        form = self.controller.form
+        field = form.by_id.get(field_id) if form is not None else None
+        if form is None or field is None:
+            return "", field_id
+        label = (field.number + " " + label_for(form, field, self.controller.values)).strip()
+        return sub_item(form, field) or {t.id: t.label for t in form.tabs}.get(field.tab, ""), label
+
+    def _show_finding_message(self, item: QListWidgetItem | None) -> None:
+        if item is not None:
+            self.statusBar().showMessage(str(item.data(Qt.ItemDataRole.UserRole + 1) or ""), 15000)
 
     def _finding_activated(self, item: QListWidgetItem) -> None:
         self._finding_pos = self.findings_list.row(item)
@@ -609,21 +630,68 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(_("保存しました（版 {n}）。").format(n=self.controller.sheet.revision), 4000)  # type: ignore[union-attr]
 
     def on_complete(self) -> None:
-        errors = self.controller.mark_complete()
-        unreviewed = [f for f in errors if f.code == "imported_unreviewed"]
-        if unreviewed:
-            self.statusBar().showMessage(_("取り込んだ値 {n} 件が未確認です。青い「取り込み」の印を押して確認済みにしてください。").format(
-                n=len(unreviewed)), 10000)
+        """完了: refused with a list of the errors (then the first error is shown); with only
+        warnings left (unreviewed copied values among them), the officer confirms."""
+        c = self.controller
+        if c.sheet is None or self.read_only:
             return
+        if not c.flush():
+            return
+        c.validate_now()
+        errors = validation.errors(c.findings)
         if errors:
             self.findings_dock.show()
             self.findings_dock.raise_()
+            chosen = dialogs.show_findings(
+                self, _("「完了」にできません"),
+                _("エラーが {n} 件あるため「完了」にできません。直してから，もう一度「完了にする」を押してください。").format(
+                    n=len(errors)),
+                [(f.field_id, "error", *self.finding_place(f.field_id), f.message) for f in errors],
+                accept=_("最初のエラーへ移動"), reject=_("閉じる"))
+            target = chosen if chosen else None
+            if target is not None:
+                self._finding_pos = -1
+                for i in range(self.findings_list.count()):
+                    if self.findings_list.item(i).data(Qt.ItemDataRole.UserRole) == target:
+                        self._finding_pos = i
+                        self.findings_list.setCurrentRow(i)
+                        break
+                self.focus_field(target)
             self.statusBar().showMessage(
                 _("エラーが {n} 件あるため「完了」にできません。F8 で次のエラーへ移動します。").format(n=len(errors)), 10000)
-            self._finding_pos = -1
-            self.goto_finding(+1)
-        else:
-            self.statusBar().showMessage(_("シートを「完了」にしました。"), 5000)
+            return
+        warnings = [f for f in c.findings if f.severity != "error"]
+        if warnings:
+            carried = sum(1 for f in warnings if f.code == "carried_unreviewed")
+            intro = _("注意が {n} 件あります。このまま「完了」にしますか？").format(n=len(warnings))
+            if carried:
+                intro += "\n" + _("うち {n} 件は，前年度から写したまま確認していない項目です。").format(n=carried)
+            chosen = dialogs.show_findings(
+                self, _("注意が残っています"), intro,
+                [(f.field_id, "warning", *self.finding_place(f.field_id), f.message) for f in warnings],
+                accept=_("このまま完了にする"), reject=_("キャンセル"), accept_returns_field=False)
+            if chosen is None:
+                return
+            if chosen:  # the officer picked one to look at
+                self.focus_field(chosen)
+                return
+        refused = c.mark_complete()
+        if refused:  # changed in between (another process): show what the store found
+            self.statusBar().showMessage(
+                _("エラーが {n} 件あるため「完了」にできません。F8 で次のエラーへ移動します。").format(n=len(refused)), 10000)
+            return
+        self.statusBar().showMessage(_("シートを「完了」にしました。"), 5000)
+
+    def review_current_tab(self) -> int:
+        """「このタブを確認済みにする」: every value copied from last year on the open tab is reviewed."""
+        view = self.current_view()
+        form = self.controller.form
+        if view is None or form is None:
+            return 0
+        tab = view.current_tab_id()
+        n = self.controller.accept_carried_many([f.id for f in form.fields_in_tab(tab)])
+        self.statusBar().showMessage(_("このタブの前年度から写した項目 {n} 件を確認済みにしました。").format(n=n), 6000)
+        return n
 
     def on_draft(self) -> None:
         self.controller.mark_draft()
@@ -900,7 +968,7 @@ class MainWindow(QMainWindow):
             view = self.current_view()
             if view is not None:
                 view.editors[field_id].set_value(self.controller.values.get(field_id))
-        elif result == dialogs.CompareDialog.REVIEWED:
+        else:  # looked at side by side: reviewed (「確認済みにする」 or simply closed)
             self.controller.accept_carried(field_id)
 
     # ================================================================ print
@@ -1103,6 +1171,25 @@ def _html(text: str) -> str:
     import html
 
     return html.escape(text)
+
+
+def sub_item(form: FormDef, field: Field) -> str:
+    """The numbered sub-item a field belongs to: 「3-2」, or 「3-4(1)」 for the （１） part of 3-4."""
+    group = form.groups.get(field.group) if field.group else None
+    if group is None:
+        return ""
+    if group.number:
+        return group.number
+    parent = form.groups.get(group.parent) if group.parent else None
+    if parent is None or not parent.number:
+        return ""
+    m = re.match(r"^[（(]\s*([0-9０-９]+)\s*[)）]", group.label)
+    return f"{parent.number}({unicodedata.normalize('NFKC', m.group(1))})" if m else parent.number
+
+
+def _first_sentence(text: str) -> str:
+    end = text.find("。")
+    return text[: end + 1] if 0 <= end < len(text) - 1 else text
 
 
 def _short(text: str, limit: int) -> str:

@@ -43,8 +43,18 @@ def messages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     def inform(_parent: object, title: str, text: str, *, warning: bool = False) -> None:
         said.append((title, text))
 
+    def show_findings(_parent: object, title: str, intro: str, _rows: list, **_kw: object) -> None:
+        said.append((title, intro))
+        return None  # closed
+
+    def choose(_parent: object, title: str, text: str, _buttons: list[str], **_kw: object) -> int:
+        said.append((title, text))
+        return 0
+
     monkeypatch.setattr(dialogs, "ask", ask)
     monkeypatch.setattr(dialogs, "inform", inform)
+    monkeypatch.setattr(dialogs, "show_findings", show_findings)
+    monkeypatch.setattr(dialogs, "choose", choose)
     return said
 
 

@@ -11,6 +11,9 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from desktop.core.identity import contribution_key
 from desktop.core.store import Store
+from desktop.gui import dialogs as _dialogs
+
+REAL_SHOW_FINDINGS = _dialogs.show_findings  # the messages fixture replaces it
 
 
 def w(win, name: str, cls: type = QWidget):
@@ -238,3 +241,105 @@ def test_file_dialogs_start_in_documents_and_remember_per_purpose(window, monkey
     window.open_sheet(1)
     window.on_export()
     assert Path(saved[0]).parent == Path(folders.documents())
+
+
+# ------------------------------------------------------------------ 5. 完了 guidance
+def test_complete_refused_lists_errors_and_jumps_to_the_first_error(window, qtbot, monkeypatch) -> None:
+    from desktop.gui import dialogs
+
+    shown: dict = {}
+
+    def fake_exec(dlg) -> int:
+        shown["rows"] = [dlg.list.item(i).text() for i in range(dlg.list.count())]
+        shown["title"] = dlg.windowTitle()
+        return 1  # 「最初のエラーへ移動」
+
+    monkeypatch.setattr(dialogs.FindingsDialog, "exec", fake_exec)
+    monkeypatch.setattr(dialogs, "show_findings", REAL_SHOW_FINDINGS)
+    window.create_sheet("mofa-r01", 2020)
+    type_into(qtbot, w(window, "contribution_name", QLineEdit), "下書き")
+    window.act_complete.trigger()
+    assert shown["title"] == "「完了」にできません"
+    assert shown["rows"] and all(r.startswith("✖") for r in shown["rows"])  # errors only
+    errors = [f for f in window.controller.findings if f.severity == "error"]
+    first = errors[0].field_id
+    focused = QApplication.focusWidget()
+    assert focused is not None and focused in window.current_view().editors[first].focus_widgets()
+    assert window.controller.sheet.status == "draft"
+
+
+def test_only_warnings_ask_for_confirmation(window, qtbot, monkeypatch) -> None:
+    from desktop.gui import dialogs
+
+    window.open_sheet(1)
+    sid = window.new_from_previous(1)
+    c = window.controller
+    # make the sheet error-free: take the demo's values, keep the carried marks
+    demo = window.store.get_sheet(1).values
+    for fid, value in demo.items():
+        if fid != "sheet_fiscal_year" and fid not in c.values:
+            c.set_value(fid, value)
+    c.validate_now()
+    for f in [f for f in c.findings if f.severity == "error"]:
+        c.set_value(f.field_id, demo.get(f.field_id))
+    c.validate_now()
+    if [f for f in c.findings if f.severity == "error"]:
+        pytest.skip("the carried sheet has errors of its own")
+    carried_warnings = [f for f in c.findings if f.code == "carried_unreviewed"]
+    assert len(carried_warnings) == len(c.carried) > 0  # unreviewed copied values are warnings
+    answers = iter([None, ""])
+    intros: list[str] = []
+
+    def fake(_parent, _title, intro, _rows, **_k):
+        intros.append(intro)
+        return next(answers)
+
+    monkeypatch.setattr(dialogs, "show_findings", fake)
+    window.act_complete.trigger()  # cancelled
+    assert window.store.get_sheet(sid).status == "draft"
+    assert "前年度から写したまま" in intros[0]
+    window.act_complete.trigger()  # confirmed
+    assert window.store.get_sheet(sid).status == "complete"
+
+
+def test_copied_fields_reviewed_by_mark_compare_or_tab(window, qtbot, monkeypatch) -> None:
+    from desktop.gui import dialogs
+
+    window.open_sheet(1)
+    window.new_from_previous(1)
+    c = window.controller
+    view = window.current_view()
+    first = c.carried[0]
+    view.carry_marks[first].click()  # the mark itself: 確認済み
+    assert first not in c.carried
+    second = next(fid for fid in c.carried if fid in view.compare_buttons)
+    monkeypatch.setattr(dialogs.CompareDialog, "exec", lambda _d: 0)  # looked at, closed
+    window.compare_field(second)
+    assert second not in c.carried
+    tab = c.form.field(c.carried[0]).tab
+    window.show_tab(list(view.tab_index).index(tab))
+    on_tab = [fid for fid in c.carried if c.form.field(fid).tab == tab]
+    assert window.review_current_tab() == len(on_tab)
+    assert not [fid for fid in c.carried if c.form.field(fid).tab == tab]
+    assert not set(on_tab) & set(window.store.get_sheet(c.sheet_id).carried_fields)
+    c.validate_now()
+    assert not {f.field_id for f in c.findings if f.code == "carried_unreviewed"} & set(on_tab)
+
+
+# ------------------------------------------------------------------ 6. findings told apart
+def test_findings_name_the_sub_item_on_one_line(window, qtbot) -> None:
+    window.create_sheet("mofa-r01", 2020)
+    c = window.controller
+    c.set_value("c3_2_report_ym", "あいう")
+    c.set_value("c3_4_ext_report_ym", "あいう")
+    c.validate_now()
+    texts = [window.findings_list.item(i).text() for i in range(window.findings_list.count())]
+    ym = [t for t in texts if "報告年月" in t]
+    assert any("3-2｜" in t for t in ym) and any("3-4(1)｜" in t for t in ym)
+    assert all("\n" not in t for t in texts)
+    item = next(window.findings_list.item(i) for i in range(window.findings_list.count())
+                if "3-4(1)｜報告年月" in window.findings_list.item(i).text())
+    full = item.data(Qt.ItemDataRole.UserRole + 1)
+    assert full in item.toolTip()
+    window.findings_list.setCurrentItem(item)
+    assert window.statusBar().currentMessage() == full
