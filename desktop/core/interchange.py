@@ -9,10 +9,10 @@ Layout (schema_version 2; version 1 is the same without ``sheet.base``)::
      "computed": {field_id: printed text},     # informational, recomputed on import
      "sha256": hex digest of the canonical JSON of everything else}
 
-Version 2 is the one plan for what the file gains: ``sheet.base`` now, and the
-optional top-level ``format_version`` (int) and ``review`` (list of comments)
-reserved for the format-evolution and review work; readers accept them, and a
-file that uses them cannot be written as version 1. Each version has a reader
+Version 2 is the one plan for what the file gains: ``sheet.base``; the optional
+top-level ``review`` (the sheet's review comments, merged on import by comment id
+and never part of conflict detection); ``format_version`` (int) reserved for the
+format-evolution work. A sheet with comments cannot be written as version 1. Each version has a reader
 that produces one :class:`Document`; the writer writes the newest version, or
 version 1 on request for terminals not yet upgraded.
 
@@ -36,7 +36,7 @@ from typing import Any
 from desktop.core import safe_files, validation
 from desktop.core.definition import FormDef, all_forms
 from desktop.core.i18n import _
-from desktop.core.store import STATUSES, ConflictError, Store
+from desktop.core.store import COMMENT_STATUSES, STATUSES, Comment, ConflictError, Store
 from desktop.core.values import Values, compute, normalize_values, values_digest
 
 SCHEMA_VERSION = 2
@@ -61,6 +61,10 @@ class InterchangeError(ValueError):
     """The file cannot be used; the message says what is wrong and where."""
 
 
+class ReviewNeedsV2(Exception):
+    """A version 1 file was asked for a sheet that has review comments (version 1 cannot hold them)."""
+
+
 @dataclass
 class Document:
     form: FormDef
@@ -70,6 +74,7 @@ class Document:
     source: str = ""
     schema_version: int = SCHEMA_VERSION
     base: str | None = None  # digest of the values the file was exported from (v2)
+    review: list[Comment] = field(default_factory=list)  # review comments (v2 ``review``)
 
 
 def canonical_bytes(doc: dict[str, Any]) -> bytes:
@@ -169,6 +174,45 @@ def _read_top(data: Any, where: str) -> tuple[FormDef, int]:
     return forms[form_id], version
 
 
+_REVIEW_KEYS = {"id", "field", "author", "created", "text", "status", "resolved", "resolved_by", "updated"}
+
+
+def _read_review(data: dict[str, Any], form: FormDef, where: str) -> list[Comment]:
+    """The v2 ``review`` list: comments merged on import by ``id``."""
+    out: list[Comment] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(data.get("review", [])):
+        at = where + f"review[{i}]："
+        if not isinstance(raw, dict):
+            raise InterchangeError(at + _("指摘はオブジェクトにしてください。"))
+        unknown = sorted(str(k) for k in set(raw) - _REVIEW_KEYS)
+        if unknown:
+            raise InterchangeError(at + _("不明なキーがあります：{keys}").format(keys="，".join(unknown)))
+        for key in ("id", "created", "text"):
+            if not isinstance(raw.get(key), str) or not raw[key]:
+                raise InterchangeError(at + _("{key} は空でない文字列にしてください。").format(key=key))
+        for key in _REVIEW_KEYS - {"field"}:
+            if key in raw and not isinstance(raw[key], str):
+                raise InterchangeError(at + _("{key} は文字列にしてください。").format(key=key))
+            if isinstance(raw.get(key), str) and (why := _bad_text(raw[key]) or (
+                    _("長すぎます") if key != "text" and len(raw[key]) > 200 else "")):
+                raise InterchangeError(at + f"{key}：{why}。")
+        fid = raw.get("field")
+        if fid is not None and (not isinstance(fid, str) or (fid and fid not in form.by_id)):
+            raise InterchangeError(at + _("field は様式 {form} の項目 ID か null にしてください。").format(form=form.id))
+        status = raw.get("status", "open")
+        if status not in COMMENT_STATUSES:
+            raise InterchangeError(at + _("status は open か resolved にしてください。"))
+        if raw["id"] in seen:
+            raise InterchangeError(at + _("id {id} が重複しています。").format(id=raw["id"]))
+        seen.add(raw["id"])
+        out.append(Comment(id=raw["id"], sheet_id=0, field_id=fid or "", author=raw.get("author", ""),
+                           created=raw["created"], text=raw["text"], status=status,
+                           resolved=raw.get("resolved", ""), resolved_by=raw.get("resolved_by", ""),
+                           updated=str(raw.get("updated") or raw["created"])))
+    return out
+
+
 def parse_document(data: Any, source: str = "") -> Document:
     """Check a decoded JSON document of any supported version; raises :class:`InterchangeError`."""
     where = f"{source}: " if source else ""
@@ -186,13 +230,14 @@ def parse_document(data: Any, source: str = "") -> Document:
         if value is not None:
             _check_value(fid, value, f.type, where)
     sheet, base = _read_sheet(data, version, where)
+    review = _read_review(data, form, where)
     checked = False
     if "sha256" in data:
         if data["sha256"] != digest(data):
             raise InterchangeError(where + _("SHA-256 が内容と一致しません。ファイルが壊れているか，途中で書き換えられています。"))
         checked = True
     return Document(form=form, values=normalize_values(form, values), sheet=sheet, digest_checked=checked,
-                    source=source, schema_version=version, base=base)
+                    source=source, schema_version=version, base=base, review=review)
 
 
 def load_bytes(raw: bytes, source: str = "") -> Document:
@@ -224,11 +269,19 @@ def load_file(path: Path | str) -> Document:
 
 
 def build_document(form: FormDef, values: Values, sheet: dict[str, Any] | None = None, *,
-                   schema_version: int = SCHEMA_VERSION, base: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A complete interchange document with its digest (version 2 unless asked for 1)."""
+                   schema_version: int = SCHEMA_VERSION, base: dict[str, Any] | None = None,
+                   review: list[Comment] | None = None) -> dict[str, Any]:
+    """A complete interchange document with its digest (version 2 unless asked for 1).
+
+    Review comments need version 2: asked for version 1, a sheet with comments is
+    refused (:class:`ReviewNeedsV2`) rather than written without them, so the
+    office's comments are never lost on the way."""
     if schema_version not in SUPPORTED_VERSIONS:
         raise InterchangeError(_("schema_version {value!r} には対応していません（対応：{known}）。").format(
             value=schema_version, known="，".join(map(str, SUPPORTED_VERSIONS))))
+    if review and schema_version < 2:
+        raise ReviewNeedsV2(_("このシートには指摘が {n} 件あるため，版 1 の交換ファイルには書き出せません（指摘は版 2 の review に入ります）。").format(
+            n=len(review)))
     values = normalize_values(form, values)
     ordered = {f.id: values[f.id] for f in form.input_fields if f.id in values}
     meta = {k: v for k, v in (sheet or {}).items() if v is not None and k != "base"}
@@ -241,6 +294,8 @@ def build_document(form: FormDef, values: Values, sheet: dict[str, Any] | None =
         "values": ordered,
         "computed": {k: c.text for k, c in compute(form, values).items() if c.text},
     }
+    if review:
+        doc["review"] = [c.as_dict() for c in sorted(review, key=lambda c: (c.created, c.id))]
     doc["sha256"] = digest(doc)
     return doc
 
@@ -261,7 +316,8 @@ def export_sheet(store: Store, sheet_id: int, *, schema_version: int = SCHEMA_VE
     s = store.get_sheet(sheet_id)
     meta = {"uuid": s.uuid, "status": s.status, "created": s.created, "updated": s.updated}
     base = {"digest": values_digest(s.values), "revision": s.revision}
-    return build_document(s.form, s.values, meta, schema_version=schema_version, base=base)
+    return build_document(s.form, s.values, meta, schema_version=schema_version, base=base,
+                          review=store.comments(sheet_id))
 
 
 # ------------------------------------------------------------------ importing
@@ -281,6 +337,7 @@ class ImportResult:
     local_updated: str = ""
     incoming_updated: str = ""
     local_digest: str = ""
+    comments_merged: int = 0  # review comments added or updated here
 
     @property
     def ok(self) -> bool:
@@ -306,7 +363,13 @@ def import_document(store: Store, doc: Document, *, on_conflict: str = "refuse",
                 n=len(errs), first=errs[0].line().replace("\t", " ")), document=doc)
     try:
         with store.transaction():
-            return _import(store, doc, status, on_conflict, as_new)
+            result = _import(store, doc, status, on_conflict, as_new)
+            if doc.review and result.ok and result.sheet_id is not None:
+                result.comments_merged = store.merge_comments(
+                    result.sheet_id, [Comment(**{**c.__dict__}) for c in doc.review])
+                if result.comments_merged and result.status == UNCHANGED:
+                    result.status = IMPORTED
+            return result
     except ConflictError as exc:  # another process wrote the sheet between our read and our write
         return _conflict(store, doc, exc.sheet_id)
 
@@ -389,3 +452,68 @@ def seed_demo(store: Store) -> list[int]:
             ids.append(result.sheet_id)
     return ids
 
+
+
+# ------------------------------------------------------------------ many files (a folder)
+UNREADABLE = "unreadable"
+
+
+@dataclass
+class FileOutcome:
+    """What importing one file of a batch did: an :class:`ImportResult`, or why it could not be read."""
+
+    path: Path
+    result: ImportResult | None = None
+    error: str = ""
+
+    @property
+    def status(self) -> str:
+        return self.result.status if self.result is not None else UNREADABLE
+
+    @property
+    def reason(self) -> str:
+        return self.result.message if self.result is not None else self.error
+
+
+def expand_paths(paths: list[Path | str]) -> list[Path]:
+    """Files as given; a folder stands for every ``*.json`` directly in it (sorted by name)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted((q for q in p.iterdir() if q.suffix.lower() == ".json" and not q.name.startswith(".")),
+                              key=lambda q: q.name))
+        else:
+            out.append(p)
+    return out
+
+
+def import_files(store: Store, paths: list[Path], *, on_conflict: str = "refuse", as_new: bool = False,
+                 progress: Any = None) -> list[FileOutcome]:
+    """Import each file in its own transaction; one bad file never stops the others.
+
+    ``progress(done, total, outcome)`` is called after each file; returning ``False`` stops."""
+    outcomes: list[FileOutcome] = []
+    for i, path in enumerate(paths):
+        try:
+            doc = load_file(path)
+        except InterchangeError as exc:
+            outcome = FileOutcome(path, error=str(exc))
+        else:
+            outcome = FileOutcome(path, import_document(store, doc, on_conflict=on_conflict, as_new=as_new))
+        outcomes.append(outcome)
+        if progress is not None and progress(i + 1, len(paths), outcome) is False:
+            break
+    return outcomes
+
+
+def summary(outcomes: list[FileOutcome]) -> dict[str, int]:
+    counts = {IMPORTED: 0, UNCHANGED: 0, CONFLICT: 0, REJECTED: 0, UNREADABLE: 0}
+    for o in outcomes:
+        counts[o.status] += 1
+    return counts
+
+
+def summary_line(outcomes: list[FileOutcome]) -> str:
+    c = summary(outcomes)
+    return _("{n} ファイル：取り込み {imported}，変更なし {unchanged}，競合 {conflict}，取り込めない {rejected}，読めない {unreadable}").format(
+        n=len(outcomes), **c)
