@@ -314,8 +314,8 @@ def cmd_config(args: argparse.Namespace) -> int:
             return EXIT_OK
         if args.key == "alias":
             aliases = store.org_aliases()
-            if len(values) == 1 and args.remove:
-                aliases.pop(values[0], None)
+            if not values and args.remove:
+                aliases.pop(args.remove, None)
             elif len(values) == 2 and not args.remove:
                 aliases[values[0]] = values[1]
             else:
@@ -323,8 +323,8 @@ def cmd_config(args: argparse.Namespace) -> int:
             store.set_setting("org_aliases", aliases or None)
             return EXIT_OK
         deadlines = dict(store.get_setting("deadlines", {}) or {})
-        if len(values) == 1 and args.remove:
-            deadlines.pop(str(_year_of(values[0])), None)
+        if not values and args.remove:
+            deadlines.pop(str(_year_of(args.remove)), None)
         elif len(values) == 2 and not args.remove:
             try:
                 day = date.fromisoformat(values[1])
@@ -532,7 +532,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("config", parents=[common], help=_("このデータベースの設定（指摘の記入者，機関の別名，期限）"))
     p.add_argument("key", nargs="?", choices=("author", "alias", "deadline"))
     p.add_argument("values", nargs="*")
-    p.add_argument("--remove", action="store_true", help=_("別名又は期限を削除する"))
+    p.add_argument("--remove", metavar="ALIAS|YEAR", help=_("別名又は期限を削除する"))
     p.set_defaults(func=cmd_config)
 
     p = sub.add_parser("comment", parents=[common], help=_("指摘を付ける，解決済みにする，一覧する"))

@@ -97,7 +97,7 @@ def publish_year(store: Store, year: int, folder: Path, *, progress: Progress | 
     for page in list_reader.pages:
         writer.add_page(page)
     n_list = len(list_reader.pages)
-    writer.add_outline_item(_("拠出金等一覧"), 0)
+    writer.add_outline_item(title=_("拠出金等一覧"), page_number=0)
     writer.set_page_label(0, n_list - 1, style="/D", prefix=_("一覧-"))
     start = n_list
     for k, (s, _name, data) in enumerate(printed, 1):
@@ -105,7 +105,7 @@ def publish_year(store: Store, year: int, folder: Path, *, progress: Progress | 
         for page in reader.pages:
             writer.add_page(page)
         n = len(reader.pages)
-        writer.add_outline_item(f"{k}. {s.contribution or s.uuid[:8]}", start)
+        writer.add_outline_item(title=f"{k}. {s.contribution or s.uuid[:8]}", page_number=start)
         writer.set_page_label(start, start + n - 1, style="/D", prefix=f"{k}-")
         start += n
     writer.page_mode = "/UseOutlines"
