@@ -62,6 +62,7 @@ def sha256(data: bytes) -> str:
 
 def publish_year(store: Store, year: int, folder: Path, *, progress: Progress | None = None) -> PublishResult:
     from pypdf import PdfReader, PdfWriter
+    from pypdf.constants import PageLabelStyle
 
     fonts = resolve_fonts()  # a missing font fails before anything is written
     folder.mkdir(parents=True, exist_ok=True)
@@ -98,7 +99,7 @@ def publish_year(store: Store, year: int, folder: Path, *, progress: Progress | 
         writer.add_page(page)
     n_list = len(list_reader.pages)
     writer.add_outline_item(title=_("拠出金等一覧"), page_number=0)
-    writer.set_page_label(0, n_list - 1, style="/D", prefix=_("一覧-"))
+    writer.set_page_label(0, n_list - 1, style=PageLabelStyle.DECIMAL, prefix=_("一覧-"))
     start = n_list
     for k, (s, _name, data) in enumerate(printed, 1):
         reader = PdfReader(io.BytesIO(data))
@@ -106,7 +107,7 @@ def publish_year(store: Store, year: int, folder: Path, *, progress: Progress | 
             writer.add_page(page)
         n = len(reader.pages)
         writer.add_outline_item(title=f"{k}. {s.contribution or s.uuid[:8]}", page_number=start)
-        writer.set_page_label(start, start + n - 1, style="/D", prefix=f"{k}-")
+        writer.set_page_label(start, start + n - 1, style=PageLabelStyle.DECIMAL, prefix=f"{k}-")
         start += n
     writer.page_mode = "/UseOutlines"
     buf = io.BytesIO()

@@ -48,7 +48,7 @@ def test_import_a_folder_with_a_summary(tmp_path: Path, capsys) -> None:
 
 
 def test_check_year_lists_findings_and_keeps_the_old_checks(year_db, capsys) -> None:
-    db, y = year_db
+    db, _y = year_db
     code, out, err = run(capsys, "check", "--db", db, "--year", "2019")
     assert code == 1
     lines = out.splitlines()
