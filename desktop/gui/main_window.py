@@ -38,6 +38,7 @@ from .controller import FormController
 from .dialogs import kind_label, status_label
 from .form_view import FormView
 from .import_sheet import FILE_FILTER, ImportNotePanel, ImportPreviewDialog
+from .office import CommentsPanel, FolderImportDialog, YearOverviewDialog
 from .session import DatabaseLock, PreviousSession, SessionMarker
 from .sheet_list import SheetListPanel
 from .wrapping import WrapAnywhereDelegate
@@ -149,6 +150,19 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.import_note_dock)
         self.import_note_dock.hide()
 
+        self.comments = CommentsPanel(self)
+        self.comments.read_only = self.read_only
+        self.comments.current_field = self._focused_field
+        self.comments.changed.connect(self._on_comments_changed)
+        self.comments.fieldRequested.connect(self.focus_field)
+        self.comments_dock = QDockWidget(_("評価室の指摘"), self)
+        self.comments_dock.setObjectName("commentsDock")
+        self.comments_dock.setWidget(self.comments)
+        self.comments_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                                       | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.comments_dock)
+        self.comments_dock.hide()
+
     def _action(self, name: str, text: str, slot: object, shortcut: str | QKeySequence.StandardKey | None = None,
                 tip: str = "") -> QAction:
         act = QAction(text, self)
@@ -174,6 +188,13 @@ class MainWindow(QMainWindow):
         self.act_trash = A("actTrash", _("ごみ箱…"), self.on_trash)
         self.act_import = A("actImport", _("取り込み…"), self.on_import, "Ctrl+I", _("交換ファイル（JSON）を取り込みます"))
         self.act_export = A("actExport", _("書き出し…"), self.on_export, "Ctrl+E", _("交換ファイル（JSON）に書き出します"))
+        self.act_import_folder = A("actImportFolder", _("フォルダから取り込み…"), self.on_import_folder, None,
+                                   _("フォルダの交換ファイル（*.json）をすべて取り込みます"))
+        self.act_overview = A("actYearOverview", _("年度の一覧・確認・公表…"), self.on_year_overview, None,
+                              _("年度のシートの一覧，まとめての確認，XLSX・CSV・PDF，公表用一式"))
+        self.act_comment = A("actAddComment", _("指摘を追加…"), lambda: self.comments.on_add(), None,
+                             _("カーソルのある項目（なければシート全体）に評価室の指摘を付けます"))
+        self.act_author = A("actAuthor", _("指摘の記入者名…"), self.on_author)
         self.act_open_db = A("actOpenDb", _("データベースを開く…"), self.on_open_db, "Ctrl+O")
         self.act_quit = A("actQuit", _("終了"), self.close, "Ctrl+Q")
         self.act_save = A("actSave", _("保存"), self.on_save, "Ctrl+S", _("版として保存します（Ctrl+S）"))
@@ -197,6 +218,7 @@ class MainWindow(QMainWindow):
             m.addAction(act)
         m.addSeparator()
         m.addAction(self.act_import)
+        m.addAction(self.act_import_folder)
         m.addAction(self.act_export)
         m.addSeparator()
         m.addAction(self.act_print)
@@ -212,9 +234,13 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_complete)
         m.addAction(self.act_draft)
+        m = mb.addMenu(_("評価室(&O)"))
+        for act in (self.act_overview, self.act_import_folder, self.act_comment, self.act_author):
+            m.addAction(act)
         m = mb.addMenu(_("表示(&V)"))
         m.addAction(self.list_dock.toggleViewAction())
         m.addAction(self.findings_dock.toggleViewAction())
+        m.addAction(self.comments_dock.toggleViewAction())
         lang = m.addMenu(_("言語"))
         lang.addAction(self.act_lang_ja)
         lang.addAction(self.act_lang_en)
@@ -279,6 +305,7 @@ class MainWindow(QMainWindow):
         if view is None:
             view = FormView(get_form(form_id), self.controller, self.stack)
             view.compareRequested.connect(self.compare_field)
+            view.commentsRequested.connect(self.show_comments)
             if self.read_only:
                 _make_read_only(view)
             self.views[form_id] = view
@@ -297,6 +324,63 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_actions()
         self._show_import_note()
+        self.comments.show_sheet(self.store, sheet_id, sheet.form)
+        self._on_comments_changed()
+
+    # ================================================================ review comments
+    def _focused_field(self) -> str:
+        view = self.current_view()
+        return view.field_with_focus() if view is not None else ""
+
+    def _on_comments_changed(self) -> None:
+        by_field = self.comments.open_by_field()
+        view = self.current_view()
+        if view is not None:
+            view.set_comment_marks(by_field)
+        n = sum(by_field.values())
+        self.comments_dock.setWindowTitle(_("評価室の指摘（未解決 {n}）").format(n=n) if n else _("評価室の指摘"))
+        if self.comments.comments():
+            self.comments_dock.show()
+        self._on_findings(self.controller.findings)
+
+    def show_comments(self, field_id: str = "") -> None:
+        self.comments_dock.show()
+        self.comments_dock.raise_()
+        for i in range(self.comments.list.count()):
+            item = self.comments.list.item(i)
+            if item.data(Qt.ItemDataRole.UserRole + 1) == field_id:
+                self.comments.list.setCurrentItem(item)
+                break
+
+    def on_author(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        name, ok = QInputDialog.getText(self, _("指摘の記入者名"), _("このデータベースで付ける指摘の記入者名："),
+                                        text=self.store.author)
+        if ok:
+            self.store.set_setting("author", " ".join(name.split()) or None)
+
+    # ================================================================ the office's year
+    def on_import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _("取り込むフォルダ"))
+        if folder:
+            self.import_folder(Path(folder))
+
+    def import_folder(self, folder: Path) -> FolderImportDialog:
+        dlg = FolderImportDialog(self.store.path, self)
+        dlg.finishedImport.connect(lambda _o: self.refresh_list())
+        dlg.show()
+        dlg.start(folder)
+        self.folder_import_dialog = dlg
+        return dlg
+
+    def on_year_overview(self) -> YearOverviewDialog:
+        sheet = self.controller.sheet
+        dlg = YearOverviewDialog(self.store, self, year=sheet.fiscal_year if sheet is not None else None)
+        dlg.openSheet.connect(self.open_sheet)
+        dlg.show()
+        self.year_overview_dialog = dlg
+        return dlg
 
     def _show_import_note(self) -> None:
         sheet = self.controller.sheet
@@ -350,8 +434,9 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         has = self.controller.sheet is not None
         writable = not self.read_only
-        for act in (self.act_new, self.act_import, self.act_trash):
+        for act in (self.act_new, self.act_import, self.act_trash, self.act_import_folder, self.act_author):
             act.setEnabled(writable)
+        self.act_comment.setEnabled(has and writable)
         for act in (self.act_from_prev, self.act_duplicate, self.act_delete, self.act_save):
             act.setEnabled(has and writable)
         for act in (self.act_history, self.act_export, self.act_print, self.act_next, self.act_prev):
@@ -376,6 +461,13 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, f.field_id)
             item.setForeground(Qt.GlobalColor.darkRed if f.severity == "error" else Qt.GlobalColor.darkYellow)
             self.findings_list.addItem(item)
+        for c in self.comments.comments() if hasattr(self, "comments") else []:
+            if c.is_open:
+                item = QListWidgetItem("◆ " + _("評価室の指摘") + f"｜{_short(self.comments._field_label(c.field_id), 30)}\n"
+                                       f"{c.text}")
+                item.setData(Qt.ItemDataRole.UserRole, c.field_id)
+                item.setForeground(Qt.GlobalColor.darkMagenta)
+                self.findings_list.addItem(item)
         errors = len(validation.errors(findings))
         warnings = len(findings) - errors
         self.findings_status.setText(_("エラー {e} 件・注意 {w} 件").format(e=errors, w=warnings))
@@ -425,6 +517,11 @@ class MainWindow(QMainWindow):
 
     def on_complete(self) -> None:
         errors = self.controller.mark_complete()
+        still_open = [f for f in errors if f.code == "open_comment"]
+        if still_open:
+            self.show_comments()
+            self.statusBar().showMessage(_("未解決の指摘が {n} 件あるため「完了」にできません。").format(n=len(still_open)), 10000)
+            return
         unreviewed = [f for f in errors if f.code == "imported_unreviewed"]
         if unreviewed:
             self.statusBar().showMessage(_("取り込んだ値 {n} 件が未確認です。青い「取り込み」の印を押して確認済みにしてください。").format(
@@ -689,8 +786,10 @@ class MainWindow(QMainWindow):
         if opened is None:
             return False
         self.controller.close_sheet()
+        self.comments.show_sheet(self.store, None, None)
         self._release()
         self.store, self.lock, self.session, self.read_only, previous = opened
+        self.comments.read_only = self.read_only
         self.controller.store = self.store
         self.controller.read_only = self.read_only
         for view in self.views.values():
