@@ -8,6 +8,8 @@ the UI is checked on machines without a display.
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import sys
 import time
 from argparse import Namespace
@@ -74,6 +76,17 @@ def open_store(path: Path, *, interactive: bool, parent: object = None):
         else:
             print(message.replace("\n\n", "\n"), file=sys.stderr)
         read_only = True
+    if not read_only:  # the first start of the day: a backup before anything is written
+        from desktop.core.backup import BackupError, daily_backup_if_due
+
+        try:
+            daily_backup_if_due(path)
+        except BackupError as exc:  # never keeps the officer from working; said once
+            message = _("今日のバックアップを作成できませんでした：{error}").format(error=exc)
+            if interactive:
+                dialogs.inform(parent, _("バックアップ"), message, warning=True)  # type: ignore[arg-type]
+            else:
+                print(f"hyoka: {message}", file=sys.stderr)
     try:
         store = Store(path)
     except StoreError as exc:
@@ -125,6 +138,68 @@ def create_window(db: Path, *, interactive: bool):
                       previous_session=previous)
 
 
+def end_now(app: object, window: object) -> None:
+    """End the session from inside the event loop (a signal arrived).
+
+    If a modal dialog is open (say, the comparison of a sheet changed elsewhere), it is
+    closed first and the session ends once its caller has finished — for the comparison
+    that means keeping both versions — so nothing typed is lost."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    def finish() -> None:
+        window.end_session()  # type: ignore[attr-defined]
+        app.quit()  # type: ignore[attr-defined]
+
+    modal = QApplication.activeModalWidget()
+    if isinstance(modal, QDialog):
+        modal.done(QDialog.DialogCode.Rejected)
+        QTimer.singleShot(0, finish)
+    else:
+        finish()
+
+
+def end_session_cleanly(app: object, window: object) -> None:
+    """The session can end without the officer closing the window: SIGTERM (logout on
+    Linux, ``kill``, a service manager), Windows logout/shutdown (the session manager's
+    ``commitDataRequest``), or ``QApplication.quit()``. Each saves the pending autosave
+    and ends the session cleanly, so the next start shows no recovery note.
+
+    Python runs a signal handler only when the interpreter gets control, which an idle
+    Qt event loop never gives it; the C-level handler writes the signal number to a
+    socket (``signal.set_wakeup_fd``) that a QSocketNotifier watches, waking the loop.
+    """
+    from PySide6.QtCore import QSocketNotifier
+
+    app.commitDataRequest.connect(lambda _manager: window.commit_session_data())  # type: ignore[attr-defined]
+    app.aboutToQuit.connect(window.end_session)  # type: ignore[attr-defined]
+    if sys.platform == "win32":
+        return
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    try:
+        signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+    except ValueError:  # not the main thread: leave the default handling
+        reader.close()
+        writer.close()
+        return
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(sig, lambda _signum, _frame: None)  # the work is done in the event loop
+
+    def woken() -> None:
+        try:
+            received = reader.recv(64)
+        except OSError:
+            return
+        if received:
+            end_now(app, window)
+
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)  # type: ignore[arg-type]
+    notifier.activated.connect(woken)
+    app._hyoka_session_end = (reader, writer, notifier)  # type: ignore[attr-defined]  # kept alive with the app
+
+
 def run(args: Namespace) -> int:
     if getattr(args, "screenshot", None) and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -166,4 +241,5 @@ def run(args: Namespace) -> int:
         window.grab().save(str(screenshot))
         window.close()
         return 0
+    end_session_cleanly(app, window)
     return int(app.exec())

@@ -6,24 +6,40 @@ applicability are refreshed synchronously (cheap, and the officer sees them as
 they type); validation is debounced; autosave writes through the core's store
 shortly after typing pauses, and at the latest ``AUTOSAVE_MAX_MS`` after the first
 unsaved keystroke, so steady typing is never more than about a second from disk.
+
+Writes from other processes (a CLI import or restore while the app is open) are
+noticed through ``PRAGMA data_version`` — on a timer, when the window is
+activated and before every write — and every write names the digest of the state
+it was based on (``expected=``), so the app never writes over a state it did not
+read: with no unsaved edits the sheet is reloaded; with unsaved edits
+:attr:`FormController.resolve_conflict` decides (the window shows the
+ConflictDialog). After writes settle the WAL is checkpointed into the main file.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import time
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from desktop.core import validation
 from desktop.core.definition import FormDef
 from desktop.core.i18n import _
-from desktop.core.store import IncompleteError, Sheet, Store, StoreError
+from desktop.core.store import ConflictError, IncompleteError, NotFoundError, Sheet, Store, StoreError
 from desktop.core.values import Computed, Values, applicability, compute, environment, normalize
 
 VALIDATE_MS = 150
 AUTOSAVE_IDLE_MS = 500
 AUTOSAVE_MAX_MS = 700
+WATCH_MS = 1500  # how often another process's writes are looked for (one PRAGMA, microseconds)
+CHECKPOINT_IDLE_MS = 2000  # WAL → main file once writes have settled
+
+# (stored sheet, local values, base values) -> ("merge", values) | ("both", None) | (None, None)
+ConflictResolver = Callable[[Sheet, Values, Values], tuple[str | None, Values | None]]
 
 
 class FormController(QObject):
@@ -42,6 +58,9 @@ class FormController(QObject):
     carriedChanged = Signal(object)  # list of field ids still marked 前年度から
     importedChanged = Signal(object)  # list of field ids still marked 取り込み (read from a published sheet)
     storeError = Signal(str)
+    databaseChanged = Signal()  # another process wrote to the database (any sheet)
+    reloadedFromOutside = Signal()  # the open sheet was changed elsewhere and shown again
+    keptBoth = Signal(int, int)  # conflict resolved as two sheets: (the stored one, the new copy of the edits)
 
     def __init__(self, store: Store, *, read_only: bool = False, parent: QObject | None = None):
         super().__init__(parent)
@@ -50,6 +69,7 @@ class FormController(QObject):
         self.sheet: Sheet | None = None
         self.form: FormDef | None = None
         self.values: Values = {}
+        self.loaded_values: Values = {}
         self.computed: dict[str, Computed] = {}
         self.applicable: dict[str, bool] = {}
         self.findings: list[validation.Finding] = []
@@ -61,6 +81,13 @@ class FormController(QObject):
         self.imported: list[str] = []
         self._edited_imported: set[str] = set()
         self.validation_ms = 0.0  # cost of the last validate+emit, for the benchmark
+        self.base_digest = ""  # digest of the stored state the editor's values are based on
+        self.resolve_conflict: ConflictResolver | None = None
+        self._seen_version: int | None = None
+        # Undo for the editors without their own (choices, check boxes, ratings); text
+        # boxes keep Qt's per-widget undo, which is what IME composition relies on.
+        self.undo_stack = QUndoStack(self)
+        self._handling_outside = False
 
         self._validate_timer = QTimer(self, singleShot=True, interval=VALIDATE_MS)
         self._validate_timer.timeout.connect(self.validate_now)
@@ -68,6 +95,11 @@ class FormController(QObject):
         self._idle_timer.timeout.connect(self.flush)
         self._max_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MAX_MS)
         self._max_timer.timeout.connect(self.flush)
+        self._poll_timer = QTimer(self, interval=WATCH_MS)
+        self._poll_timer.timeout.connect(self.check_outside_changes)
+        self._poll_timer.start()
+        self._checkpoint_timer = QTimer(self, singleShot=True, interval=CHECKPOINT_IDLE_MS)
+        self._checkpoint_timer.timeout.connect(self.checkpoint)
 
     # ------------------------------------------------------------ loading
     @property
@@ -78,11 +110,14 @@ class FormController(QObject):
         """Make ``sheet_id`` current (saving the previous sheet first)."""
         self.flush()
         sheet = self.store.get_sheet(sheet_id)
+        self._remember_version()
         self.sheet = sheet
+        self.base_digest = sheet.digest
         self.form = sheet.form
         self.values = dict(sheet.values)
         self.carried = list(sheet.carried_fields)
         self._edited_carried.clear()
+        self.undo_stack.clear()
         self.imported = list(sheet.imported_fields)
         self._edited_imported.clear()
         self.previous_values = {}
@@ -97,6 +132,7 @@ class FormController(QObject):
         self._set_dirty(False)
         self._refresh_derived()
         self._apply_defaults({})
+        self.loaded_values = dict(self.values)  # the base of the edits, for a three-way comparison
         self.findings = validation.validate(self.form, self.values)
         self.sheetLoaded.emit()
         self.valuesChanged.emit("")
@@ -110,6 +146,8 @@ class FormController(QObject):
     def close_sheet(self) -> None:
         self.flush()
         self.sheet = None
+        self.base_digest = ""
+        self.undo_stack.clear()
         self.form = None
         self.values = {}
         self.sheetClosed.emit()
@@ -156,6 +194,16 @@ class FormController(QObject):
         self._idle_timer.start()
         if not self._max_timer.isActive():
             self._max_timer.start()
+
+    def set_value_undoable(self, field_id: str, raw: Any) -> None:
+        """An edit from an editor without its own undo: recorded on :attr:`undo_stack`."""
+        if self.form is None or self.read_only:
+            return
+        new = normalize(self.form.field(field_id), raw, self.form)
+        old = self.values.get(field_id)
+        if new == old:
+            return
+        self.undo_stack.push(_SetValue(self, field_id, old, new))
 
     def _apply_defaults(self, before: dict[str, bool]) -> list[str]:
         """A pre-filled default (e.g. 報告の別 = 受領) follows its field in and out of
@@ -207,6 +255,11 @@ class FormController(QObject):
         """Autosave now if anything is unsaved. Returns False if the write failed."""
         if not self.dirty or self.sheet is None:
             return True
+        if self._handling_outside:
+            return False  # the comparison is open: its outcome decides what is written
+        self.check_outside_changes()
+        if not self.dirty or self.sheet is None:
+            return True  # the comparison wrote (or moved) the edits
         return self._write("autosave")
 
     def save(self) -> bool:
@@ -223,25 +276,154 @@ class FormController(QObject):
             return False
         try:
             with self.store.transaction():
-                number = self.store.save_values(self.sheet.id, self.values, kind=kind)
+                number = self.store.save_values(self.sheet.id, self.values, kind=kind, expected=self.base_digest)
                 for fid in self._edited_carried:
                     self.store.clear_carried_mark(self.sheet.id, fid)
                 for fid in self._edited_imported:
                     self.store.clear_imported_mark(self.sheet.id, fid)
+        except ConflictError:
+            # changed elsewhere between the check and this write: compare instead of overwriting
+            self._remember_version(force_check=True)
+            return self._outside_change() and not self.dirty
         except StoreError as exc:
             self.storeError.emit(str(exc))
             return False
         self._edited_carried.clear()
         self._edited_imported.clear()
         self._set_dirty(False)
+        self.loaded_values = dict(self.values)
         self.last_saved = time.time()
-        status = self.store.get_sheet(self.sheet.id).status
-        if status != self.sheet.status:
-            self.sheet.status = status
-            self.statusChanged.emit(status)
+        stored = self.store.get_sheet(self.sheet.id)
+        self.base_digest = stored.digest
+        self._remember_version()
+        if stored.status != self.sheet.status:
+            self.sheet.status = stored.status
+            self.statusChanged.emit(stored.status)
         self.sheet.revision = number
+        self._checkpoint_timer.start()
         self.saved.emit(number, kind)
         return True
+
+    def checkpoint(self) -> None:
+        """Writes have settled: move the WAL into the main file (a copy of it alone is complete)."""
+        try:
+            self.store.checkpoint()
+        except StoreError:
+            pass  # retried after the next write and on close
+
+    # ------------------------------------------------------------ other writers
+    def stop_watching(self) -> None:
+        """The store is about to close: no more polling or checkpoints."""
+        self._poll_timer.stop()
+        self._checkpoint_timer.stop()
+
+    def start_watching(self) -> None:
+        self._remember_version()
+        self._poll_timer.start()
+
+    def _remember_version(self, *, force_check: bool = False) -> None:
+        try:
+            self._seen_version = None if force_check else self.store.data_version()
+        except sqlite3.Error:  # a closed store: nothing to watch
+            self._seen_version = None
+
+    def check_outside_changes(self) -> bool:
+        """Look for a write by another process; returns True if the open sheet changed.
+
+        Cheap (``PRAGMA data_version``): called every WATCH_MS, when the window is
+        activated, and before every autosave.
+        """
+        if self._handling_outside:
+            return False
+        try:
+            version = self.store.data_version()
+        except sqlite3.Error:  # the store was closed (window closing)
+            return False
+        if version == self._seen_version:
+            return False
+        self._seen_version = version
+        self.databaseChanged.emit()
+        if self.sheet is None:
+            return False
+        try:
+            digest = self.store.sheet_digest(self.sheet.id)
+        except StoreError:
+            return False
+        if digest == self.base_digest:
+            return False
+        return self._outside_change()
+
+    def _outside_change(self) -> bool:
+        """The open sheet is not what the editor was based on any more."""
+        assert self.sheet is not None
+        try:
+            stored = self.store.get_sheet(self.sheet.id)
+        except NotFoundError:
+            return False
+        except StoreError as exc:
+            self.storeError.emit(str(exc))
+            return False
+        if not self.dirty:
+            self._reload_from_outside()
+            return True
+        incoming = self._as_shown(stored)
+        if incoming == self.values:  # both sides made the same change
+            self.base_digest = stored.digest
+            self._set_dirty(False)
+            return True
+        self._handling_outside = True
+        self._idle_timer.stop()
+        self._max_timer.stop()
+        try:
+            outcome, merged = (None, None)
+            if self.resolve_conflict is not None:
+                outcome, merged = self.resolve_conflict(
+                    Sheet(**{**stored.__dict__, "values": incoming}), dict(self.values), dict(self.loaded_values))
+            if outcome == "merge" and merged is not None:
+                self.values = dict(merged)
+                self.base_digest = stored.digest
+                self._handling_outside = False
+                if self._write("save"):
+                    self._reload_from_outside(note=False)
+            else:  # "both", or no decision possible (closing, cancelled): never lose either side
+                self._keep_both(stored)
+        finally:
+            self._handling_outside = False
+        return True
+
+    def _as_shown(self, sheet: Sheet) -> Values:
+        """``sheet``'s values as the editor shows them after a load (a pre-filled default
+        of a field that does not apply is dropped, see :meth:`_apply_defaults`)."""
+        form = sheet.form
+        values = dict(sheet.values)
+        ok = applicability(form, environment(form, values))
+        for fid, applies_ in ok.items():
+            f = form.by_id.get(fid)
+            if f is not None and f.default is not None and not applies_ and values.get(fid) == f.default:
+                values.pop(fid)
+        return values
+
+    def _reload_from_outside(self, *, note: bool = True) -> None:
+        assert self.sheet is not None
+        self._set_dirty(False)
+        self.load(self.sheet.id)
+        if note:
+            self.reloadedFromOutside.emit()
+
+    def _keep_both(self, stored: Sheet) -> None:
+        """The stored sheet stays as it is; the unsaved edits become a new sheet."""
+        assert self.sheet is not None
+        local = dict(self.values)
+        try:
+            new_id = self.store.create_sheet(stored.format, local, kind="duplicate")
+        except StoreError as exc:
+            self.storeError.emit(str(exc))
+            return
+        self._set_dirty(False)
+        self._edited_carried.clear()
+        self._edited_imported.clear()
+        self.load(new_id)
+        self.keptBoth.emit(stored.id, new_id)
 
     def mark_complete(self) -> list[validation.Finding]:
         """Try to mark the sheet 完了; returns the blocking errors (empty on success)."""
@@ -313,3 +495,27 @@ class FormController(QObject):
         if self.sheet is None:
             return ""
         return _("完了") if self.sheet.status == "complete" else _("作成中")
+
+
+class _SetValue(QUndoCommand):
+    """One value of one field; undo puts the previous value back (and the widget shows it)."""
+
+    def __init__(self, controller: FormController, field_id: str, old: Any, new: Any):
+        super().__init__(field_id)
+        self.controller, self.field_id, self.old, self.new = controller, field_id, old, new
+        self._first = True
+
+    def _apply(self, value: Any) -> None:
+        c = self.controller
+        c.set_value(self.field_id, value)
+        c.fieldsReset.emit([self.field_id])
+
+    def redo(self) -> None:
+        if self._first:  # pushed: the widget already shows the new value
+            self._first = False
+            self.controller.set_value(self.field_id, self.new)
+            return
+        self._apply(self.new)
+
+    def undo(self) -> None:
+        self._apply(self.old)

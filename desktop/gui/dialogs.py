@@ -49,7 +49,7 @@ def kind_label(kind: str) -> str:
     """Revision kinds as the officer reads them (explicit ``_()`` calls so pybabel sees them)."""
     return {
         "create": _("作成"), "save": _("保存"), "autosave": _("自動保存"), "restore": _("復元"),
-        "import": _("取り込み"), "duplicate": _("複製"), "carry_over": _("前年度から作成"), "status": _("状態の変更"),
+        "import": _("取り込み"), "merge": _("統合（取り込み）"), "duplicate": _("複製"), "carry_over": _("前年度から作成"), "status": _("状態の変更"),
         "import_sheet": _("既存のシートから作成"),
     }.get(kind, kind)
 
@@ -58,12 +58,12 @@ def status_label(status: str) -> str:
     return {"draft": _("作成中"), "complete": _("完了")}.get(status, status)
 
 
-def local_time(stamp: str | None) -> str:
+def local_time(stamp: str | None, *, seconds: bool = True) -> str:
     """ISO UTC from the store → local ``YYYY-MM-DD hh:mm:ss`` for people."""
     if not stamp:
         return ""
     try:
-        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
     except ValueError:
         return stamp
 
@@ -290,6 +290,97 @@ class TrashDialog(QDialog):
         self.store.undelete_sheet(sid)
         self.restored.append(sid)
         self._fill()
+
+
+# --------------------------------------------------------------------------- backups
+def backup_kind_label(kind: str) -> str:
+    return {"daily": _("毎日"), "weekly": _("毎週"), "migration": _("更新前"), "manual": _("手動")}.get(kind, kind)
+
+
+class RestoreBackupDialog(QDialog):
+    """The database's backups, newest first; the chosen one is restored as a new file.
+    「今すぐバックアップ」 takes a manual backup of the current database."""
+
+    def __init__(self, db: Path, parent: QWidget | None = None):
+        from desktop.core.backup import backup_dir
+
+        super().__init__(parent)
+        self.setObjectName("restoreBackupDialog")
+        self.setWindowTitle(_("バックアップから復元"))
+        self.resize(640, 420)
+        self.db = db
+        self.chosen: Path | None = None
+        self.backups: list = []
+        lay = QVBoxLayout(self)
+        intro = QLabel(_(
+            "バックアップを選んで「復元…」を押すと，その内容を新しいデータベースファイルとして保存します。"
+            "今のデータベース（{path}）は変更しません。"
+        ).format(path=db), self)
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        self.table = QTableWidget(0, 4, self)
+        self.table.setObjectName("backupTable")
+        self.table.setHorizontalHeaderLabels([_("日時"), _("種類"), _("シート数"), _("ファイル")])
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        lay.addWidget(self.table, 1)
+        self.empty = QLabel(_("バックアップはまだありません（{folder}）。").format(folder=backup_dir(db)), self)
+        lay.addWidget(self.empty)
+        buttons = QDialogButtonBox(self)
+        now = QPushButton(_("今すぐバックアップ"), self)
+        now.setObjectName("backupNow")
+        now.clicked.connect(self.back_up_now)
+        buttons.addButton(now, QDialogButtonBox.ButtonRole.ActionRole)
+        self.restore_button = QPushButton(_("復元…"), self)
+        self.restore_button.setObjectName("restoreBackup")
+        self.restore_button.clicked.connect(self._restore)
+        buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.setText(_("閉じる"))
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.table.doubleClicked.connect(lambda _i: self._restore())
+        self._fill()
+
+    def _fill(self) -> None:
+        from desktop.core.backup import list_backups
+
+        self.backups = list_backups(self.db)
+        self.table.setRowCount(len(self.backups))
+        for r, b in enumerate(self.backups):
+            cells = (b.created.astimezone().strftime("%Y-%m-%d %H:%M"), backup_kind_label(b.kind),
+                     "" if b.sheets is None else str(b.sheets), b.path.name)
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(str(b.path))
+                if c == 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(r, c, item)
+        self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(2, max(self.table.columnWidth(2), 70))
+        self.empty.setVisible(not self.backups)
+        self.restore_button.setEnabled(bool(self.backups))
+        if self.backups:
+            self.table.selectRow(0)
+
+    def back_up_now(self) -> None:
+        from desktop.core.backup import BackupError, take_backup
+
+        try:
+            take_backup(self.db, "manual")
+        except BackupError as exc:
+            inform(self, _("バックアップ"), str(exc), warning=True)
+            return
+        self._fill()
+
+    def _restore(self) -> None:
+        rows = {i.row() for i in self.table.selectedItems()}
+        if rows:
+            self.chosen = self.backups[min(rows)].path
+            self.accept()
 
 
 # --------------------------------------------------------------------------- preview / print

@@ -238,7 +238,8 @@ class FormView(QWidget):
     def _register(self, editor: FieldEditor) -> None:
         self.editors[editor.field.id] = editor
         self._order.append(editor.field.id)
-        editor.edited.connect(self.controller.set_value)
+        c = self.controller
+        editor.edited.connect(c.set_value_undoable if editor.undoable else c.set_value)
 
     def _chain_focus(self) -> None:
         """Tab order = print order across the whole sheet (the paper's reading order)."""

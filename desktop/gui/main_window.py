@@ -10,17 +10,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPlainTextEdit,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -30,8 +33,8 @@ from PySide6.QtWidgets import (
 from desktop.core import era, interchange, validation
 from desktop.core.definition import get_form
 from desktop.core.i18n import _, current_language
-from desktop.core.store import Store, StoreError
-from desktop.core.values import defaults, label_for
+from desktop.core.store import Sheet, Store, StoreError
+from desktop.core.values import Values, defaults, label_for, values_digest
 
 from . import dialogs
 from .controller import FormController
@@ -68,6 +71,7 @@ class MainWindow(QMainWindow):
         self.views: dict[str, FormView] = {}
         self._finding_pos = -1
         self._closed = False
+        self._session_suspended = False
 
         self._build_central()
         self._build_docks()
@@ -196,7 +200,13 @@ class MainWindow(QMainWindow):
                              _("カーソルのある項目（なければシート全体）に評価室の指摘を付けます"))
         self.act_author = A("actAuthor", _("指摘の記入者名…"), self.on_author)
         self.act_open_db = A("actOpenDb", _("データベースを開く…"), self.on_open_db, "Ctrl+O")
+        self.act_restore_backup = A("actRestoreBackup", _("バックアップから復元…"), self.on_restore_backup, None,
+                                    _("バックアップを新しいデータベースファイルとして復元します"))
         self.act_quit = A("actQuit", _("終了"), self.close, "Ctrl+Q")
+        self.act_undo = A("actUndo", _("元に戻す"), self.on_undo, "Ctrl+Z",
+                          _("直前の変更を元に戻します（文字の入力欄ではその欄の入力）"))
+        self.act_redo = A("actRedo", _("やり直し"), self.on_redo, "Ctrl+Y", _("元に戻した変更をやり直します"))
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         self.act_save = A("actSave", _("保存"), self.on_save, "Ctrl+S", _("版として保存します（Ctrl+S）"))
         self.act_complete = A("actComplete", _("完了にする"), self.on_complete, "Ctrl+Shift+K",
                               _("エラーがなければシートを「完了」にします"))
@@ -224,11 +234,15 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_print)
         m.addSeparator()
         m.addAction(self.act_open_db)
+        m.addAction(self.act_restore_backup)
         self.recent_menu = m.addMenu(_("最近使ったデータベース"))
         self.recent_menu.setObjectName("recentMenu")
         m.addSeparator()
         m.addAction(self.act_quit)
         m = mb.addMenu(_("編集(&E)"))
+        m.addAction(self.act_undo)
+        m.addAction(self.act_redo)
+        m.addSeparator()
         for act in (self.act_save, self.act_history, self.act_next, self.act_prev):
             m.addAction(act)
         m.addSeparator()
@@ -275,6 +289,10 @@ class MainWindow(QMainWindow):
         c.importedChanged.connect(lambda _c: self._update_title())
         c.storeError.connect(lambda msg: dialogs.inform(self, _("保存できません"), msg, warning=True))
         c.valuesChanged.connect(self._on_value_changed)
+        c.databaseChanged.connect(self.refresh_list)
+        c.reloadedFromOutside.connect(self._on_reloaded_from_outside)
+        c.keptBoth.connect(self._on_kept_both)
+        c.resolve_conflict = self._resolve_outside_conflict
 
     # ================================================================ sheet list
     def refresh_list(self) -> None:
@@ -493,6 +511,53 @@ class MainWindow(QMainWindow):
         self.findings_list.setCurrentItem(item)
         self.focus_field(str(item.data(Qt.ItemDataRole.UserRole)))
 
+    # ================================================================ other writers
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.WindowActivate and not self._closed:
+            self.controller.check_outside_changes()
+        return super().event(event)
+
+    def _on_reloaded_from_outside(self) -> None:
+        self.statusBar().showMessage(
+            _("このシートは別のところ（取り込みなど）で変更されたため，最新の内容を表示しました。"), 10000)
+        self._update_title()
+        self._update_actions()
+
+    def _on_kept_both(self, stored_id: int, new_id: int) -> None:
+        self.refresh_list()
+        self.sheet_list.select(new_id)
+        if self.session is not None:
+            self.session.update(sheet=new_id)
+        self._update_title()
+        self._update_actions()
+        self.statusBar().showMessage(_(
+            "別のところで変更された内容はシート {old} に，この画面での変更は新しいシート {new} に残しました。"
+        ).format(old=stored_id, new=new_id), 15000)
+
+    def _resolve_outside_conflict(self, stored: Sheet, local: Values, base: Values) -> tuple[str | None, Values | None]:
+        """Unsaved edits here, another state in the database: the officer compares and chooses."""
+        from .conflict_dialog import ConflictDialog
+
+        if self._closed:
+            return None, None  # closing: keep both, ask nothing
+        changed = dialogs.local_time(stored.updated)
+        dlg = ConflictDialog(
+            stored.form, local, stored.values,
+            local_label=_("この画面（未保存の変更）"), local_date="",
+            incoming_label=_("データベース（別のところで保存）"), incoming_date=changed,
+            title=_("シートが別のところで変更されました"),
+            explanation=_(
+                "このシートは，開いている間に別のところ（コマンドラインからの取り込みや復元など）で変更されました。"
+                "この画面の未保存の変更と異なる {n} 項目について，使う内容を選んでください。"
+                "「両方のシートを残す」では，この画面の内容を新しいシートとして保存します。"
+            ).format(n=len([f for f in stored.values.keys() | local.keys() if stored.values.get(f) != local.get(f)])),
+            allow_cancel=False, base=base, parent=self,
+        )
+        dlg.exec()
+        if dlg.outcome == "merge":
+            return "merge", dlg.merged_values()
+        return dlg.outcome, None
+
     # ================================================================ saving
     def _on_saved(self, revision: int, kind: str) -> None:
         from datetime import datetime
@@ -502,6 +567,10 @@ class MainWindow(QMainWindow):
         self.save_status.setToolTip(_("版 {n}（{kind}）").format(n=revision, kind=kind_label(kind)))
         self.save_status.setStyleSheet("color: #1d6b2a;")
         if self.session is not None:
+            if self._session_suspended:  # the logout was cancelled: the session goes on
+                self._session_suspended = False
+                self.session.start()
+                self.session.update(sheet=self.controller.sheet_id)
             self.session.update(last_save=datetime.now().isoformat(timespec="seconds"))
         self._update_row()
 
@@ -510,6 +579,48 @@ class MainWindow(QMainWindow):
         if dirty:
             self.save_status.setText(_("入力中…"))
             self.save_status.setStyleSheet("color: #555;")
+
+    # ================================================================ undo
+    @staticmethod
+    def _focused_text_box() -> QLineEdit | QPlainTextEdit | None:
+        w = QApplication.focusWidget()
+        if isinstance(w, (QLineEdit, QPlainTextEdit)) and not w.isReadOnly():
+            return w
+        return None
+
+    def on_undo(self) -> None:
+        """Ctrl+Z / 編集 → 元に戻す: the text box's own undo when the cursor is in one
+        (its history knows IME compositions), else the sheet's choices/check boxes/ratings."""
+        box = self._focused_text_box()
+        if box is not None:
+            box.undo()
+        elif not self.read_only and self.controller.undo_stack.canUndo():
+            stack = self.controller.undo_stack
+            stack.undo()
+            self._show_undone(stack.command(stack.index()))
+
+    def on_redo(self) -> None:
+        box = self._focused_text_box()
+        if box is not None:
+            box.redo()
+        elif not self.read_only and self.controller.undo_stack.canRedo():
+            stack = self.controller.undo_stack
+            stack.redo()
+            self._show_undone(stack.command(stack.index() - 1))
+
+    def _show_undone(self, command: object) -> None:
+        """Show the field an undo/redo changed (it may be on another tab)."""
+        field_id = getattr(command, "field_id", None)
+        if field_id:
+            self.focus_field(field_id)
+            self.statusBar().showMessage(_("元に戻す／やり直し：{label}").format(label=self._field_label(field_id)), 4000)
+
+    def _field_label(self, field_id: str) -> str:
+        form = self.controller.form
+        if form is None or field_id not in form.by_id:
+            return field_id
+        f = form.field(field_id)
+        return f"{f.number} {label_for(form, f, self.controller.values)}".strip()
 
     def on_save(self) -> None:
         if self.controller.save():
@@ -633,32 +744,95 @@ class MainWindow(QMainWindow):
             self.import_sheet_file(path)
 
     def import_files(self, paths: list[str]) -> list[int]:
-        """Import interchange files (all or nothing); returns the sheet ids."""
+        """Import interchange files, each on its own; returns the ids of the sheets imported.
+
+        A known sheet changed here since the file was exported is a conflict: the
+        comparison opens (merge per field, or keep both sheets). What happened to
+        each file is in :attr:`import_report` as ``(path, status, message)``.
+        """
         self.controller.flush()
-        docs = [interchange.load_file(p) for p in paths]
-        results = [interchange.import_document(self.store, d) for d in docs]
-        ids = [r.sheet_id for r in results if r.ok and r.sheet_id is not None]
+        ids: list[int] = []
+        self.import_report: list[tuple[str, str, str]] = []
+        for path in paths:
+            try:
+                doc = interchange.load_file(path)
+                result = interchange.import_document(self.store, doc)
+                if result.status == interchange.CONFLICT:
+                    result = self._resolve_import_conflict(path, result)
+            except (interchange.InterchangeError, StoreError, OSError) as exc:
+                self.import_report.append((path, interchange.REJECTED, str(exc)))
+                continue
+            self.import_report.append((path, result.status, result.message))
+            if result.ok and result.sheet_id is not None:
+                ids.append(result.sheet_id)
         self.refresh_list()
         if ids:
             if ids[-1] == self.controller.sheet_id:
                 self.controller.reload()
             else:
                 self.open_sheet(ids[-1])
-        refused = [r for r in results if not r.ok]
-        if refused:
-            raise interchange.InterchangeError(refused[0].message)
         return ids
+
+    def _resolve_import_conflict(self, path: str, result: interchange.ImportResult) -> interchange.ImportResult:
+        """The file and the local sheet both changed: the officer compares and chooses."""
+        from .conflict_dialog import ConflictDialog
+
+        doc = result.document
+        assert doc is not None and result.sheet_id is not None
+        dlg = ConflictDialog(
+            doc.form, result.local_values, doc.values,
+            local_label=_("この端末"), local_date=dialogs.local_time(result.local_updated, seconds=False),
+            incoming_label=_("取り込むファイル"),
+            incoming_date=dialogs.local_time(result.incoming_updated, seconds=False) or _("日時不明"),
+            title=_("取り込みの競合：{file}").format(file=Path(path).name),
+            explanation=_(
+                "「{file}」のシートは，書き出された後にこの端末でも変更されています。"
+                "異なる項目ごとに使う内容を選んでください（既定は「この端末」）。"
+                "保存すると，この端末の内容は履歴（版）に残ります。"
+                "「両方のシートを残す」では，ファイルの内容を別のシートとして取り込みます。"
+            ).format(file=Path(path).name),
+            base=self._revision_with_digest(result.sheet_id, doc.base),
+            parent=self,
+        )
+        dlg.exec()
+        if dlg.outcome == "merge":
+            try:
+                interchange.resolve_conflict(self.store, result, dlg.merged_values())
+            except StoreError as exc:  # changed once more while the comparison was open
+                return interchange.ImportResult(interchange.CONFLICT, sheet_id=result.sheet_id, message=str(exc))
+            return interchange.ImportResult(interchange.IMPORTED, sheet_id=result.sheet_id,
+                                            message=_("選んだ内容で保存しました。"))
+        if dlg.outcome == "both":
+            return interchange.import_document(self.store, doc, on_conflict="as_new")
+        return interchange.ImportResult(interchange.CONFLICT, sheet_id=result.sheet_id,
+                                        message=_("取り込みを取りやめました（変更はありません）。"))
+
+    def _revision_with_digest(self, sheet_id: int, digest: str | None) -> Values | None:
+        """The values of the local revision the file was exported from, if it is still in the
+        history (an autosave may have been coalesced over it): the comparison's common base."""
+        if not digest:
+            return None
+        try:
+            for rev in reversed(self.store.history(sheet_id)):
+                values = self.store.revision_values(sheet_id, rev.number)
+                if values_digest(values) == digest:
+                    return values
+        except StoreError:
+            return None
+        return None
 
     def on_import(self) -> None:
         paths, _f = QFileDialog.getOpenFileNames(self, _("交換ファイルの取り込み"), "", _("交換ファイル (*.json)"))
         if not paths:
             return
-        try:
-            ids = self.import_files(paths)
-        except (interchange.InterchangeError, StoreError) as exc:
-            dialogs.inform(self, _("取り込めません"), str(exc), warning=True)
-            return
+        ids = self.import_files(paths)
+        problems = [(p, st, msg) for p, st, msg in self.import_report if st not in ("imported", "unchanged")]
         self.statusBar().showMessage(_("{n} 件のシートを取り込みました。").format(n=len(ids)), 6000)
+        if problems:
+            names = {"rejected": _("取り込めません"), "conflict": _("取り込んでいません")}
+            text = "\n".join(f"{Path(p).name}：{names.get(st, st)} — {msg}" for p, st, msg in problems)
+            dialogs.inform(self, _("取り込み"), _("{ok} 件を取り込みました。次のファイルは取り込んでいません：").format(
+                ok=len(ids)) + "\n\n" + text, warning=True)
 
     def export_current(self, path: str) -> None:
         if self.controller.sheet_id is None:
@@ -792,6 +966,7 @@ class MainWindow(QMainWindow):
         self.comments.read_only = self.read_only
         self.controller.store = self.store
         self.controller.read_only = self.read_only
+        self.controller.start_watching()
         for view in self.views.values():
             self.stack.removeWidget(view)
             view.deleteLater()
@@ -807,6 +982,39 @@ class MainWindow(QMainWindow):
         if previous is not None:
             self._show_recovery_note(previous)
         return True
+
+    def on_restore_backup(self) -> None:
+        self.controller.flush()
+        dlg = dialogs.RestoreBackupDialog(self.store.path, self)
+        if dlg.exec() and dlg.chosen is not None:
+            self.restore_from_backup(dlg.chosen)
+
+    def restore_from_backup(self, backup_path: Path) -> Path | None:
+        """Write ``backup_path`` as a new database file (asked for), then offer to open it."""
+        from desktop.core.backup import BackupError, restore_backup
+
+        stamp = backup_path.stem.split("-")[-3:-1]
+        suggested = self.store.path.with_name(f"{self.store.path.stem}-restored-{'-'.join(stamp)}.sqlite3")
+        path, _f = QFileDialog.getSaveFileName(self, _("復元先の新しいファイル"), str(suggested),
+                                               _("hyoka データベース (*.sqlite3 *.db)"))
+        if not path:
+            return None
+        target = Path(path)
+        if target.resolve() == self.store.path.resolve():
+            dialogs.inform(self, _("バックアップから復元"),
+                           _("今のデータベースには上書きできません。新しいファイル名を指定してください。"), warning=True)
+            return None
+        try:
+            restore_backup(backup_path, target)
+        except BackupError as exc:
+            dialogs.inform(self, _("バックアップから復元"), str(exc), warning=True)
+            return None
+        if dialogs.ask(self, _("バックアップから復元"),
+                       _("{path} に復元しました。このデータベースを開きますか？").format(path=target)):
+            self.open_database(target)
+        else:
+            self.statusBar().showMessage(_("{path} に復元しました。").format(path=target), 8000)
+        return target
 
     def set_language(self, lang: str) -> None:
         if self.settings is not None:
@@ -829,9 +1037,31 @@ class MainWindow(QMainWindow):
                 pass
 
     # ================================================================ closing
+    def end_session(self) -> None:
+        """The session ends without the officer (SIGTERM, logout, quit): save the pending
+        edits, end the session marker and release the lock; ask nothing."""
+        if self._closed:
+            return
+        self._closed = True  # also: a conflict found now keeps both sides instead of asking
+        self._release()
+        self.hide()
+
+    def commit_session_data(self) -> None:
+        """The session manager is about to end the session (Windows logout/shutdown):
+        everything must be on disk now, in the main database file, and the session
+        marked as ended cleanly. If the session goes on, the next save marks it again."""
+        if self._closed:
+            return
+        self.controller.flush()
+        self.controller.checkpoint()
+        if self.session is not None and self.session.data:
+            self.session.end()
+            self._session_suspended = True
+
     def _release(self) -> None:
         """Flush, close the store, end the session and release the lock (in that order)."""
         self.controller.flush()
+        self.controller.stop_watching()
         if self.session is not None:
             self.session.end()
         self.store.close()

@@ -11,12 +11,13 @@ The contract for tests and automation: the widget that holds the value has
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QApplication,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -59,6 +60,7 @@ class FieldEditor(QObject):
 
     edited = Signal(str, object)
     wide: ClassVar[bool] = False  # editor gets the full row width, label above
+    undoable: ClassVar[bool] = False  # edits go through the controller's QUndoStack (no undo of its own)
 
     def __init__(self, field: Field, form: FormDef, parent: QWidget | None = None):
         super().__init__(parent)
@@ -138,11 +140,35 @@ class FieldEditor(QObject):
         w.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
-def _redo_shortcut(widget: QWidget, redo: Callable[[], None]) -> None:
-    """Ctrl+Y redoes too (the Windows habit; Qt's X11 default is only Ctrl+Shift+Z)."""
-    sc = QShortcut(QKeySequence("Ctrl+Y"), widget)
-    sc.setContext(Qt.ShortcutContext.WidgetShortcut)
-    sc.activated.connect(redo)
+class WheelSafeComboBox(QComboBox):
+    """A drop-down the mouse wheel changes only after the officer clicked into it.
+
+    Over an unfocused one the wheel event is ignored, so Qt hands it on to the
+    parent and the page scrolls instead of the value behind the pointer changing
+    (and being autosaved) — 会計年度の開始月, the ratings.
+    """
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the wheel does not take focus either
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if self.hasFocus():
+            super().wheelEvent(event)
+            return
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QAbstractScrollArea):
+            area = area.parentWidget()
+        if area is None:
+            event.ignore()  # Qt hands it on to the parent
+            return
+        # handed to the page explicitly (Qt does not propagate synthesized wheel events)
+        viewport = area.viewport()
+        pos = viewport.mapFromGlobal(event.globalPosition())
+        QApplication.sendEvent(viewport, QWheelEvent(
+            pos, event.globalPosition(), event.pixelDelta(), event.angleDelta(), event.buttons(),
+            event.modifiers(), event.phase(), event.inverted()))
+        event.accept()
 
 
 class _Counted(FieldEditor):
@@ -181,7 +207,6 @@ class TextEditor(_Counted):
         edit.setMaximumHeight(lines * line_h + 14)
         edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         edit.textChanged.connect(self._changed)
-        _redo_shortcut(edit, edit.redo)
         self.row.addWidget(edit, 1)
         self.add_counter()
         self.container.layout().addWidget(self.counter, 0, Qt.AlignmentFlag.AlignRight)
@@ -218,7 +243,6 @@ class ShortEditor(_Counted):
             edit.setCompleter(completer)
             edit.setPlaceholderText(_("例：{example}").format(example="，".join(self.field.suggestions[:3])))
         edit.textChanged.connect(self._changed)
-        _redo_shortcut(edit, edit.redo)
         self.row.addWidget(edit, 1)
         if self.field.max_length:
             self.add_counter()
@@ -255,7 +279,6 @@ class NumberEditor(FieldEditor):
         edit.setMaximumWidth(220)
         edit.textChanged.connect(self._changed)
         edit.editingFinished.connect(self._tidy)
-        _redo_shortcut(edit, edit.redo)
         self.row.addWidget(edit)
         self.unit_label = QLabel(unit_of(self.field, self.form), self.container)
         self.unit_label.setObjectName(f"unit:{self.field.id}")
@@ -333,7 +356,6 @@ class PeriodEditor(FieldEditor):
         edit.setMaximumWidth(240)
         edit.setPlaceholderText(_("例：{example}").format(example=self.EXAMPLES.get(self.field.type, "")))
         edit.textChanged.connect(self._changed)
-        _redo_shortcut(edit, edit.redo)
         self.row.addWidget(edit)
         self.echo = QLabel(self.container)
         self.echo.setObjectName(f"echo:{self.field.id}")
@@ -369,13 +391,15 @@ class PeriodEditor(FieldEditor):
 class ComboEditor(FieldEditor):
     """A pick list with an explicit empty entry (an unanswered field stays unanswered)."""
 
+    undoable = True
+
     def items(self) -> list[tuple[str, Any]]:
         if self.field.type == "month":
             return [(_("{m} 月").format(m=m), m) for m in range(1, 13)]
         return [(c, c) for c in fieldtypes.options(self.field, self.form.grades)]
 
     def build(self) -> QWidget:
-        box = QComboBox(self.container)
+        box = WheelSafeComboBox(self.container)
         box.addItem(_("（未選択）"), None)
         for text, data in self.items():
             box.addItem(text, data)
@@ -404,6 +428,8 @@ class RatingEditor(ComboEditor):
 
 class RadioEditor(FieldEditor):
     """Few exclusive options shown at once (拠出形態, 有/無): one click, visible state."""
+
+    undoable = True
 
     def build(self) -> QWidget:
         box = QWidget(self.container)
@@ -437,6 +463,8 @@ class RadioEditor(FieldEditor):
 
 
 class FlagEditor(FieldEditor):
+    undoable = True
+
     def build(self) -> QWidget:
         box = QCheckBox(_("該当"), self.container)
         box.toggled.connect(self.emit)
@@ -452,6 +480,7 @@ class ChecksEditor(FieldEditor):
     """Checkbox set laid out as the definition's ``grid``; "その他" carries its text box."""
 
     wide = True
+    undoable = True
 
     def build(self) -> QWidget:
         box = QWidget(self.container)

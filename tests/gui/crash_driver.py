@@ -1,9 +1,11 @@
-"""Typing robot for the crash test: the real MainWindow, typing at a steady rate.
+"""Typing robot for the crash tests: the real app (``hyoka gui``'s start-up path),
+typing at a steady rate.
 
-``python tests/gui/crash_driver.py DB`` creates a sheet, then types one
-character every ``INTERVAL_MS`` into 1-1 and prints ``typed N T`` (N characters
-typed, T = time.time()) after each one, flushed, so the test knows what had been
-typed when it SIGKILLs this process.
+``python tests/gui/crash_driver.py DB`` starts the app as ``hyoka gui --db DB``
+does, creates a sheet, then types one character every ``INTERVAL_MS`` into 1-1
+and prints ``typed N T`` (N characters typed, T = time.time()) after each one,
+flushed, so the test knows what had been typed when it SIGKILLs / SIGTERMs this
+process.
 """
 
 from __future__ import annotations
@@ -13,8 +15,6 @@ import sys
 import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
@@ -26,31 +26,33 @@ FIELD = "c1_1_strategy_goals"
 
 
 def main(db: str) -> int:
-    app = QApplication([])
-    from desktop.gui.app import create_window, setup_application
+    from argparse import Namespace
 
-    setup_application(app)
-    win = create_window(Path(db), interactive=False)
-    assert win is not None
-    win.resize(1366, 768)
-    win.show()
-    sid = win.create_sheet("mofa-r01", 2020)
-    edit = win.findChild(QPlainTextEdit, FIELD)
-    win.focus_field(FIELD)
-    print(f"sheet {sid}", flush=True)
+    from desktop.gui.app import run
+    from desktop.gui.main_window import MainWindow
+
+    app = QApplication([])
     state = {"n": 0}
 
-    def type_one() -> None:
+    def type_one(edit: QPlainTextEdit) -> None:
         ch = TEXT[state["n"] % len(TEXT)]
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(edit, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
         state["n"] += 1
         print(f"typed {state['n']} {time.time():.3f}", flush=True)
 
+    def begin() -> None:
+        win = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
+        sid = win.create_sheet("mofa-r01", 2020)
+        edit = win.findChild(QPlainTextEdit, FIELD)
+        win.focus_field(FIELD)
+        print(f"sheet {sid}", flush=True)
+        timer.timeout.connect(lambda: type_one(edit))
+        timer.start()
+
     timer = QTimer(interval=INTERVAL_MS)
-    timer.timeout.connect(type_one)
-    timer.start()
-    return app.exec()
+    QTimer.singleShot(0, begin)
+    return run(Namespace(db=db, sheet=None, tab=0, lang=None, screenshot=None, size="1366x768"))
 
 
 if __name__ == "__main__":
