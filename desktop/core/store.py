@@ -866,7 +866,7 @@ class Store:
 
     def merge_comments(self, sheet_id: int, incoming: list[Comment]) -> int:
         """Merge comments by id (used by import): a new id is added, a known one takes the side
-        changed last (``updated``; on a tie the local one stays). Returns how many changed here.
+        changed last (``updated``; on a tie a resolution wins, else the local one stays). Returns how many changed here.
         Runs inside the caller's transaction when there is one."""
         changed = 0
         with self._tx() as db:
@@ -881,8 +881,9 @@ class Store:
                     changed += 1
                     continue
                 local = self._comment(rows[0])
-                if (c.updated or c.created) > (local.updated or local.created) and self._comment_row(c) != \
-                        self._comment_row(local):
+                theirs, ours = c.updated or c.created, local.updated or local.created
+                newer = theirs > ours or (theirs == ours and c.status == "resolved" and local.status == "open")
+                if newer and self._comment_row(c) != self._comment_row(local):
                     db.table("comments").update(c.id, self._comment_row(c))
                     changed += 1
         return changed
