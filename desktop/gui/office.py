@@ -203,7 +203,7 @@ class _Proxy(QSortFilterProxyModel):
 
     def set_filter(self, text: str, column: int, value: str) -> None:
         self.text, self.column, self.value = text.strip(), column, value
-        self.invalidateFilter()
+        self.invalidate()
 
     def filterAcceptsRow(self, row: int, parent: Any) -> bool:
         model = self.sourceModel()
