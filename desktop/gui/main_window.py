@@ -387,6 +387,7 @@ class MainWindow(QMainWindow):
     def import_folder(self, folder: Path) -> FolderImportDialog:
         dlg = FolderImportDialog(self.store.path, self)
         dlg.finishedImport.connect(lambda _o: self.refresh_list())
+        dlg.compareRequested.connect(lambda path: self.import_files([path]))
         dlg.show()
         dlg.start(folder)
         self.folder_import_dialog = dlg

@@ -53,6 +53,7 @@ class FolderImportDialog(QDialog):
     """「フォルダから取り込み…」: every *.json of a folder, each in its own transaction, a row per file."""
 
     finishedImport = Signal(object)  # list[FileOutcome]
+    compareRequested = Signal(str)  # a conflicting file's path: import it alone, with the comparison
 
     def __init__(self, db_path: Path, parent: QWidget | None = None):
         super().__init__(parent)
@@ -76,6 +77,7 @@ class FolderImportDialog(QDialog):
         self.table.setWordWrap(True)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.itemDoubleClicked.connect(self._compare)
         v.addWidget(self.table, 1)
         self.summary = QLabel(self)
         self.summary.setObjectName("importSummary")
@@ -104,7 +106,8 @@ class FolderImportDialog(QDialog):
             def each(done: int, total: int, o: interchange.FileOutcome) -> bool:
                 sid = o.result.sheet_id if o.result is not None and o.result.sheet_id is not None else ""
                 reason = o.reason.removeprefix(f"{o.path}: ")
-                progress(done, total, "\t".join([o.status, o.path.name, str(sid), " ".join(reason.split())]))
+                progress(done, total, "\t".join([o.status, o.path.name, str(sid), " ".join(reason.split()),
+                                                  str(o.path)]))
                 return not cancelled()
             return interchange.import_files(store, paths, progress=each)
 
@@ -114,7 +117,9 @@ class FolderImportDialog(QDialog):
         self.cancel_button.clicked.connect(self.job.cancel)
 
     def _row(self, done: int, total: int, text: str) -> None:
-        status, name, sid, reason = [*text.split("\t"), "", "", "", ""][:4]
+        status, name, sid, reason, path = [*text.split("\t"), "", "", "", "", ""][:5]
+        if status == interchange.CONFLICT:
+            reason += "　" + _("（ダブルクリックで項目ごとに比較します）")
         self.bar.setValue(done)
         self.table.setSortingEnabled(False)
         r = self.table.rowCount()
@@ -125,8 +130,13 @@ class FolderImportDialog(QDialog):
             if status in STATUS_COLOR:
                 item.setForeground(QColor(STATUS_COLOR[status]))
             item.setData(Qt.ItemDataRole.UserRole, status)
+            item.setData(Qt.ItemDataRole.UserRole + 1, path)
             self.table.setItem(r, c, item)
         self.table.setSortingEnabled(True)
+
+    def _compare(self, item: QTableWidgetItem) -> None:
+        if item.data(Qt.ItemDataRole.UserRole) == interchange.CONFLICT:
+            self.compareRequested.emit(str(item.data(Qt.ItemDataRole.UserRole + 1)))
 
     def _finished(self, outcomes: list[interchange.FileOutcome]) -> None:
         self.outcomes = outcomes

@@ -40,6 +40,26 @@ def test_folder_import_dialog(window, qtbot, tmp_path: Path) -> None:
     _shot(dlg, tmp_path, "folder_import.png")
 
 
+def test_folder_import_conflict_opens_the_comparison(window, qtbot, tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "in"
+    paths = make_year(3).write(folder)
+    dlg = window.import_folder(folder)
+    qtbot.waitUntil(lambda: dlg.done, timeout=20000)
+    sid = window.store.find_uuid(interchange.load_file(paths[0]).sheet["uuid"])
+    window.store.save_values(sid, {**window.store.get_sheet(sid).values, "c4_4_other": "こちらで編集"})
+    dlg = window.import_folder(folder)
+    qtbot.waitUntil(lambda: dlg.done, timeout=20000)
+    assert "競合 1" in dlg.summary.text() and "変更なし 2" in dlg.summary.text()
+    asked = []
+    monkeypatch.setattr(window, "import_files", lambda p: asked.append(p) or [])
+    window.folder_import_dialog.compareRequested.disconnect()
+    window.folder_import_dialog.compareRequested.connect(lambda path: window.import_files([path]))
+    row = next(r for r in range(3) if dlg.table.item(r, 1).text() == "競合")
+    assert "比較" in dlg.table.item(row, 3).text()
+    dlg._compare(dlg.table.item(row, 0))
+    assert asked == [[str(paths[0])]]
+
+
 @pytest.fixture
 def year_window(make_window, db_path: Path, tmp_path: Path):
     with Store(db_path) as s:
