@@ -125,3 +125,34 @@ def test_comments_beside_the_field_in_findings_and_blocking_complete(year_window
     year_window.on_complete()
     assert year_window.controller.sheet.status == "complete"
     assert "解決済み" in year_window.comments.list.item(0).text()
+
+
+def test_job_runs_on_its_own_store_and_reports_on_the_main_thread(window, qtbot) -> None:
+    import threading
+
+    from PySide6.QtWidgets import QPushButton
+
+    from desktop.gui.jobs import run_job
+
+    button = QPushButton(window)
+    seen: dict[str, object] = {}
+    main = threading.get_ident()
+
+    def work(store, progress, cancelled):
+        progress(1, 2, "half")
+        seen["worker"] = threading.get_ident()
+        return len(store.list_sheets())
+
+    run_job(window, window.store.path, work, title="t", on_done=lambda r: seen.update(result=r, done=threading.get_ident()),
+            disable=[button])
+    assert not button.isEnabled()
+    qtbot.waitUntil(lambda: "result" in seen, timeout=10000)
+    assert seen["result"] == len(window.store.list_sheets()) and seen["done"] == main != seen["worker"]
+    assert button.isEnabled()
+
+    def boom(store, progress, cancelled):
+        raise ValueError("だめ")
+
+    run_job(window, window.store.path, boom, title="t", on_error=lambda m: seen.update(error=m))
+    qtbot.waitUntil(lambda: "error" in seen, timeout=10000)
+    assert seen["error"] == "だめ"
