@@ -575,6 +575,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--demo", action="store_true", help=_("デモの令和元年度シートを印刷する"))
     p.add_argument("--all", action="store_true", help=_("全シートを一括で印刷する（--year で絞り込み）"))
     p.add_argument("--year", type=_year)
+    p.add_argument("--page-numbers", action="store_true", help=_("各ページの下に「n / N」のページ番号を印刷する"))
     p.set_defaults(func=cmd_pdf)
 
     p = sub.add_parser("gui", parents=[common], help=_("デスクトップアプリを起動する"))

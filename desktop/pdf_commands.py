@@ -19,15 +19,20 @@ class PdfCommandError(Exception):
     pass
 
 
-def _render(form: FormDef, values: Values, out: Path, label: str) -> int:
+def _render(form: FormDef, values: Values, out: Path, label: str, page_numbers: bool | None = None) -> int:
     """Render into a temp file beside ``out``, then rename: a full disk never leaves a 0-byte PDF."""
     from desktop.pdf import render_sheet
 
     with safe_files.replacing(out) as tmp:
-        report = render_sheet(form, values, tmp)
+        report = render_sheet(form, values, tmp, page_numbers=page_numbers)
     for f in report.findings:
         print(f"{label}\t{f.line()}", file=sys.stderr)
     return report.pages
+
+
+def _numbers(args: argparse.Namespace) -> bool | None:
+    """``--page-numbers`` asks for 「n / N」 footers; without it the format decides (off on the official sheets)."""
+    return True if getattr(args, "page_numbers", False) else None
 
 
 def _safe_name(text: str) -> str:
@@ -44,16 +49,16 @@ def run_pdf(args: argparse.Namespace, open_store: Callable[[argparse.Namespace],
             return _batch(args, open_store, out)
         if args.demo:
             doc = interchange.load_file(interchange.demo_files()[0])
-            pages = _render(doc.form, doc.values, out, "demo")
+            pages = _render(doc.form, doc.values, out, "demo", _numbers(args))
         elif args.target is None:
             raise CliError(_("印刷するシートの番号か交換ファイル，又は --demo / --all を指定してください。"), 2)
         elif args.target.isdigit():
             with open_store(args) as store:
                 sheet = store.get_sheet(int(args.target))
-            pages = _render(sheet.form, sheet.values, out, str(sheet.id))
+            pages = _render(sheet.form, sheet.values, out, str(sheet.id), _numbers(args))
         else:
             doc = interchange.load_file(args.target)
-            pages = _render(doc.form, doc.values, out, args.target)
+            pages = _render(doc.form, doc.values, out, args.target, _numbers(args))
     except FontError as exc:  # several lines of install help, folded into the one error line
         raise CliError(" ".join(line.strip() for line in str(exc).splitlines())) from None
     except safe_files.FileProblem:
@@ -79,7 +84,7 @@ def _batch(args: argparse.Namespace, open_store: Callable[[argparse.Namespace], 
             try:
                 sheet = store.get_sheet(summary.id)
                 path = out_dir / f"{sheet.fiscal_year or 'nofy'}_{sheet.id:04d}_{_safe_name(sheet.contribution)}.pdf"
-                pages = _render(sheet.form, sheet.values, path, str(sheet.id))
+                pages = _render(sheet.form, sheet.values, path, str(sheet.id), _numbers(args))
             except FontError:
                 raise  # no font: nothing can print, stop at once
             except Exception as exc:  # one bad sheet must not stop the batch

@@ -167,6 +167,20 @@ class Tab:
 
 
 @dataclass(frozen=True)
+class PrintOptions:
+    """The format's ``[print]`` table: how the printer lays the sheet out.
+
+    ``page_numbers``: an 「n / N」 footer on every page (the official sheets have none);
+    ``label_breaks``: where a label may break, as the label text with ``|`` at each
+    allowed break (「予算額・|決算額の差」); a label not listed breaks between the
+    phrases a segmenter finds.
+    """
+
+    page_numbers: bool = False
+    label_breaks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Scale:
     values: tuple[str, ...]
     not_rated: str
@@ -197,6 +211,7 @@ class FormDef:
     overview: tuple[OverviewColumn, ...] = ()  # the year overview's columns (拠出金等一覧)
     budget_field: str = ""  # the amount the rating distribution weighs by
     overall_rating_field: str = ""  # 総合評価
+    print: PrintOptions = field(default_factory=PrintOptions)
     by_id: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
     groups: dict[str, Group] = field(default_factory=dict, compare=False, repr=False)
 
@@ -235,9 +250,10 @@ _TOP_SCHEMA: dict[str, tuple[type, ...]] = {
     "id": _STR, "version": _INT, "name": _STR, "title": _STR, "fiscal_year_field": _STR,
     "organization_field": _STR, "contribution_field": _STR, "percent_sign": _STR, "layout": _STR,
     "first_fiscal_year": _INT, "last_fiscal_year": _INT, "grades": _DICT, "tabs": _LIST, "sections": _LIST,
-    "limits": _DICT, "division_field": _STR, "negative_sign": _STR, "overview": _LIST, "budget_field": _STR,
-    "overall_rating_field": _STR,
+    "limits": _DICT, "division_field": _STR, "negative_sign": _STR, "print": _DICT, "overview": _LIST,
+    "budget_field": _STR, "overall_rating_field": _STR,
 }
+_PRINT_SCHEMA = {"page_numbers": _BOOL, "label_breaks": _LIST}
 _OVERVIEW_SCHEMA = {"key": _STR, "label": _STR, "field": _STR, "width": _INT}
 _TAB_SCHEMA = {"id": _STR, "label": _STR}
 _GRADE_SCHEMA = {"values": _LIST, "not_rated": _STR}
@@ -265,7 +281,7 @@ _ENUMS = {
     ("form", "layout"): ("sections", "single_table"),
     ("section", "print"): ("", "title", "rating_box"),
     ("group", "layout"): ("list", "inline", "table", "staff_table", "pdca_table", "h30_staff_table"),
-    ("field", "print"): ("", "inline"),
+    ("field", "print"): ("", "inline", "full_width"),
     ("field", "widget"): ("", "checkboxes"),
 }
 _TYPE_NAMES = {str: "文字列", int: "整数", bool: "真偽値", list: "配列", dict: "表"}
@@ -452,6 +468,16 @@ def _build_group(raw: dict[str, Any], section: str, form_id: str) -> Group:
     )
 
 
+def _print_options(raw: dict[str, Any], form_id: str) -> PrintOptions:
+    where = f"{form_id}: print"
+    _check_table(raw, _PRINT_SCHEMA, where, "print")
+    breaks = _str_list(raw, "label_breaks", where)
+    for b in breaks:
+        if "|" not in b or b.startswith("|") or b.endswith("|") or "||" in b:
+            raise DefinitionError(f"{where}: label_breaks: {b!r} needs a '|' between characters at each break")
+    return PrintOptions(page_numbers=bool(raw.get("page_numbers", False)), label_breaks=breaks)
+
+
 def parse_definition(data: dict[str, Any]) -> FormDef:
     """Build and cross-check a :class:`FormDef` from parsed TOML."""
     form_id = data.get("id", "?") if isinstance(data.get("id"), str) else "?"
@@ -537,6 +563,7 @@ def parse_definition(data: dict[str, Any]) -> FormDef:
         overview=_build_overview(data, form_id),
         budget_field=data.get("budget_field", ""),
         overall_rating_field=data.get("overall_rating_field", ""),
+        print=_print_options(data.get("print", {}), form_id),
         by_id=by_id,
         groups=groups,
     )

@@ -225,8 +225,10 @@ def run(args: Namespace) -> int:
             print(f"hyoka: {exc}", file=sys.stderr)
             window.close()
             return 1
-    elif window.controller.sheet_id is None and window.listed_ids():
-        window.open_sheet(window.listed_ids()[0])
+    elif window.controller.sheet_id is None:
+        for sid in window.listed_ids():  # the first sheet that opens; a damaged one does not stop the app
+            if window.open_sheet_safely(sid, interactive=False):
+                break
     window.show_tab(int(getattr(args, "tab", 0) or 0))
     window.show()
     if os.environ.get("HYOKA_REPORT_STARTUP"):  # benchmarks/bench_gui.py: time to a painted window, then exit

@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import era, interchange, validation
-from desktop.core.definition import get_form
+from desktop.core.definition import UnknownFormatError, get_form
 from desktop.core.i18n import _, current_language
-from desktop.core.store import Sheet, Store, StoreError
+from desktop.core.store import DamagedSheetError, Sheet, Store, StoreError
 from desktop.core.values import Values, defaults, label_for, values_digest
 
 from . import dialogs
@@ -309,8 +309,44 @@ class MainWindow(QMainWindow):
         return self.sheet_list.ids()
 
     def _list_selection_changed(self, sheet_id: int) -> None:
-        if sheet_id != self.controller.sheet_id:
+        if sheet_id != self.controller.sheet_id and not self.open_sheet_safely(sheet_id):
+            if self.controller.sheet_id is not None:
+                self.sheet_list.select(self.controller.sheet_id)
+
+    def open_sheet_safely(self, sheet_id: int, *, interactive: bool = True) -> bool:
+        """Open a sheet; a damaged record or a format not installed is explained, never fatal.
+
+        A damaged sheet can be restored from its last good revision (offered when
+        ``interactive``); every other sheet stays usable either way."""
+        try:
             self.open_sheet(sheet_id)
+            return True
+        except UnknownFormatError as exc:
+            if interactive:
+                dialogs.inform(self, _("このシートは開けません"), str(exc), warning=True)
+            self.statusBar().showMessage(str(exc), 10000)
+        except DamagedSheetError as exc:
+            number = self.store.last_good_revision(sheet_id)
+            if not interactive or self.read_only or number is None:
+                if interactive:
+                    dialogs.inform(self, _("シートの記録が壊れています"), str(exc), warning=True)
+                self.statusBar().showMessage(str(exc), 10000)
+                return False
+            question = str(exc) + "\n\n" + _("版 {n}（最後の正常な版）から復元しますか？ 壊れた記録は使われなくなり，履歴は残ります。").format(
+                n=number)
+            if dialogs.ask(self, _("シートの記録が壊れています"), question):
+                try:
+                    self.store.repair_sheet(sheet_id)
+                    self.open_sheet(sheet_id)
+                    self.statusBar().showMessage(_("シート {id} を版 {n} から復元しました。").format(id=sheet_id, n=number), 10000)
+                    return True
+                except StoreError as err:
+                    dialogs.inform(self, _("復元できません"), str(err), warning=True)
+        except StoreError as exc:
+            if interactive:
+                dialogs.inform(self, _("シートを開けません"), str(exc), warning=True)
+            self.statusBar().showMessage(str(exc), 10000)
+        return False
 
     def _update_row(self) -> None:
         sid = self.controller.sheet_id
@@ -1032,10 +1068,7 @@ class MainWindow(QMainWindow):
         ).format(started=previous.started.replace("T", " ")))
         self.banner.show()
         if previous.sheet is not None:
-            try:
-                self.open_sheet(previous.sheet)
-            except StoreError:
-                pass
+            self.open_sheet_safely(previous.sheet)
 
     # ================================================================ closing
     def end_session(self) -> None:

@@ -29,12 +29,14 @@ if tuple(int(x) for x in reportlab.Version.split(".")[:2]) != PINNED:  # pragma:
 # ---- Table internals (desktop.pdf.layout.Block splits rows and relabels the rest)
 def table_cells(table: Any) -> list[list[Any]]:
     """The table's cell contents, row by row (mutable until the table is wrapped)."""
-    return table._cellvalues
+    cells: list[list[Any]] = table._cellvalues
+    return cells
 
 
 def table_row_heights(table: Any) -> list[float]:
     """Row heights measured by the last wrap."""
-    return table._rowHeights
+    heights: list[float] = table._rowHeights
+    return heights
 
 
 def table_height(table: Any) -> float | None:
@@ -47,9 +49,108 @@ def remeasure_row(table: Any, row: int) -> None:
     table._argH[row] = None
 
 
+# Code points standing for a glyph that has no code point of its own (a variation
+# sequence's glyph, 葛󠄀 = U+845B U+E0100): private-use code → the text it stands for.
+ALIASES: dict[int, str] = {}
+
+
+def add_glyph_alias(font_name: str, code: int, glyph: int, text: str) -> None:
+    """Make ``chr(code)`` draw ``glyph`` of a registered TrueType font, and extract as ``text``.
+
+    Writes into the face's private ``charToGlyph`` / ``charWidths`` tables (ReportLab
+    subsets by code point); :func:`make_tounicode_cmap` maps the code back to ``text``.
+    """
+    from reportlab.pdfbase import pdfmetrics
+
+    face = pdfmetrics.getFont(font_name).face
+    face.charToGlyph[code] = glyph
+    base = ord(text[0])
+    face.charWidths[code] = face.charWidths.get(base, face.defaultWidth)
+    ALIASES[code] = text
+
+
+def font_table(font_name: str, tag: str) -> bytes | None:
+    """A raw table of a registered TrueType font (None when the font has none)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    face = pdfmetrics.getFont(font_name).face
+    try:
+        return bytes(face.get_table(tag))
+    except KeyError:
+        return None
+
+
+# ---- Text output with per-character positioning (linebreak's 四分アキ and 約物詰め)
+def text_out_adjusted(tx: Any, text: str, adjust: dict[int, float], t_star: bool) -> None:
+    """``tx._textOut(text)`` with ``adjust[i]`` points of extra advance after character ``i``.
+
+    Written as character spacing (``Tc``) around the adjusted glyphs, not as ``TJ``
+    offsets or space characters: extractors (pypdf) read a ``TJ`` gap as a space, a
+    ``Tc`` change as none. For an embedded TrueType font (ReportLab's 256-glyph subsets,
+    one byte per character) the operators are written directly; other fonts go through
+    ``_textOut`` piece by piece.
+    """
+    from reportlab.lib.rl_accel import fp_str
+    from reportlab.pdfbase import pdfmetrics
+
+    base = getattr(tx, "_charSpace", 0.0)
+    canv = tx._canvas
+    font = pdfmetrics.getFont(tx._fontname)
+    if not getattr(font, "_dynamicFont", False) or getattr(font, "shapable", False):
+        s = 0
+        for i in sorted(adjust):
+            if i > s:
+                tx._textOut(text[s:i], 0)
+            tx.setCharSpace(base + adjust[i])
+            tx._textOut(text[i], 0)
+            tx.setCharSpace(base)
+            s = i + 1
+        tx._textOut(text[s:], t_star)
+        return
+    esc = canv._escape
+    code = tx._code
+    tmpl = f"{fp_str(tx._fontsize)} Tf {fp_str(tx._leading)} TL"
+    current = base
+    keys = sorted(adjust)
+    ki = 0
+    pos = 0
+    for subset, t in font.splitString(text, canv._doc):
+        if subset != tx._curSubset:
+            code.append(f"{font.getSubsetInternalName(subset, canv._doc)} {tmpl}")
+            tx._curSubset = subset
+        n = len(t)
+        s = 0
+        while ki < len(keys) and keys[ki] < pos + n:
+            i = keys[ki] - pos
+            want = base + adjust[keys[ki]]
+            ki += 1
+            if i > s:
+                if current != base:
+                    code.append(f"{fp_str(base)} Tc")
+                    current = base
+                code.append(f"({esc(t[s:i])}) Tj")
+            if want != current:
+                code.append(f"{fp_str(want)} Tc")
+                current = want
+            code.append(f"({esc(t[i : i + 1])}) Tj")
+            s = i + 1
+        if s < n:
+            if current != base:
+                code.append(f"{fp_str(base)} Tc")
+                current = base
+            code.append(f"({esc(t[s:])}) Tj")
+        pos += n
+    if current != base:
+        code.append(f"{fp_str(base)} Tc")
+    if t_star:
+        code.append("T*")
+
+
 def utf16_hex(code_point: int) -> str:
-    """A code point as the hex of its UTF-16BE code units (a surrogate pair above the BMP)."""
-    return chr(code_point).encode("utf-16-be", "surrogatepass").hex().upper()
+    """A code point as the hex of its UTF-16BE code units (a surrogate pair above the BMP);
+    an alias from :func:`add_glyph_alias` as the text it stands for."""
+    text = ALIASES.get(code_point) or chr(code_point)
+    return text.encode("utf-16-be", "surrogatepass").hex().upper()
 
 
 def make_tounicode_cmap(fontname: str, subset: list[int]) -> str:
@@ -84,5 +185,21 @@ def patch_tounicode() -> None:
     ttfonts.makeToUnicodeCMap = make_tounicode_cmap
 
 
-__all__ = ["FUZZ", "FragLine", "ParaLines", "cjkU", "makeCJKParaLine", "patch_tounicode", "remeasure_row",
-           "rl_paragraph", "table_cells", "table_height", "table_row_heights", "utf16_hex"]
+__all__ = [
+    "ALIASES",
+    "FUZZ",
+    "FragLine",
+    "ParaLines",
+    "add_glyph_alias",
+    "cjkU",
+    "font_table",
+    "makeCJKParaLine",
+    "patch_tounicode",
+    "remeasure_row",
+    "rl_paragraph",
+    "table_cells",
+    "table_height",
+    "table_row_heights",
+    "text_out_adjusted",
+    "utf16_hex",
+]

@@ -150,9 +150,64 @@ def resolve_fonts(dirs: list[Path] | None = None) -> FontSet:
     return fs
 
 
+_VARIANTS: dict[str, tuple[dict[tuple[int, int], int], list[tuple[int, int, int]]]] = {}
+
+
+def variation_sequences(font_name: str) -> tuple[dict[tuple[int, int], int], list[tuple[int, int, int]]]:
+    """The font's cmap format 14 (Unicode variation sequences, e.g. IVS 葛󠄀):
+    ``({(base, selector): glyph}, [(selector, first, last) default ranges])``."""
+    import struct
+
+    from desktop.pdf.compat import font_table
+
+    if font_name in _VARIANTS:
+        return _VARIANTS[font_name]
+    glyphs: dict[tuple[int, int], int] = {}
+    defaults: list[tuple[int, int, int]] = []
+    data = font_table(font_name, "cmap") or b""
+    if len(data) >= 4:
+        (n,) = struct.unpack_from(">H", data, 2)
+        for i in range(n):
+            pid, eid, off = struct.unpack_from(">HHI", data, 4 + 8 * i)
+            if (pid, eid) != (0, 5) or struct.unpack_from(">H", data, off)[0] != 14:
+                continue
+            (records,) = struct.unpack_from(">I", data, off + 6)
+            for r in range(records):
+                pos = off + 10 + 11 * r
+                vs = int.from_bytes(data[pos : pos + 3], "big")
+                d_off, nd_off = struct.unpack_from(">II", data, pos + 3)
+                if d_off:
+                    (ranges,) = struct.unpack_from(">I", data, off + d_off)
+                    for k in range(ranges):
+                        q = off + d_off + 4 + 4 * k
+                        start = int.from_bytes(data[q : q + 3], "big")
+                        defaults.append((vs, start, start + data[q + 3]))
+                if nd_off:
+                    (maps,) = struct.unpack_from(">I", data, off + nd_off)
+                    for k in range(maps):
+                        q = off + nd_off + 4 + 5 * k
+                        base = int.from_bytes(data[q : q + 3], "big")
+                        glyphs[(base, vs)] = struct.unpack_from(">H", data, q + 3)[0]
+    _VARIANTS[font_name] = (glyphs, defaults)
+    return glyphs, defaults
+
+
+def variant_glyph(font_name: str, base: int, selector: int) -> int | None:
+    """The glyph of ``base`` + variation ``selector`` in the font, None when it has none."""
+    glyphs, defaults = variation_sequences(font_name)
+    g = glyphs.get((base, selector))
+    if g is not None:
+        return g
+    if any(vs == selector and lo <= base <= hi for vs, lo, hi in defaults):
+        return char_map(font_name).get(base)
+    return None
+
+
 def char_map(font_name: str) -> dict[int, int]:
     """Code point → glyph map of a registered TrueType font."""
-    return pdfmetrics.getFont(font_name).face.charToGlyph  # type: ignore[attr-defined]
+    cmap: dict[int, int] = pdfmetrics.getFont(font_name).face.charToGlyph
+    return cmap
 
 
-__all__ = ["ENV_VAR", "FontError", "FontSet", "char_map", "resolve_fonts", "search_dirs"]
+__all__ = ["ENV_VAR", "FontError", "FontSet", "char_map", "resolve_fonts", "search_dirs", "variant_glyph",
+           "variation_sequences"]

@@ -10,11 +10,14 @@ typesetter's conventional stand-in) and is reported with the field id.
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.core.definition import FormDef
+from desktop.core.i18n import _
 from desktop.core.validation import Finding
 
 GETA = "\u3013"
@@ -53,46 +56,129 @@ def tidy_lines(items: list[Any]) -> list[Any]:
 
 # Invisible format characters that only modify their neighbour: dropped, not reported
 # separately (the base character is what gets reported if it is missing).
-_IGNORABLE = frozenset("\u200b\u200c\u200d\u2060\ufeff") | {chr(c) for c in range(0xFE00, 0xFE10)}
+_IGNORABLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")
 _KEEP = frozenset("\n")
+_COMPAT_IDEOGRAPH = re.compile("[\uf900-\ufaff\U0002f800-\U0002fa1f]+")
+PUA_BASE = 0xF0000  # plane 15 private use: stand-ins for variation sequences' glyphs
+
+
+def is_selector(c: str) -> bool:
+    o = ord(c)
+    return 0xFE00 <= o <= 0xFE0F or 0xE0100 <= o <= 0xE01EF
+
+
+def nfc(text: str) -> str:
+    """NFC (a base and its combining marks composed: e + U+0301 → é), leaving CJK
+    compatibility ideographs (U+F900…, which NFC would unify) as typed."""
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    out: list[str] = []
+    pos = 0
+    for m in _COMPAT_IDEOGRAPH.finditer(text):
+        out += [unicodedata.normalize("NFC", text[pos : m.start()]), m.group()]
+        pos = m.end()
+    out.append(unicodedata.normalize("NFC", text[pos:]))
+    return "".join(out)
+
+
+@dataclass
+class Cleaned:
+    """A value as printed and what was changed on the way."""
+
+    text: str
+    bad: list[str] = field(default_factory=list)  # printed as 〓
+    no_variant: list[str] = field(default_factory=list)  # base + selector printed as the base
+    rtl: bool = False  # right-to-left letters, printed unshaped in logical order
 
 
 class GlyphChecker:
-    """Knows which code points every face used for values can draw."""
+    """Knows which code points every face used for values can draw.
 
-    def __init__(self, charmaps: Iterable[dict[int, int]]) -> None:
-        maps = list(charmaps)
-        self._maps = maps
+    ``fallback``: a second face (DejaVu) for letters the Japanese faces lack (Arabic,
+    Hebrew, …); ``variant``: ``(base, selector) → alias code`` of a variation
+    sequence's glyph in every face, None when some face lacks it.
+    """
+
+    def __init__(self, charmaps: Iterable[dict[int, int]], fallback: dict[int, int] | None = None,
+                 variant: Callable[[int, int], int | None] | None = None) -> None:
+        self._maps = list(charmaps)
+        self._fallback = fallback or {}
+        self._variant = variant
         self._cache: dict[str, bool] = {}
+        self._fb: dict[str, bool] = {}
+        self._known: set[str] = set()  # characters every Japanese face has (a fast superset test)
 
-    def printable(self, c: str) -> bool:
+    def in_faces(self, c: str) -> bool:
         ok = self._cache.get(c)
         if ok is None:
             cat = unicodedata.category(c)
             if c in _KEEP or c == " ":
                 ok = True
-            elif cat in ("Cc", "Cs", "Cn"):
+            elif cat in ("Cc", "Cs", "Cn") or is_selector(c):
                 ok = False
             else:
                 ok = all(ord(c) in m for m in self._maps)
             self._cache[c] = ok
+            if ok:
+                self._known.add(c)
         return ok
 
-    def clean(self, text: str) -> tuple[str, list[str]]:
-        """(text with 〓 substituted, the distinct replaced characters in order)."""
-        if all(self.printable(c) for c in text):  # fast path: almost every value
-            return text, []
+    def any_fallback(self, text: str) -> bool:
+        """Does ``text`` hold a character printed from the fallback face?"""
+        return not self._known.issuperset(text) and any(map(self.needs_fallback, text))
+
+    def needs_fallback(self, c: str) -> bool:
+        """Printed from the fallback face: not in the Japanese faces, but in the fallback."""
+        fb = self._fb.get(c)
+        if fb is None:
+            fb = self._fb[c] = (not self.in_faces(c) and unicodedata.category(c)[0] in "LMNPZ"
+                                and not is_selector(c) and ord(c) in self._fallback)  # letters, not emoji
+        return fb
+
+    def printable(self, c: str) -> bool:
+        return self.in_faces(c) or self.needs_fallback(c)
+
+    def check(self, text: str) -> Cleaned:
+        """The text as printed: NFC, variation sequences kept where the faces have them."""
+        text = nfc(text)
+        if self._known.issuperset(text) or all(self.in_faces(c) for c in text):  # fast path: almost every value
+            return Cleaned(text)
+        res = Cleaned("")
         out: list[str] = []
         bad: dict[str, None] = {}
-        for c in text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", IDEOGRAPHIC_SPACE):
-            if c in _IGNORABLE or (0xE0100 <= ord(c) <= 0xE01EF):
+        chars = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", IDEOGRAPHIC_SPACE)
+        i, n = 0, len(chars)
+        while i < n:
+            c = chars[i]
+            if i + 1 < n and is_selector(chars[i + 1]) and not is_selector(c):
+                alias = self._variant(ord(c), ord(chars[i + 1])) if self._variant else None
+                if alias is not None:
+                    out.append(chr(alias))
+                else:
+                    res.no_variant.append(c + chars[i + 1])
+                    out.append(c if self.printable(c) else GETA)
+                    if not self.printable(c):
+                        bad[c] = None
+                i += 2
+                continue
+            i += 1
+            if c in _IGNORABLE or is_selector(c):
                 continue
             if self.printable(c):
                 out.append(c)
+                if unicodedata.bidirectional(c) in ("R", "AL"):
+                    res.rtl = True
             else:
                 bad[c] = None
                 out.append(GETA)
-        return "".join(out), list(bad)
+        res.text = "".join(out)
+        res.bad = list(bad)
+        return res
+
+    def clean(self, text: str) -> tuple[str, list[str]]:
+        """(text with 〓 substituted, the distinct replaced characters in order)."""
+        r = self.check(text)
+        return r.text, r.bad
 
 
 def describe(chars: list[str]) -> str:
@@ -104,38 +190,55 @@ def describe(chars: list[str]) -> str:
     return "，".join(parts)
 
 
-def glyph_finding(field_id: str, chars: list[str]) -> Finding:
-    return Finding(
-        field_id,
-        "warning",
-        f"「{field_id}」に印刷できない文字（{describe(chars)}）があります。{GETA}で印刷します。",
-        "glyph",
-    )
+def field_name(form: FormDef, field_id: str, limit: int = 40) -> str:
+    """The label an officer sees (「1-1 当該機関の戦略目標…」), not the field id."""
+    f = form.by_id.get(field_id)
+    label = (f.display_label if f.number else f.label) if f else field_id
+    label = " ".join(label.split())
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def glyph_finding(field_id: str, chars: list[str], label: str = "") -> Finding:
+    return Finding(field_id, "warning", _("「{label}」に印刷できない文字（{chars}）があります。{geta}で印刷します。").format(
+        label=label or field_id, chars=describe(chars), geta=GETA), "glyph")
 
 
 def preflight(form: FormDef, values: dict[str, Any], checker: GlyphChecker) -> tuple[dict[str, Any], list[Finding]]:
-    """Values with unprintable characters replaced, and one warning per affected field."""
+    """Values as printed (whitespace, NFC, unprintable characters replaced), and one
+    warning per affected field and kind of change."""
     out: dict[str, Any] = {}
     findings: list[Finding] = []
     order = {fid: i for i, fid in enumerate(form.by_id)}
     for fid in sorted(values, key=lambda k: order.get(k, len(order))):
         v = values[fid]
-        bad: list[str] = []
         if isinstance(v, str):
             v = tidy_text(v)
         elif isinstance(v, list):
             v = tidy_lines(v)
+        results: list[Cleaned] = []
         if isinstance(v, str):
-            v, bad = checker.clean(v)
+            results.append(checker.check(v))
+            v = results[0].text
         elif isinstance(v, list):
             cleaned = []
             for item in v:
                 if isinstance(item, str):
-                    item, b = checker.clean(item)
-                    bad += [c for c in b if c not in bad]
+                    results.append(checker.check(item))
+                    item = results[-1].text
                 cleaned.append(item)
             v = cleaned
         out[fid] = v
+        bad = list(dict.fromkeys(c for r in results for c in r.bad))
+        no_variant = list(dict.fromkeys(c for r in results for c in r.no_variant))
+        label = field_name(form, fid)
         if bad:
-            findings.append(glyph_finding(fid, bad))
+            findings.append(glyph_finding(fid, bad, label))
+        if no_variant:
+            findings.append(Finding(fid, "warning", _(
+                "「{label}」の異体字（{chars}）はフォントにないため，通常の字形で印刷します。").format(
+                    label=label, chars="，".join(no_variant)), "variant"))
+        if any(r.rtl for r in results):
+            findings.append(Finding(fid, "warning", _(
+                "「{label}」の右から左に書く文字（アラビア文字・ヘブライ文字など）は，字形をつなげず入力順のまま印刷します。"
+            ).format(label=label), "rtl"))
     return out, findings

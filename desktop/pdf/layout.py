@@ -15,7 +15,9 @@ pages; :class:`Block` keeps a label row from sitting alone at the foot of a page
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from reportlab.lib import colors
@@ -49,6 +51,7 @@ MARGIN_TOP = 15 * mm
 MARGIN_BOTTOM = 17 * mm
 FRAME_PAD = 6  # SimpleDocTemplate's frame padding, on each side
 WIDTH = PAGE[0] - 2 * MARGIN_X - 2 * FRAME_PAD
+FRAME_HEIGHT = PAGE[1] - MARGIN_TOP - MARGIN_BOTTOM - 2 * FRAME_PAD
 SPLIT_MIN = 48  # pt: a split piece of a row is at least ~3 lines (typography.md §2)
 LINE = 0.5
 SHADE = colors.Color(0.92, 0.92, 0.92)
@@ -60,6 +63,8 @@ _YEAR_SUFFIX = re.compile(r"^(.*?)（(\d{4})?）$")
 # after a blank for handwriting (「平成{fy_era_year}年度」 → 「平成　年度」).
 _YEAR_VAR = re.compile(r"\{(fy[a-z0-9_]*)\}(年度|度|年)?")
 _NUMERIC = ("int", "money", "decimal", "pct")
+# (a character needs the fallback face, a text holds such a character): see glyphs.GlyphChecker
+Fallback = tuple[Callable[[str], bool], Callable[[str], bool]]
 
 
 CONTINUED = "（続き）"
@@ -69,7 +74,7 @@ BLANK_YEAR = "\u3000\u3000年度"
 MAX_INLINE_OTHER = 16  # characters of a checkbox grid's 「その他（…）」 text printed inline
 
 
-class Block(Table):
+class Block(Table):  # type: ignore[misc]  # ReportLab has no type hints
     """A bordered table that never leaves a label row (``heads``) at the foot of a page.
 
     Rows are split inside (``splitByRow=0``: fill the page, as a word processor does);
@@ -86,8 +91,13 @@ class Block(Table):
     heads: frozenset[int] = frozenset()
     labels: dict[int, tuple[int | None, str]] = {}  # noqa: RUF012 - replaced per instance, never mutated
     make_label: Any = None  # (text, full_row: bool) -> Flowable
+    keep = False  # a section's rows: moved whole to the next page when they fit on one
+    group_label: tuple[int, str] | None = None  # (column, label) of a label cell spanning the rows
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        height = table_height(self)
+        if self.keep and height is not None and availHeight < height <= FRAME_HEIGHT:
+            return []
         parts = self._split(availWidth, availHeight)
         if len(parts) != 2:
             return parts
@@ -97,6 +107,12 @@ class Block(Table):
         rest.heads = frozenset(r - offset for r in self.heads if r > offset)
         rest.labels = {r - offset: v for r, v in self.labels.items() if r >= offset}
         rest.make_label = self.make_label
+        rest.group_label = self.group_label
+        if self.group_label is not None and self.make_label is not None:
+            gcol, gtext = self.group_label
+            if not table_cells(rest)[0][gcol]:  # the section's label again, on the next page
+                table_cells(rest)[0][gcol] = [self.make_label(gtext + CONTINUED, False)]
+                remeasure_row(rest, 0)
         in_row = len(table_cells(first)) + n_rest == n_self + 1
         if not in_row or offset not in self.labels or self.make_label is None:
             return parts
@@ -125,18 +141,77 @@ class Block(Table):
             if last == 0:
                 return []
             parts = super().split(availWidth, sum(table_row_heights(self)[:last]))
-        return parts
+        out: list[Table] = parts
+        return out
+
+
+@lru_cache(maxsize=4096)
+def _phrases(breaks: tuple[str, ...], text: str) -> tuple[str, ...]:
+    bounds: set[int] = set()
+    start = 0
+    for line in text.split("\n"):
+        k = start
+        for ph in _segmenter().parse(line)[:-1] if line else []:
+            k += len(ph)
+            bounds.add(k)
+        start += len(line) + 1
+    for decl in breaks:
+        plain = decl.replace("|", "")
+        at = text.find(plain)
+        while at >= 0:
+            bounds -= set(range(at + 1, at + len(plain)))
+            k = at
+            for part in decl.split("|")[:-1]:
+                k += len(part)
+                bounds.add(k)
+            at = text.find(plain, at + len(plain))
+    cuts = sorted(b for b in bounds if 0 < b < len(text))
+    return tuple(text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True))
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> Any:
+    import budoux  # a small phrase segmenter for Japanese (Google, Apache-2.0)
+
+    return budoux.load_default_japanese_parser()
+
+
+def label_phrases(form: FormDef, text: str) -> list[str]:
+    """A label split where it may break: the format's ``[print] label_breaks`` where one
+    matches (「予算額・|決算額の差」), elsewhere between the phrases BudouX finds."""
+    return list(_phrases(form.print.label_breaks, text))
+
+
+def label_paragraph(text: str, style: ParagraphStyle, form: FormDef,
+                    fallback: tuple[str, Callable[[str], bool], Callable[[str], bool]] | None = None) -> JaParagraph:
+    """A label paragraph whose lines end only at phrase boundaries (a phrase longer than
+    the line still breaks inside)."""
+    para = JaParagraph(to_markup(text, fallback), style)
+    flags = [False] * (len(text) + 1)
+    pos = 0
+    for ph in label_phrases(form, text):
+        flags[pos] = True
+        pos += len(ph)
+    flags[pos] = True
+    for k, c in enumerate(text):
+        if c in " \n\u3000":
+            flags[k] = flags[k + 1] = True
+    para.phrases = flags
+    return para
 
 
 class Styles:
     """Paragraph styles: Gothic for titles and labels, Mincho for the text."""
 
-    def __init__(self, fonts: FontSet) -> None:
+    def __init__(self, fonts: FontSet, fallback: Fallback | None = None) -> None:
         def st(name: str, font: str, size: float, leading: float, align: int = TA_LEFT) -> ParagraphStyle:
             return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, alignment=align,
                                   wordWrap="CJK", splitLongWords=0)
 
         self.fonts = fonts
+        # letters the Japanese faces lack but the symbol face has (Arabic, Hebrew, …)
+        self.fallback: tuple[str, Callable[[str], bool], Callable[[str], bool]] | None = (
+            (fonts.symbol, *fallback) if fallback else None)
         self.title = st("title", fonts.gothic_bold, 13, 18, TA_CENTER)
         self.serial = st("serial", fonts.mincho, 9, 12)
         self.heading = st("heading", fonts.gothic_bold, 11, 15)
@@ -224,7 +299,24 @@ class Builder:
 
     # ---------------------------------------------------------------- primitives
     def p(self, text: str, style: ParagraphStyle) -> JaParagraph:
-        return JaParagraph(to_markup(text), style)
+        return JaParagraph(to_markup(text, self.st.fallback), style)
+
+    def label_column(self, labels: list[str], style: ParagraphStyle, lo: float, hi: float) -> float:
+        """A label column width between ``lo`` and ``hi``: wide enough for every label that
+        fits in ``hi`` on one line, and for the longest phrase of the others."""
+        pad = 8 + 1
+        need = lo
+        for text in labels:
+            for line in text.split("\n"):
+                w = stringWidth(line, style.fontName, style.fontSize) + pad
+                if w > hi:
+                    w = max(stringWidth(ph, style.fontName, style.fontSize) for ph in label_phrases(self.form, line)) + pad
+                need = max(need, w)
+        return min(need, hi)
+
+    def lp(self, text: str, style: ParagraphStyle) -> JaParagraph:
+        """A label: breaks only between phrases (see :func:`label_phrases`)."""
+        return label_paragraph(text, style, self.form, self.st.fallback)
 
     def box(self, on: bool) -> str:
         sym = self.st.fonts.symbol
@@ -232,10 +324,10 @@ class Builder:
             return "■" if on else "□"
         return f'<font name="{sym}">{BOX_ON if on else BOX_OFF}</font>'
 
-    def table(self, rows: list[list[Any]], widths: list[float], extra: list[tuple] | None = None,
+    def table(self, rows: list[list[Any]], widths: list[float], extra: list[tuple[Any, ...]] | None = None,
               *, grid: bool = True, heads: tuple[int, ...] = (0,), heights: list[float] | None = None,
-              labels: dict[int, tuple[int | None, str]] | None = None) -> Table:
-        cmds: list[tuple] = [
+              labels: dict[int, tuple[int | None, str]] | None = None) -> Block:
+        cmds: list[tuple[Any, ...]] = [
             ("FONTNAME", (0, 0), (-1, -1), self.st.fonts.mincho),  # empty cells: no stray Helvetica
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), 4),
@@ -256,8 +348,8 @@ class Builder:
     def continued_label(self, text: str, full_row: bool) -> Flowable:
         """The label of a cell continued on the next page (see :class:`Block`)."""
         if not full_row:  # a narrow label column: 「（続き）」 on a line of its own
-            return self.p(text.replace(CONTINUED, "\n" + CONTINUED), self.st.label)
-        return self.table([[self.p(text, self.st.label)]], [WIDTH], [("BACKGROUND", (0, 0), (0, 0), SHADE)])
+            return self.lp(text.replace(CONTINUED, "\n" + CONTINUED), self.st.label)
+        return self.table([[self.lp(text, self.st.label)]], [WIDTH], [("BACKGROUND", (0, 0), (0, 0), SHADE)])
 
     # ---------------------------------------------------------------- entry point
     def build(self) -> list[Flowable]:
@@ -305,7 +397,7 @@ class Builder:
     def rating_box(self, section: Section) -> list[Flowable]:
         out: list[Flowable] = []
         for f in section.fields:
-            rows = [[self.p(self.s.label_text(section.title) or self.s.label(f), self.st.label),
+            rows = [[self.lp(self.s.label_text(section.title) or self.s.label(f), self.st.label),
                      self.p(self.grade_text(f.id), self.st.grade)]]
             out.append(self.table(rows, [40 * mm, WIDTH - 40 * mm],
                                   [("BACKGROUND", (0, 0), (0, 0), SHADE), ("VALIGN", (0, 0), (0, 0), "TOP")],
@@ -366,6 +458,8 @@ class Builder:
             out += [self.p(self.s.label_text(section.title), self.st.heading), Spacer(1, 3)]
         rows: list[list[Any]] = []
         labels: dict[int, tuple[int | None, str]] = {}
+        cmds: list[tuple[Any, ...]] = [("VALIGN", (0, 0), (-1, -1), "TOP")]
+        heads: list[int] = []
         fields = [f for f in section.fields if f.id not in self.inline_fields and f.id not in self.rating_fields]
         i = 0
         while i < len(fields):
@@ -375,22 +469,32 @@ class Builder:
             while j < len(fields) and not fields[j].number and not fields[j].group:
                 subs.append(fields[j])
                 j += 1
-            label = [self.p(f.display_label, self.st.label)]
+            r = len(rows)
+            if f.print == "full_width" and not subs:  # label row, full-width body below (the official sheet's 6, 7)
+                head: list[Flowable] = [self.lp(f.display_label, self.st.label)]
+                if f.sublabel:
+                    head.append(self.lp(self.s.label(f, sublabel=True), self.st.label_s))
+                rows += [[head, ""], [self.value_flowables(f), ""]]
+                cmds += [("SPAN", (0, r), (1, r)), ("SPAN", (0, r + 1), (1, r + 1)), ("BACKGROUND", (0, r), (1, r), SHADE)]
+                heads.append(r)
+                labels[r + 1] = (None, f.display_label)
+                i = j
+                continue
+            label = [self.lp(f.display_label, self.st.label)]
             value: list[Flowable] = []
             if subs and f.sublabel:  # the sublabel names sub-item (1) when sub-items follow
-                value.append(self.p(self.s.label(f, sublabel=True), self.st.sublabel))
+                value.append(self.lp(self.s.label(f, sublabel=True), self.st.sublabel))
             elif f.sublabel:
-                label.append(self.p(self.s.label(f, sublabel=True), self.st.label_s))
+                label.append(self.lp(self.s.label(f, sublabel=True), self.st.label_s))
             value += self.value_flowables(f)
             for sf in subs:
-                value += [Spacer(1, 4), self.p(self.s.label(sf), self.st.sublabel), *self.value_flowables(sf)]
-            labels[len(rows)] = (0, f.display_label)
+                value += [Spacer(1, 4), self.lp(self.s.label(sf), self.st.sublabel), *self.value_flowables(sf)]
+            labels[r] = (0, f.display_label)
+            cmds.append(("BACKGROUND", (0, r), (0, r), SHADE))
             rows.append([label, value])
             i = j
         if rows:
-            out.append(self.table(rows, [40 * mm, WIDTH - 40 * mm],
-                                  [("BACKGROUND", (0, 0), (0, -1), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")],
-                                  heads=(), labels=labels))
+            out.append(self.table(rows, [40 * mm, WIDTH - 40 * mm], cmds, heads=tuple(heads), labels=labels))
         return out
 
     # ---------------------------------------------------------------- 評価基準
@@ -426,9 +530,9 @@ class Builder:
 
     def item(self, label: str, body: list[Flowable], sublabel: str = "") -> Table:
         """A label row (shaded, Gothic) tied to its body row."""
-        head: list[Flowable] = [self.p(label, self.st.label)]
+        head: list[Flowable] = [self.lp(label, self.st.label)]
         if sublabel:
-            head.append(self.p(sublabel, self.st.label))
+            head.append(self.lp(sublabel, self.st.label))
         return self.table([[head], [body]], [WIDTH],
                           [("BACKGROUND", (0, 0), (0, 0), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")],
                           labels={1: (None, label)})
@@ -453,7 +557,7 @@ class Builder:
         sub = self.s.label_text(g.sublabel)
         if g.layout == "inline":
             text = self.s.fill(g.value) if self.s.applies(g) else ""
-            return [self.table([[self.p(label, self.st.label), self.p(text, self.st.cell)]],
+            return [self.table([[self.lp(label, self.st.label), self.lp(text, self.st.cell)]],
                                [40 * mm, WIDTH - 40 * mm], [("BACKGROUND", (0, 0), (0, 0), SHADE)])]
         if g.layout == "table":
             return self.cell_grid(g, label, nested=nested)
@@ -462,14 +566,14 @@ class Builder:
         # a plain list: heading, then each child (sub-label row + body, or nested group)
         out: list[Flowable] = []
         kids = self.children(g, section)
-        heading = self.p(label + (" " + sub if sub else ""), self.st.label)
+        heading = self.lp(label + (" " + sub if sub else ""), self.st.label)
         if kids and all(isinstance(k, Field) for k in kids):
             rows: list[list[Any]] = [[heading]]
-            cmds: list[tuple] = [("BACKGROUND", (0, 0), (0, 0), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+            cmds: list[tuple[Any, ...]] = [("BACKGROUND", (0, 0), (0, 0), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")]
             labels: dict[int, tuple[int | None, str]] = {}
             for k in kids:
                 assert isinstance(k, Field)
-                rows.append([self.p(self.s.label(k), self.st.sublabel)])
+                rows.append([self.lp(self.s.label(k), self.st.sublabel)])
                 labels[len(rows)] = (None, self.s.label(k))
                 rows.append([self.value_flowables(k)])
                 cmds.append(("LINEBELOW", (0, len(rows) - 2), (0, len(rows) - 2), 0.25, colors.grey))
@@ -495,12 +599,13 @@ class Builder:
         """
         applies = self.s.applies(g)
         ncell = max(len(r) for r in g.rows)
-        lw = 24 * mm
+        short = [self.s.label_text(c.label) for r in g.rows if len(r) > 1 or len(r[0].label) <= 16 for c in r]
+        lw = self.label_column(short, self.st.label, 24 * mm, 26 * mm)
         vw = (WIDTH - ncell * lw) / ncell
         widths = [lw, vw] * ncell
-        rows: list[list[Any]] = [[self.p(label, self.st.label if not nested else self.st.sublabel)]
+        rows: list[list[Any]] = [[self.lp(label, self.st.label if not nested else self.st.sublabel)]
                                  + [""] * (2 * ncell - 1)]
-        cmds: list[tuple] = [("SPAN", (0, 0), (-1, 0)), ("BACKGROUND", (0, 0), (-1, 0), SHADE)]
+        cmds: list[tuple[Any, ...]] = [("SPAN", (0, 0), (-1, 0)), ("BACKGROUND", (0, 0), (-1, 0), SHADE)]
         if nested:
             cmds[1] = ("BACKGROUND", (0, 0), (-1, 0), colors.white)
         below: list[Flowable] = []
@@ -518,7 +623,7 @@ class Builder:
                 if self.too_long(value, width):
                     below.append(self.item(cell_label, [self.p(text, self.st.body)]))
                     value = self.p(BELOW, self.st.cell)
-                cells += [self.p(cell_label, self.st.label), value]
+                cells += [self.lp(cell_label, self.st.label), value]
             cells += [""] * (2 * ncell - len(cells))
             if wide_question:  # a long question: wide label, narrow answer
                 cells = [cells[0], *[""] * (2 * ncell - 2), cells[1]]
@@ -534,7 +639,7 @@ class Builder:
     def too_long(para: JaParagraph, width: float, lines: int = MAX_GRID_LINES) -> bool:
         """Would ``para`` take more than ``lines`` lines in a cell ``width`` wide (4 pt padding)?"""
         _w, h = para.wrap(width - 8, 1e9)
-        return h > lines * para.style.leading + 1e-6
+        return bool(h > lines * para.style.leading + 1e-6)
 
     def _skip(self, cell: Cell) -> str:
         for n in _PLACEHOLDER.findall(cell.value):
@@ -565,7 +670,7 @@ class Builder:
                 second.append("")
                 prev_year = False
         n = len(nums)
-        cmds: list[tuple] = [("BACKGROUND", (0, 1), (-1, 2), SHADE), ("SPAN", (0, 0), (-1, 0)),
+        cmds: list[tuple[Any, ...]] = [("BACKGROUND", (0, 1), (-1, 2), SHADE), ("SPAN", (0, 0), (-1, 0)),
                              ("BACKGROUND", (0, 0), (-1, 0), SHADE),
                              ("ALIGN", (0, 3), (-1, 3), "RIGHT")]
         c = 0
@@ -578,9 +683,9 @@ class Builder:
             elif not second[c]:
                 cmds.append(("SPAN", (c, 1), (c, 2)))
             c = e + 1
-        head = [self.p(label + (" " + sub if sub else ""), self.st.label)] + [""] * (n - 1)
-        row1 = [self.p(t, self.st.label_c) for t in top]
-        row2 = [self.p(t, self.st.label_c) for t in second]
+        head = [self.lp(label + (" " + sub if sub else ""), self.st.label)] + [""] * (n - 1)
+        row1 = [self.lp(t, self.st.label_c) for t in top]
+        row2 = [self.lp(t, self.st.label_c) for t in second]
         vals = [self.p(self.s.text(f.id, unit=False), self.st.cell_r) for f in nums]
         rows: list[list[Any]] = [head, row1, row2, vals]
         w = WIDTH / n
@@ -588,7 +693,7 @@ class Builder:
         # flag + count on one line, then the remaining fields as label | value rows
         flag = next((f for f in rest if f.type == "flag"), None)
         tail: list[list[Any]] = []
-        tcmds: list[tuple] = [("VALIGN", (0, 0), (-1, -1), "TOP")]
+        tcmds: list[tuple[Any, ...]] = [("VALIGN", (0, 0), (-1, -1), "TOP")]
         if flag is not None:
             on = bool(self.s.values.get(flag.id))
             self.s._emit(flag.id)
@@ -605,7 +710,7 @@ class Builder:
         for f in rest:
             tcmds.append(("BACKGROUND", (0, len(tail)), (0, len(tail)), SHADE))
             tlabels[len(tail)] = (0, self.s.label(f))
-            tail.append([self.p(self.s.label(f), self.st.label), self.value_flowables(f)])
+            tail.append([self.lp(self.s.label(f), self.st.label), self.value_flowables(f)])
         if tail:
             out.append(self.table(tail, [30 * mm, WIDTH - 30 * mm], tcmds, heads=(), labels=tlabels))
         return out
@@ -614,7 +719,10 @@ class Builder:
     def single_table(self) -> list[Flowable]:
         """H30: one bordered table; the first fields up to the rating form the header row."""
         story: list[Flowable] = []
-        lw = 24 * mm
+        body_fields = [f for s in self.form.sections if s.print != "title" for f in s.fields]
+        lw = self.label_column([f.display_label for f in body_fields if not f.group]
+                               + [self.s.label_text(g.display_label) for g in self.form.groups.values() if not g.parent],
+                               self.st.label, 24 * mm, 30 * mm)
         for section in self.form.sections:
             if section.print == "title":
                 for f in section.fields:
@@ -628,7 +736,7 @@ class Builder:
         if head_n:
             cells: list[Any] = []
             for f in fields[:head_n]:
-                cells += [self.p(self.s.label(f), self.st.label),
+                cells += [self.lp(self.s.label(f), self.st.label),
                           self.p(self.s.text(f.id), self.st.grade if f.type == "rating" else self.st.cell)]
             # the short pairs get what their text needs (up to a cap); the first value the rest
             lws, vws = [lw], [0.0]
@@ -666,14 +774,14 @@ class Builder:
                     flush()
                     story += self.h30_group(g, lw)
                 continue
-            run.append([self.p(f.display_label, self.st.label), self.value_flowables(f)])
+            run.append([self.lp(f.display_label, self.st.label), self.value_flowables(f)])
             run_labels.append(f.display_label)
         flush()
         return story
 
     def h30_group(self, g: Group, lw: float) -> list[Flowable]:
         fields = [f for f in self.form.fields if f.group == g.id]
-        label = self.p(self.s.label_text(g.display_label), self.st.label)
+        label = self.lp(self.s.label_text(g.display_label), self.st.label)
         frame = [("BOX", (0, 0), (-1, -1), LINE, colors.black), ("LINEAFTER", (0, 0), (0, -1), LINE, colors.black),
                  ("BACKGROUND", (0, 0), (0, -1), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP")]
         if g.layout == "h30_staff_table":
@@ -686,7 +794,7 @@ class Builder:
                 t = self.s.label(f)
                 if as_of and (i == 1 or f.type == "pct"):  # the as-of date heads the current-year columns
                     t += f" ({as_of}末時点)"
-                heads.append(self.p(t, self.st.label_c))
+                heads.append(self.lp(t, self.st.label_c))
             vals = [self.p(self.s.text(f.id), self.st.cell_c) for f in nums]
             n = len(nums)
             rows: list[list[Any]] = [[label, *heads], ["", *vals]]
@@ -695,10 +803,11 @@ class Builder:
             labels: dict[int, tuple[int | None, str]] = {}
             for f in texts:
                 labels[len(rows)] = (None, self.s.label(f))
-                rows.append(["", [self.p(self.s.label(f), self.st.sublabel), *self.value_flowables(f)]] + [""] * (n - 1))
+                rows.append(["", [self.lp(self.s.label(f), self.st.sublabel), *self.value_flowables(f)]] + [""] * (n - 1))
                 r = len(rows) - 1
                 cmds += [("SPAN", (1, r), (-1, r)), ("LINEABOVE", (1, r), (-1, r), LINE, colors.black)]
-            return [self.table(rows, [lw] + [(WIDTH - lw) / n] * n, cmds, grid=False, labels=labels)]
+            return [self.section_table(self.table(rows, [lw] + [(WIDTH - lw) / n] * n, cmds, grid=False, labels=labels),
+                                       self.s.label_text(g.display_label))]
         # pdca_table: text rows with a short label column; a date/fy pair as a "・ label：…" line
         texts = [f for f in fields if f.type in ("text", "short", "lines")]
         rows = []
@@ -706,7 +815,7 @@ class Builder:
         plabels: dict[int, tuple[int | None, str]] = {}
         for f in texts:
             plabels[len(rows)] = (1, self.s.label(f))
-            rows.append([label if not rows else "", self.p(self.s.label(f), self.st.label_c), self.value_flowables(f)])
+            rows.append([label if not rows else "", self.lp(self.s.label(f), self.st.label_c), self.value_flowables(f)])
             cmds.append(("LINEABOVE", (1, len(rows) - 1), (-1, len(rows) - 1), LINE, colors.black))
         cmds.append(("LINEAFTER", (1, 0), (1, len(rows) - 1), LINE, colors.black))
         dated = [f for f in fields if f not in texts]
@@ -719,22 +828,33 @@ class Builder:
             rows.append(["", self.p(line, self.st.cell), ""])
             r = len(rows) - 1
             cmds += [("SPAN", (1, r), (-1, r)), ("LINEABOVE", (1, r), (-1, r), LINE, colors.black)]
-        return [self.table(rows, [lw, 16 * mm, WIDTH - lw - 16 * mm], cmds, grid=False, heads=(), labels=plabels)]
+        return [self.section_table(self.table(rows, [lw, 16 * mm, WIDTH - lw - 16 * mm], cmds, grid=False, heads=(),
+                                              labels=plabels), self.s.label_text(g.display_label))]
+
+    @staticmethod
+    def section_table(t: Block, label: str) -> Block:
+        """A section's rows beside one label cell: kept together where they fit on a page,
+        and when split, the label comes back on the next page."""
+        t.keep = True
+        t.group_label = (0, label)
+        return t
 
 
-def build_story(form: FormDef, values: Values, fonts: FontSet, *, title_suffix: str = "") -> tuple[list[Flowable], Sheet]:
+def build_story(form: FormDef, values: Values, fonts: FontSet, *, title_suffix: str = "",
+                fallback: Fallback | None = None) -> tuple[list[Flowable], Sheet]:
     """The flowables of one sheet, plus the sheet (whose ``emitted`` is the print order)."""
     sheet = Sheet(form, values)
-    builder = Builder(sheet, Styles(fonts), title_suffix)
+    builder = Builder(sheet, Styles(fonts, fallback), title_suffix)
     return builder.build(), sheet
 
 
-def plain_story(form: FormDef, values: Values, fonts: FontSet, *, title_suffix: str = "") -> tuple[list[Flowable], Sheet]:
+def plain_story(form: FormDef, values: Values, fonts: FontSet, *, title_suffix: str = "",
+                fallback: Fallback | None = None) -> tuple[list[Flowable], Sheet]:
     """The last resort when the table layout cannot be placed: title, then every field as
     a label paragraph and a text paragraph, in definition order. Paragraphs split
     anywhere, so this always prints and keeps every value readable."""
     sheet = Sheet(form, values)
-    st = Styles(fonts)
+    st = Styles(fonts, fallback)
     builder = Builder(sheet, st, title_suffix)
     story: list[Flowable] = []
     for section in form.sections:

@@ -19,7 +19,9 @@ guards the behaviour.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from collections.abc import Callable
+from typing import Any, cast
 from unicodedata import category
 from xml.sax.saxutils import escape
 
@@ -27,7 +29,7 @@ from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.platypus.paragraph import Paragraph
 
 from desktop.pdf.compat import FUZZ as _FUZZ
-from desktop.pdf.compat import FragLine, ParaLines, cjkU, makeCJKParaLine
+from desktop.pdf.compat import FragLine, ParaLines, cjkU, makeCJKParaLine, text_out_adjusted
 from desktop.pdf.compat import rl_paragraph as _rlp
 
 NO_START = frozenset(
@@ -47,35 +49,152 @@ INSEPARABLE = frozenset("—―…‥")
 
 
 def _wordish(c: str) -> bool:
-    """Part of an unbreakable Latin/number run (ASCII or full-width alphanumerics)."""
+    """Part of an unbreakable Latin/number run (half-width; full-width letters are cl-19 ideographs)."""
     if not c:
         return False
-    o = ord(c)
-    if 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A:
-        return True
-    return o < 0x2E80 and c not in " ([" and category(c) != "Zs" and c not in INSEPARABLE
+    return ord(c) < 0x2E80 and c not in " ([" and category(c) != "Zs" and c not in INSEPARABLE
+
+
+# 分離禁止 (JLREQ 3.1.10): a number, with its sign, separators and a following unit, and a
+# date 「2018 年 6 月」 never break inside, not even at a space typed between them.
+_NUM = r"[0-9０-９]+(?:[,.，．][0-9０-９]+)*"
+_UNIT = (r"(?:[％%‰‱℃℉°′″Å\u3380-\u33ff]|千円|万円|億円|円|ドル|ユーロ|人|名|件|回|歳|倍|か国|カ国|ヵ国|か所|箇所"
+         r"|年度|年|月|日|時|分|秒|万|億|兆|千|割|点|位)")
+_SP = "[ \u00a0]?"
+_INSEPARABLE_RE = re.compile(
+    rf"[△▲−＋￥¥＄$€£+-]?(?:{_NUM}{_SP}年{_SP}{_NUM}{_SP}月(?:{_SP}{_NUM}{_SP}日)?"
+    rf"|{_NUM}{_SP}月{_SP}{_NUM}{_SP}日|{_NUM}(?:{_SP}{_UNIT})?)"
+)
+
+
+_EXT, _RI, _NS, _NE, _WORD, _INS, _SLASH = 1, 2, 4, 8, 16, 32, 64
+_FLAGS: dict[str, int] = {"": 0}  # "" is a line break's placeholder
+
+
+def _flags(c: str) -> int:
+    """The break properties of one character, cached (the breaker looks at every character)."""
+    f = _FLAGS.get(c)
+    if f is None:
+        o = ord(c)
+        f = 0
+        if (category(c) in ("Mn", "Mc", "Me") or 0xFE00 <= o <= 0xFE0F or 0xE0100 <= o <= 0xE01EF
+                or 0x1F3FB <= o <= 0x1F3FF or 0xE0020 <= o <= 0xE007F or c == "\u200d"):
+            f |= _EXT  # continues the grapheme cluster before it (UAX #29: marks, selectors, ZWJ…)
+        if 0x1F1E6 <= o <= 0x1F1FF:
+            f |= _RI  # regional indicator: flags are pairs
+        if c in NO_START:
+            f |= _NS
+        if c in NO_END:
+            f |= _NE
+        if _wordish(c):
+            f |= _WORD
+        if c in INSEPARABLE:
+            f |= _INS
+        if c == "/":
+            f |= _SLASH
+        _FLAGS[c] = f
+    return f
+
+
+def break_tables(chars: list[str]) -> tuple[list[bool], list[bool], list[bool]]:
+    """(``ok``, ``hard``, ``unit``) per position k (between ``chars[k-1]`` and ``chars[k]``).
+
+    ``ok``: a line may break there; ``hard``: never, not even to force an over-long
+    word onto lines (inside a grapheme cluster); ``unit``: inside a number or date.
+    """
+    n = len(chars)
+    ok = [True] * (n + 1)
+    hard = [False] * (n + 1)
+    unit = [False] * (n + 1)
+    text = "".join(c if c else "\0" for c in chars)
+    for m in _INSEPARABLE_RE.finditer(text):
+        for k in range(m.start() + 1, m.end()):
+            unit[k] = True
+    fget = _FLAGS.get
+    rawf = [fget(c) for c in chars]
+    flags: list[int] = [_flags(c) if c else 0 for c in chars] if None in rawf else cast("list[int]", rawf)
+    ri = 0
+    for k in range(1, n):
+        fa, fb = flags[k - 1], flags[k]
+        if not chars[k - 1] or not chars[k]:
+            ri = 0
+            continue
+        ri = ri + 1 if fa & _RI else 0
+        if fb & _EXT or chars[k - 1] == "\u200d" or (ri % 2 == 1 and fb & _RI):
+            hard[k] = True
+            ok[k] = False
+        elif (unit[k] or fb & _NS or fa & _NE or (fa & _INS and chars[k] == chars[k - 1])
+              or (fa & _WORD and fb & _WORD and not fa & _SLASH)):
+            ok[k] = False
+    return ok, hard, unit
 
 
 def breakable(chars: list[str]) -> list[bool]:
     """``ok[k]``: a line may break between ``chars[k-1]`` and ``chars[k]``."""
-    ok = [True] * (len(chars) + 1)
-    for k in range(1, len(chars)):
-        a, b = chars[k - 1], chars[k]
-        if not a or not b:
+    return break_tables(chars)[0]
+
+
+# ---- spacing: 四分アキ between scripts (JLREQ 3.2.4), 約物の連続 (JLREQ 3.1.4) ---------------
+OPENING_FW = frozenset("（「『【〔［｛〈《〘〖｟")  # blank in the first half of the em
+CLOSING_FW = frozenset("）」』】〕］｝〉》〙〗｠、。，．")  # blank in the second half
+_KIND: dict[str, int] = {"": 0}
+_JA, _LATIN, _OPEN, _CLOSE = 1, 2, 3, 4
+# kind(a) * 5 + kind(b) → 1: a quarter em between scripts, 2: halve the meeting blanks
+_ACTION = [0] * 25
+_ACTION[_JA * 5 + _LATIN] = _ACTION[_LATIN * 5 + _JA] = 1
+_ACTION[_CLOSE * 5 + _CLOSE] = _ACTION[_CLOSE * 5 + _OPEN] = _ACTION[_OPEN * 5 + _OPEN] = 2
+
+
+def _kind(c: str) -> int:
+    k = _KIND.get(c)
+    if k is None:
+        o = ord(c) if len(c) == 1 else 0
+        if c in OPENING_FW:
+            k = _OPEN
+        elif c in CLOSING_FW:
+            k = _CLOSE
+        elif (0x3041 <= o <= 0x30FF and c not in "・゠") or 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF \
+                or 0x20000 <= o <= 0x3FFFF or c in "々〆〇" or 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A \
+                or 0xFF41 <= o <= 0xFF5A:
+            k = _JA
+        elif 0 < o < 0x2E80 and category(c)[0] in "LN":
+            k = _LATIN
+        else:
+            k = 0
+        _KIND[c] = k
+    return k
+
+
+def spacing(chars: list[Any]) -> list[float]:
+    """``adj[k]``: extra advance after ``chars[k]`` when ``chars[k+1]`` follows on the same line.
+
+    A quarter em between Japanese (kana, kanji, full-width letters) and Latin letters or
+    digits; minus half an em where the blanks of two full-width brackets or stops meet
+    (「（「」 and 」）。 are set at half width).
+    """
+    n = len(chars)
+    adj = [0.0] * n
+    if n < 2:
+        return adj
+    get = _KIND.get
+    raw = [get(c) for c in chars]
+    kinds: list[int] = [_kind(c) if c else 0 for c in chars] if None in raw else cast("list[int]", raw)
+    act = _ACTION
+    for k in range(n - 1):
+        what = act[kinds[k] * 5 + kinds[k + 1]]
+        if not what:
             continue
-        ok[k] = not (
-            b in NO_START
-            or a in NO_END
-            or (a in INSEPARABLE and b == a)
-            or (_wordish(a) and _wordish(b) and a != "/")
-        )
-    return ok
+        u = chars[k]
+        size = u.frag.fontSize
+        if what == 1:
+            adj[k] = 0.25 * size
+        elif abs(u.width - size) < 1e-6:  # a full-width glyph
+            adj[k] = -0.5 * size
+    return adj
 
 
 def _fast_line(chars: list[Any], max_width: float, used: float, extra: float, lb: bool, bounds: bool) -> Any:
     """One line as fragment runs; avoids ``makeCJKParaLine``'s per-glyph ``sameFrag``."""
-    if bounds or any(hasattr(u.frag, "cbDefn") for u in chars):
-        return makeCJKParaLine(chars, max_width, used, extra, lb, bounds)
     words: list[Any] = []
     run: list[str] = []
     f0: Any = None
@@ -127,13 +246,21 @@ def _chars(f: Any, text: str, encoding: str) -> list[Any]:
 
 
 def ja_frag_split(frags: list[Any], max_widths: list[float], bounds: bool, hang: bool = True,
-                  encoding: str = "utf8") -> Any:
-    """Break fragments into lines following the JLREQ table above."""
+                  encoding: str = "utf8", phrases: list[bool] | None = None) -> Any:
+    """Break fragments into lines following the JLREQ table above.
+
+    ``phrases`` (one flag per position, as from :func:`breakable`) narrows the break
+    opportunities to phrase boundaries (labels); a phrase longer than the line still breaks.
+    """
     chars: list[Any] = []
     for f in frags:
         t = f.text.decode(encoding) if isinstance(f.text, bytes) else f.text
         chars.extend(_chars(f, t, encoding))
-    ok = breakable(chars)
+    ok, hard, unit = break_tables(chars)
+    if phrases is not None and len(phrases) == len(ok):
+        ok = [x and y for x, y in zip(ok, phrases, strict=True)]
+    plain = not bounds and not any(hasattr(f, "cbDefn") for f in frags)
+    adj = spacing(chars) if plain else [0.0] * len(chars)
     lines: list[Any] = []
     start, n = 0, len(chars)
     while start < n:
@@ -150,17 +277,22 @@ def ja_frag_split(frags: list[Any], max_widths: list[float], bounds: bool, hang:
             if hasattr(w, "normalizedValue"):
                 w._normalizer = mw
                 w = w.normalizedValue(mw)
+            if j > start:
+                w += adj[j - 1]
             if used + w > mw + _FUZZ and j > start:
                 if hang and u in HANG and ok[j + 1]:
                     end = j + 1  # ぶら下げ
                     widths.append(w)
                 else:
                     k = next((k for k in range(j, start, -1) if ok[k]), None)
-                    if k is not None and sum(widths[: k - start]) < mw / 2 and all(map(_wordish, chars[k : j + 1])):
+                    if (k is not None and sum(widths[: k - start]) < mw / 2 and all(map(_wordish, chars[k : j + 1]))
+                            and not any(unit[k + 1 : j + 1])):
                         k = None  # an over-long word or URL: split it rather than leave half a line empty
                     if k is None:  # forced split; still avoid the worst starts and ends
                         k = j
-                        while k > start + 1 and (chars[k] in NO_START or chars[k - 1] in NO_END):
+                        while k > start + 1 and (hard[k] or chars[k] in NO_START or chars[k - 1] in NO_END):
+                            k -= 1
+                        while k > start + 1 and hard[k]:
                             k -= 1
                     end = k  # 追い出し
                 break
@@ -170,22 +302,27 @@ def ja_frag_split(frags: list[Any], max_widths: list[float], bounds: bool, hang:
         if end is None:
             end = n
         used = sum(widths[: end - start])
-        lines.append(_fast_line(chars[start:end], mw, used, mw - used, lb, bounds))
+        line = _fast_line(chars[start:end], mw, used, mw - used, lb, bounds) if plain else \
+            makeCJKParaLine(chars[start:end], mw, used, mw - used, lb, bounds)
+        if plain:
+            line.jaAdj = {i: adj[start + i] for i in range(end - start - 1) if adj[start + i]}
+        lines.append(line)
         start = end
         while start < n and chars[start] == " ":
             start += 1
     return ParaLines(kind=1, lines=lines)
 
 
-class JaParagraph(Paragraph):
+class JaParagraph(Paragraph):  # type: ignore[misc]  # ReportLab has no type hints
     """A Paragraph whose CJK line breaking follows JLREQ (set ``wordWrap='CJK'``)."""
 
     hang = True
+    phrases: list[bool] | None = None  # break opportunities narrowed to phrase boundaries (labels)
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:
         if not isinstance(maxWidths, list | tuple):
             maxWidths = [maxWidths]
-        if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", False):
             return self.blPara
         self.height = 0
         st = self.style
@@ -197,7 +334,8 @@ class JaParagraph(Paragraph):
         cached = getattr(self, "_ja_lines", None)
         if cached is not None and cached[0] == key:
             return cached[1]  # tables wrap the same cell several times at the same width
-        result = ja_frag_split(self.frags, list(maxWidths), al not in ("", "off"), hang=self.hang)
+        result = ja_frag_split(self.frags, list(maxWidths), al not in ("", "off"), hang=self.hang,
+                               phrases=self.phrases)
         self._ja_lines = (key, result)
         return result
 
@@ -216,40 +354,128 @@ class JaParagraph(Paragraph):
             if len(set(widths)) == 1:  # every line had the same width: the rest can reuse them
                 done = len(head.blPara.lines)
                 rest._ja_lines = (cached[0], ParaLines(kind=1, lines=cached[1].lines[done:]))
-        return parts
+        out: list[Any] = parts
+        return out
 
 
-def to_markup(text: str) -> str:
-    """User text → paragraph markup: escaped, U+3000 and line breaks preserved."""
-    s = escape(text.replace("\r\n", "\n").replace("\r", "\n"))
+def to_markup(text: str, fallback: tuple[str, Callable[[str], bool], Callable[[str], bool]] | None = None) -> str:
+    """User text → paragraph markup: escaped, U+3000 and line breaks preserved.
+
+    ``fallback``: ``(font name, a character needs it, a text needs it)``: runs of
+    characters the Japanese faces lack are set in that font (Arabic and Hebrew in
+    DejaVu, in logical order).
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if fallback is not None and not text.isascii() and fallback[2](text):
+        font, needs, _any = fallback
+        out: list[str] = []
+        run: list[str] = []
+        state = False
+        for c in [*text, ""]:
+            now = bool(c) and needs(c)
+            if c == "" or now != state:
+                if run:
+                    m = _markup("".join(run))
+                    out.append(f'<font name="{font}">{m}</font>' if state else m)
+                run = []
+                state = now
+            run.append(c)
+        return "".join(out)
+    return _markup(text)
+
+
+def _markup(text: str) -> str:
+    s = escape(text)
     s = s.replace("\u3000", "&#12288;")
     # Leading/adjacent ASCII spaces would be collapsed by the parser; keep them visible.
     s = s.replace("  ", " &#160;")
     return s.replace("\n", "<br/>")
 
 
-# ---- justification (両端揃え) via character spacing --------------------------------
+# ---- drawing: justification (両端揃え) via character spacing, and the spacing above ------
 MAX_TC_EM = 0.15
-_orig_justify = _rlp._justifyDrawParaLineX
+_orig = {name: getattr(_rlp, name) for name in
+         ("_leftDrawParaLineX", "_centerDrawParaLineX", "_rightDrawParaLineX", "_justifyDrawParaLineX")}
+
+
+def _draw_ja_line(tx: Any, offset: float, line: Any, last: int, char_space: float) -> Any:
+    """Draw one line word by word with ``Tc`` = justification + the per-character spacing.
+
+    Spacing is glyph positioning only (``Tc`` before a character's successor): no space
+    character is added, so text extraction gives the characters as typed.
+    """
+    tx._x_offset = offset
+    _rlp.setXPos(tx, offset)
+    xs = tx.XtraState
+    if tx._leading != xs.leading:
+        tx.setLeading(xs.leading)
+    adj: dict[int, float] = getattr(line, "jaAdj", {})
+    if char_space:
+        tx.setCharSpace(char_space)
+    words = line.words
+    pos = 0
+    for wi, f in enumerate(words):
+        if (tx._fontname, tx._fontsize) != (f.fontName, f.fontSize):
+            tx._setFont(f.fontName, f.fontSize)
+        if xs.textColor != f.textColor:
+            xs.textColor = f.textColor
+            tx.setFillColor(f.textColor)
+        if xs.rise != f.rise:
+            xs.rise = f.rise
+            tx.setRise(f.rise)
+        text = f.text
+        n = len(text)
+        here = {i - pos: d for i, d in adj.items() if pos <= i < pos + n} if adj else None
+        if here:
+            text_out_adjusted(tx, text, here, wi == len(words) - 1)
+        else:
+            tx._textOut(text, wi == len(words) - 1)
+        pos += n
+    if char_space:
+        tx.setCharSpace(0)
+    _rlp.setXPos(tx, -offset)
+    return offset
+
+
+def _simple(line: Any) -> bool:
+    """A line :func:`_draw_ja_line` can draw: plain text runs, no links, underlines or images."""
+    return getattr(line, "jaJustify", False) and not any(
+        hasattr(w, "cbDefn") or getattr(w, "link", None) or getattr(w, "us_lines", None)
+        or getattr(w, "backColor", None) for w in line.words)
+
+
+def _ja_left(tx: Any, offset: float, line: Any, last: int = 0) -> Any:
+    if getattr(line, "jaAdj", None) and _simple(line):
+        return _draw_ja_line(tx, offset, line, last, 0.0)
+    return _orig["_leftDrawParaLineX"](tx, offset, line, last)
+
+
+def _ja_center(tx: Any, offset: float, line: Any, last: int = 0) -> Any:
+    if getattr(line, "jaAdj", None) and _simple(line):
+        return _draw_ja_line(tx, offset + 0.5 * line.extraSpace, line, last, 0.0)
+    return _orig["_centerDrawParaLineX"](tx, offset, line, last)
+
+
+def _ja_right(tx: Any, offset: float, line: Any, last: int = 0) -> Any:
+    if getattr(line, "jaAdj", None) and _simple(line):
+        return _draw_ja_line(tx, offset + line.extraSpace, line, last, 0.0)
+    return _orig["_rightDrawParaLineX"](tx, offset, line, last)
 
 
 def _ja_justify(tx: Any, offset: float, line: Any, last: int = 0) -> Any:
-    n = sum(len(w.text) for w in line.words if not hasattr(w, "cbDefn"))
-    if (
-        getattr(line, "jaJustify", False)
-        and not last
-        and not line.lineBreak
-        and n > 1
-        and 1e-3 < line.extraSpace <= MAX_TC_EM * line.fontSize * (n - 1)
-    ):
-        tx.setCharSpace(line.extraSpace / (n - 1))
-        try:
-            return _rlp._leftDrawParaLineX(tx, offset, line, last)
-        finally:
-            tx.setCharSpace(0)
-    return _orig_justify(tx, offset, line, last)
+    if _simple(line):
+        n = sum(len(w.text) for w in line.words)
+        stretch = (not last and not line.lineBreak and n > 1
+                   and 1e-3 < line.extraSpace <= MAX_TC_EM * line.fontSize * (n - 1))
+        if stretch or getattr(line, "jaAdj", None):
+            return _draw_ja_line(tx, offset, line, last, line.extraSpace / (n - 1) if stretch else 0.0)
+    return _orig["_justifyDrawParaLineX"](tx, offset, line, last)
 
 
 def enable_justify() -> None:
-    """Make ``TA_JUSTIFY`` work for CJK lines (ReportLab ignores it); idempotent."""
+    """Make ``TA_JUSTIFY`` work for CJK lines (ReportLab ignores it) and draw the
+    inter-character spacing of :func:`spacing` in every alignment; idempotent."""
+    _rlp._leftDrawParaLineX = _ja_left
+    _rlp._centerDrawParaLineX = _ja_center
+    _rlp._rightDrawParaLineX = _ja_right
     _rlp._justifyDrawParaLineX = _ja_justify

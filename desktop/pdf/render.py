@@ -11,7 +11,7 @@ from typing import Any, BinaryIO
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
-from reportlab.platypus import SimpleDocTemplate
+from reportlab.platypus import Flowable, SimpleDocTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
 from desktop.core.definition import FormDef, get_form
@@ -19,9 +19,9 @@ from desktop.core.i18n import _
 from desktop.core.validation import Finding
 from desktop.core.values import Values, normalize_values
 from desktop.pdf import layout
-from desktop.pdf.compat import patch_tounicode
-from desktop.pdf.fonts import FontSet, char_map, resolve_fonts
-from desktop.pdf.glyphs import GlyphChecker, preflight
+from desktop.pdf.compat import add_glyph_alias, patch_tounicode
+from desktop.pdf.fonts import FontSet, char_map, resolve_fonts, variant_glyph
+from desktop.pdf.glyphs import PUA_BASE, GlyphChecker, preflight
 from desktop.pdf.linebreak import enable_justify
 
 enable_justify()
@@ -37,10 +37,10 @@ class RenderReport:
     field_order: list[str] = field(default_factory=list)  # field ids in printed order
 
 
-def _numbered_canvas(fonts: FontSet, counter: list[int]) -> type[canvas.Canvas]:
-    """A canvas that draws "n / N" once the page count is known (deferred pages)."""
+def _numbered_canvas(fonts: FontSet, counter: list[int], numbers: bool = True) -> type[canvas.Canvas]:
+    """A canvas that counts pages and, with ``numbers``, draws "n / N" once the count is known."""
 
-    class NumberedCanvas(canvas.Canvas):
+    class NumberedCanvas(canvas.Canvas):  # type: ignore[misc]  # ReportLab has no type hints
         def __init__(self, *a: Any, **kw: Any) -> None:
             super().__init__(*a, **kw)
             self._saved: list[dict[str, Any]] = []
@@ -54,8 +54,9 @@ def _numbered_canvas(fonts: FontSet, counter: list[int]) -> type[canvas.Canvas]:
             counter.append(n)
             for state in self._saved:
                 self.__dict__.update(state)
-                self.setFont(fonts.mincho, 9)
-                self.drawCentredString(layout.PAGE[0] / 2, 9 * mm, f"{self._pageNumber} / {n}")
+                if numbers:
+                    self.setFont(fonts.mincho, 9)
+                    self.drawCentredString(layout.PAGE[0] / 2, 9 * mm, f"{self._pageNumber} / {n}")
                 super().showPage()
             super().save()
 
@@ -66,40 +67,64 @@ def _checker(fonts: FontSet) -> GlyphChecker:
     key = (fonts.mincho, fonts.gothic, fonts.gothic_bold)
     ch = _CHECKERS.get(key)
     if ch is None:
-        ch = _CHECKERS[key] = GlyphChecker(char_map(n) for n in dict.fromkeys(key))
+        faces = list(dict.fromkeys(key))
+
+        def variant(base: int, selector: int) -> int | None:
+            """An alias code drawing the variation sequence's glyph in every face, or None."""
+            code = _ALIAS_CODES.get((base, selector))
+            if code is not None and all(code in char_map(f) for f in faces):
+                return code
+            found = [variant_glyph(f, base, selector) for f in faces]
+            if any(g is None for g in found):
+                return None
+            code = _ALIAS_CODES.setdefault((base, selector), PUA_BASE + len(_ALIAS_CODES))
+            for f, g in zip(faces, found, strict=True):
+                assert g is not None
+                add_glyph_alias(f, code, g, chr(base) + chr(selector))
+            return code
+
+        fallback = char_map(fonts.symbol) if fonts.symbol else None
+        ch = _CHECKERS[key] = GlyphChecker((char_map(n) for n in faces), fallback, variant)
     return ch
 
 
 _CHECKERS: dict[tuple[str, ...], GlyphChecker] = {}
+_ALIAS_CODES: dict[tuple[int, int], int] = {}
 
 
 def render_sheet(form: FormDef, values: Values, out: str | Path | BinaryIO, *, title_suffix: str = "",
-                 fonts: FontSet | None = None) -> RenderReport:
+                 fonts: FontSet | None = None, page_numbers: bool | None = None) -> RenderReport:
     """Write one sheet as PDF to a path or binary stream.
+
+    ``page_numbers``: an 「n / N」 footer on each page; None (the default) follows the
+    format's ``[print] page_numbers`` (off on the official sheets).
 
     ``values`` are stored (normalized) values. Unprintable characters are replaced by
     〓 and reported as ``glyph`` warnings instead of failing. Raises
     :class:`~desktop.pdf.fonts.FontError` when no Japanese font is available.
     """
     fonts = fonts or resolve_fonts()
+    numbers = form.print.page_numbers if page_numbers is None else page_numbers
     clean, findings = preflight(form, values, _checker(fonts))
     suffix, _bad = _checker(fonts).clean(title_suffix)
-    story, sheet = layout.build_story(form, clean, fonts, title_suffix=suffix)
+    checker = _checker(fonts)
+    fallback = (checker.needs_fallback, checker.any_fallback) if fonts.symbol else None
+    story, sheet = layout.build_story(form, clean, fonts, title_suffix=suffix, fallback=fallback)
     try:
-        return _build(form, clean, fonts, story, sheet, out, suffix, findings)
+        return _build(form, clean, fonts, story, sheet, out, suffix, findings, numbers)
     except LayoutError as exc:  # never fail: print the plain layout and say so
         if not isinstance(out, str | Path):
             out.seek(0)
             out.truncate()
-        story, sheet = layout.plain_story(form, clean, fonts, title_suffix=suffix)
+        story, sheet = layout.plain_story(form, clean, fonts, title_suffix=suffix, fallback=fallback)
         findings.append(Finding("", "warning", _(
             "表の形に収まらない箇所があったため，簡易な形式（項目名と内容の列記）で印刷しました：{error}").format(
                 error=str(exc).splitlines()[0][:200]), "layout"))
-        return _build(form, clean, fonts, story, sheet, out, suffix, findings)
+        return _build(form, clean, fonts, story, sheet, out, suffix, findings, numbers)
 
 
-def _build(form: FormDef, clean: Values, fonts: FontSet, story: list, sheet: layout.Sheet,
-           out: str | Path | BinaryIO, suffix: str, findings: list[Finding]) -> RenderReport:
+def _build(form: FormDef, clean: Values, fonts: FontSet, story: list[Flowable], sheet: layout.Sheet,
+           out: str | Path | BinaryIO, suffix: str, findings: list[Finding], numbers: bool) -> RenderReport:
     target = str(out) if isinstance(out, Path) else out
     doc = SimpleDocTemplate(
         target,
@@ -118,7 +143,7 @@ def _build(form: FormDef, clean: Values, fonts: FontSet, story: list, sheet: lay
         invariant=1,  # reproducible: no dates or random ids, the same sheet gives the same bytes
     )
     pages: list[int] = []
-    doc.build(story, canvasmaker=_numbered_canvas(fonts, pages))
+    doc.build(story, canvasmaker=_numbered_canvas(fonts, pages, numbers))
     return RenderReport(pages=pages[-1] if pages else 0, findings=findings, field_order=sheet.emitted)
 
 
@@ -140,7 +165,7 @@ def safe_name(stem: str) -> str:
 
 
 def render_batch(items: Iterable[BatchItem | str | Path], out_dir: str | Path,
-                 progress: Progress | None = None) -> list[Path]:
+                 progress: Progress | None = None, *, page_numbers: bool | None = None) -> list[Path]:
     """Render many sheets into ``out_dir`` (one PDF each); returns the written paths.
 
     An item is ``(stem, form, values)`` or the path of a sheet JSON file. Fonts are
@@ -164,7 +189,7 @@ def render_batch(items: Iterable[BatchItem | str | Path], out_dir: str | Path,
             name, k = f"{stem}_{k}", k + 1
         used.add(name)
         path = out_dir / f"{name}.pdf"
-        render_sheet(form, values, path, fonts=fonts)
+        render_sheet(form, values, path, fonts=fonts, page_numbers=page_numbers)
         written.append(path)
         if progress is not None:
             progress(i, len(todo), path)

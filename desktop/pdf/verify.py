@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from desktop.pdf.linebreak import NO_END, NO_START
 
@@ -24,6 +25,7 @@ def strip_continued(text: str, form: object) -> str:
     """Squashed ``text`` without the 「label（続き）」 heads of cells continued on a new page."""
     labels = {f.display_label for f in form.fields} | {f.label for f in form.fields}  # type: ignore[attr-defined]
     labels |= {c.label for g in form.groups.values() for row in g.rows for c in row}  # type: ignore[attr-defined]
+    labels |= {x for g in form.groups.values() for x in (g.display_label, g.label)}  # type: ignore[attr-defined]
     for label in sorted(labels, key=len, reverse=True):
         text = text.replace(squash(label + "（続き）"), "")
     return text
@@ -68,8 +70,8 @@ def kinsoku_violations(path: Path | str, starts: Iterable[str] = (), gap: float 
     with pdfplumber.open(str(path)) as pdf:
         for pno, page in enumerate(pdf.pages, 1):
             chars = sorted(page.chars, key=lambda c: c["bottom"])
-            rows: list[list[dict]] = []
-            cur: list[dict] = []
+            rows: list[list[dict[str, Any]]] = []
+            cur: list[dict[str, Any]] = []
             for c in chars:
                 if cur and abs(c["bottom"] - cur[-1]["bottom"]) > tol:
                     rows.append(cur)
