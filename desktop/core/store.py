@@ -306,8 +306,11 @@ class Store:
 
     def _setup(self) -> None:
         conn = self.db.conn
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        # Tables first, then the id: another process creating the file commits both at once, so a
+        # file whose tables are visible already shows its id (the other order could see the new
+        # tables with the id read before that commit, and refuse a hyoka file).
         tables = set(self.db.table_names())
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         if app_id != APPLICATION_ID and tables - {"sqlite_sequence"}:
             raise StoreError(_("{path} は hyoka のデータベースではありません（別のアプリケーションのファイルです）。").format(path=self.path))
         conn.execute("PRAGMA foreign_keys = ON")
