@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from desktop.core import interchange, validation
+from desktop.core.definition import DefinitionError
 from desktop.core.i18n import _, set_language
 from desktop.core.store import Store, StoreError, default_db_path
 
@@ -246,6 +247,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (StoreError, interchange.InterchangeError) as exc:
         print(f"hyoka: {exc}", file=sys.stderr)
         return EXIT_FINDINGS if isinstance(exc, StoreError) else EXIT_UNREADABLE
+    except DefinitionError as exc:  # no format at all, or a broken format file
+        print(f"hyoka: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

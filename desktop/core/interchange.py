@@ -26,12 +26,13 @@ from typing import Any
 from desktop.core import validation
 from desktop.core.definition import FormDef, all_forms
 from desktop.core.i18n import _
+from desktop.core.resources import resource_dir
 from desktop.core.store import STATUSES, Store
 from desktop.core.values import Values, compute, normalize_values
 
 SCHEMA_VERSION = 1
 MAX_FILE_BYTES = 50 * 1024 * 1024
-DEMO_DIR = Path(__file__).resolve().parents[2] / "resources" / "demo"
+DEMO_DIR = resource_dir("demo")
 
 # JSON types accepted per field type (input may be unnormalized, e.g. "１５，０１５").
 _ACCEPT: dict[str, tuple[type, ...]] = {
