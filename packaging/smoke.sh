@@ -56,7 +56,9 @@ gui_window() {  # gui_window LABEL OUT.png CMD...  a real window on a fresh Xvfb
   Xvfb ":$d" -screen 0 1400x900x24 -nolisten tcp >/dev/null 2>&1 & xvfb=$!
   for _ in $(seq 50); do DISPLAY=":$d" xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
   a=$(date +%s.%N)
-  DISPLAY=":$d" "$@" </dev/null > "${png%.png}.log" 2>&1 & app=$!
+  # own process group (killed as a whole below); piped, because a Windows CPython under wine cannot
+  # write to a redirected file
+  DISPLAY=":$d" setsid bash -c '"$@" </dev/null 2>&1 | cat > "$0"' "${png%.png}.log" "$@" & app=$!
   for _ in $(seq 200); do
     if DISPLAY=":$d" xdotool search --onlyvisible --name "hyoka" >/dev/null 2>&1; then found=1; break; fi
     kill -0 "$app" 2>/dev/null || break
@@ -71,7 +73,7 @@ gui_window() {  # gui_window LABEL OUT.png CMD...  a real window on a fresh Xvfb
   else
     fail "no window within 20 s ($label); log: $(tail -5 "${png%.png}.log" | tr '\n' ' ')"
   fi
-  kill "$app" 2>/dev/null; wait "$app" 2>/dev/null
+  kill -- -"$app" 2>/dev/null; wait "$app" 2>/dev/null
   kill "$xvfb" 2>/dev/null; wait "$xvfb" 2>/dev/null
   [ -n "$found" ]
 }

@@ -4,7 +4,7 @@
 set -euo pipefail
 WHEEL=$(realpath "$1")
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-P=$ROOT/packaging; B=$ROOT/build/linux; OUT=${OUT:-$ROOT/dist}
+P=$ROOT/packaging; B=$ROOT/build/linux; OUT=$(realpath -m "${OUT:-$ROOT/dist}")
 PYTHON=${PYTHON:-python3}
 VERSION=$(basename "$WHEEL" | cut -d- -f2); DEB_VERSION=${DEB_VERSION:-$VERSION}
 # Qt's xcb platform plugin needs these at run time (the wheel does not bundle them); `make run` installs the same.

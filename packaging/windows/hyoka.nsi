@@ -3,8 +3,12 @@
 ; makensis -DSRCDIR=<onedir> -DVERSION=X.Y.Z -DOUTFILE=<setup.exe> -DICON=<hyoka.ico> hyoka.nsi
 Unicode true
 Target amd64-unicode   ; x64 stub: the app is x64-only (and wine64 without wine32 runs only this stub)
-SetCompressor /SOLID lzma
-SetCompressorDictSize 64
+!ifdef FAST   ; test-only relabelled builds: zlib is several times faster to pack
+  SetCompressor zlib
+!else
+  SetCompressor /SOLID lzma
+  SetCompressorDictSize 64
+!endif
 RequestExecutionLevel user
 ManifestDPIAware true
 !include "MUI2.nsh"

@@ -8,15 +8,15 @@ SETUP=$(realpath "$1"); SETUP_OLD=$(realpath "$2"); MSI=$(realpath "$3"); MSI_OL
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 source "$ROOT/packaging/smoke.sh"
 source "$ROOT/packaging/windows/wine.sh"
-W=$ROOT/build/windows; T=$ROOT/build/windows-test; rm -rf "$T"; mkdir -p "$T"
-wine_prefix_with_stubs "$W"      # the build's prefix: the stubs live in its System32, nowhere else
+T=$ROOT/build/windows-test; rm -rf "$T"; mkdir -p "$T"
+wine_prefix_with_stubs "$T"      # a fresh test prefix: the wine-only stubs live in its System32, nowhere else
 winpath() { echo "Z:$(realpath -m "$1" | tr / '\\')"; }
 U=$WINEPREFIX/drive_c/users/$(whoami)
 IDIR=$U/AppData/Local/Programs/hyoka; I='C:\users\'"$(whoami)"'\AppData\Local\Programs\hyoka'
 DBDIR=$U/AppData/Local/hyoka; DB=$DBDIR/hyoka.sqlite3
 MENU=$U/AppData/Roaming/Microsoft/Windows/Start\ Menu/Programs
 cli() { wine_run "$I\\hyoka-cli.exe" "$@"; }
-uninstall_key() { wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\hyoka' </dev/null 2>/dev/null | cat; }
+uninstall_key() { wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\hyoka' </dev/null 2>/dev/null | cat | grep DisplayName; }
 
 install() {  # install PKG
   case "$1" in
@@ -32,7 +32,7 @@ uninstall() {  # uninstall PKG
 }
 no_stubs() {  # no wine-only stub in the installed tree: by name, and by content
   [ -z "$(find "$IDIR" -iname icuuc.dll -o -iname mscms.dll)" ] || return 1
-  local stub_sums; stub_sums=$(sha256sum "$W/stubs/icuuc.dll" "$W/stubs/mscms.dll" | cut -d' ' -f1)
+  local stub_sums; stub_sums=$(sha256sum "$T/stubs/icuuc.dll" "$T/stubs/mscms.dll" | cut -d' ' -f1)
   ! find "$IDIR" -iname "*.dll" -exec sha256sum {} + | cut -d' ' -f1 | grep -qxF "$stub_sums"
 }
 
@@ -78,7 +78,7 @@ run_kind() {  # run_kind LABEL NEW OLD
   [ "$kind" = NSIS ] && check "NSIS: uninstall key gone" test -z "$(uninstall_key)"
   check "$kind: database kept" test -s "$DB"
   check "$kind: database still opens with its sheets" sh -c \
-    "HYOKA_DB='$(winpath "$DB")' '$ROOT/.venv/bin/hyoka' --db '$DB' list | grep -q mofa-r01"
+    "'$ROOT/.venv/bin/hyoka' list --db '$DB' | grep -q mofa-r01"
 }
 
 ensure_locale ja_JP.UTF-8
