@@ -4,9 +4,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-SYSTEM_PACKAGES := poppler-utils libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 $(XCB_PACKAGES)
 # Qt's xcb platform plugin aborts with a misleading message without these (the .deb depends on the same)
 XCB_PACKAGES := libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xkb1
+SYSTEM_PACKAGES := poppler-utils libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 $(XCB_PACKAGES)
 
 .PHONY: run test lint bench system-deps clean wheel test-wheel dist dist-linux dist-windows dist-tools test-dist
 
