@@ -52,9 +52,10 @@ ensure_locale() {  # generate a locale (root, Debian's `locales`)
 
 gui_window() {  # gui_window LABEL OUT.png CMD...  a real window on a fresh Xvfb, visible within 20 s
   local label=$1 png=$2; shift 2
-  local d=$((90 + RANDOM % 100)) xvfb app a t found=""
+  local d=$((90 + RANDOM % 100)) xvfb app a t found="" try
   Xvfb ":$d" -screen 0 1400x900x24 -nolisten tcp >/dev/null 2>&1 & xvfb=$!
   for _ in $(seq 50); do DISPLAY=":$d" xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
+  for try in 1 2; do   # retried only when the process died at start (see wine_run)
   a=$(date +%s.%N)
   # own process group (killed as a whole below); piped, because a Windows CPython under wine cannot
   # write to a redirected file
@@ -65,6 +66,8 @@ gui_window() {  # gui_window LABEL OUT.png CMD...  a real window on a fresh Xvfb
     sleep 0.1
   done
   t=$(echo "$(date +%s.%N) - $a" | bc)
+  [ -z "$found" ] && grep -q init_sys_streams "${png%.png}.log" && { echo "gui_window: startup failed, retry"; continue; }
+  break; done
   if [ -n "$found" ]; then
     sleep 3   # let it paint
     DISPLAY=":$d" import -window root "$png" 2>/dev/null

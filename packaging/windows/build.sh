@@ -64,7 +64,7 @@ if [ "${REUSE_ONEDIR:-0}" != 1 ] || [ ! -x "$W/dist/hyoka/hyoka-cli.exe" ]; then
   # Qt6Core.dll imports ucnv_* from the *system* icuuc.dll (System32 of Windows 10 1903+); wine 8 has none.
   # PyInstaller imports Qt while analysing, so the build prefix needs the stub too. It lives in the prefix's
   # System32 only, which PyInstaller never collects (tested: no icuuc.dll/mscms.dll in the tree or installers).
-  wine_prefix_with_stubs "$W"
+  wine_prefix_with_stubs "$HYOKA_WINE_DIR/build"
 
   echo "== icon"
   "$P/icon/build_icon.sh" "$W/icon"

@@ -9,7 +9,9 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 source "$ROOT/packaging/smoke.sh"
 source "$ROOT/packaging/windows/wine.sh"
 T=$ROOT/build/windows-test; rm -rf "$T"; mkdir -p "$T"
-wine_prefix_with_stubs "$T"      # a fresh test prefix: the wine-only stubs live in its System32, nowhere else
+WT=$HYOKA_WINE_DIR/test; rm -rf "$WT"
+wine_prefix_with_stubs "$WT"     # a fresh test prefix: the wine-only stubs live in its System32, nowhere else
+trap 'wineserver -k 2>/dev/null' EXIT
 winpath() { echo "Z:$(realpath -m "$1" | tr / '\\')"; }
 U=$WINEPREFIX/drive_c/users/$(whoami)
 IDIR=$U/AppData/Local/Programs/hyoka; I='C:\users\'"$(whoami)"'\AppData\Local\Programs\hyoka'
@@ -32,7 +34,7 @@ uninstall() {  # uninstall PKG
 }
 no_stubs() {  # no wine-only stub in the installed tree: by name, and by content
   [ -z "$(find "$IDIR" -iname icuuc.dll -o -iname mscms.dll)" ] || return 1
-  local stub_sums; stub_sums=$(sha256sum "$T/stubs/icuuc.dll" "$T/stubs/mscms.dll" | cut -d' ' -f1)
+  local stub_sums; stub_sums=$(sha256sum "$WT/stubs/icuuc.dll" "$WT/stubs/mscms.dll" | cut -d' ' -f1)
   ! find "$IDIR" -iname "*.dll" -exec sha256sum {} + | cut -d' ' -f1 | grep -qxF "$stub_sums"
 }
 
@@ -66,10 +68,8 @@ run_kind() {  # run_kind LABEL NEW OLD
   section "$kind: a real window (qwindows on Xvfb, test-only mscms stub)"
   gui_window "$kind, ja_JP.UTF-8" "$T/window-$kind-ja.png" env LANG=ja_JP.UTF-8 LC_ALL= \
     WINEDLLOVERRIDES="mscoree,mshtml=;mscms=n" wine "$I\\hyoka.exe" gui --db "$(winpath "$T/gui-$kind-ja.sqlite3")"
-  wineserver -k 2>/dev/null; wineserver -w
   gui_window "$kind, default locale" "$T/window-$kind-default.png" env -u LANG -u LC_ALL \
     WINEDLLOVERRIDES="mscoree,mshtml=;mscms=n" wine "$I\\hyoka.exe" gui --db "$(winpath "$T/gui-$kind-default.sqlite3")"
-  wineserver -k 2>/dev/null; wineserver -w
 
   section "$kind: uninstall"
   timed "$kind silent uninstall (wine)" uninstall "$new"
