@@ -4,7 +4,8 @@
 # → NSIS per-user setup.exe + per-user MSI (wixl), both signed when a certificate is given.
 #
 # Usage: packaging/windows/build.sh dist/hyoka-X.Y.Z-py3-none-any.whl
-# Env:   OUT=dir (default dist/)   INSTALLER_VERSION=… (relabel the installers; REUSE_ONEDIR=1 skips PyInstaller)
+# Env:   OUT=dir (default dist/)   REUSE_ONEDIR=1 (skip PyInstaller, repack the last onedir)
+#        INSTALLER_VERSION=… (test only: relabel the installers, e.g. older for the upgrade test; zlib, no size gate)
 #        SIGN_PKCS12=cert.pfx [SIGN_PASS=…]  or  SIGN_CERT=cert.pem SIGN_KEY=key.pem   [SIGN_TIMESTAMP=url]
 set -euo pipefail
 WHEEL=$(realpath "$1")
