@@ -52,8 +52,11 @@ ensure_locale() {  # generate a locale (root, Debian's `locales`)
 
 gui_window() {  # gui_window LABEL OUT.png CMD...  a real window on a fresh Xvfb, visible within 20 s
   local label=$1 png=$2; shift 2
-  local d=$((90 + RANDOM % 100)) xvfb app a t found="" try
-  Xvfb ":$d" -screen 0 1400x900x24 -nolisten tcp >/dev/null 2>&1 & xvfb=$!
+  local d xvfb app a t found="" try dfile
+  dfile=$(mktemp)   # Xvfb picks a free display itself (another Xvfb on the machine must not be reused)
+  Xvfb -displayfd 3 -screen 0 1400x900x24 -nolisten tcp 3>"$dfile" >/dev/null 2>&1 & xvfb=$!
+  for _ in $(seq 100); do [ -s "$dfile" ] && break; sleep 0.1; done
+  d=$(head -1 "$dfile"); rm -f "$dfile"
   for _ in $(seq 50); do DISPLAY=":$d" xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
   for try in 1 2; do   # retried only when the process died at start (see wine_run)
   a=$(date +%s.%N)
@@ -74,7 +77,8 @@ gui_window() {  # gui_window LABEL OUT.png CMD...  a real window on a fresh Xvfb
     printf 'TIME first start to a visible window (%s): %.2f s\n' "$label" "$t"
     pass "window visible ($label): \"$(DISPLAY=":$d" xdotool search --onlyvisible --name hyoka getwindowname 2>/dev/null | head -1)\", screenshot $png"
   else
-    fail "no window within 20 s ($label); log: $(tail -5 "${png%.png}.log" | tr '\n' ' ')"
+    DISPLAY=":$d" import -window root "${png%.png}-failed.png" 2>/dev/null
+    fail "no window within 20 s ($label) on :$d; windows: $(DISPLAY=":$d" xdotool search --name . getwindowname %@ 2>/dev/null | tr '\n' '|'); log: $(tail -5 "${png%.png}.log" | tr '\n' ' ')"
   fi
   kill -- -"$app" 2>/dev/null; wait "$app" 2>/dev/null
   kill "$xvfb" 2>/dev/null; wait "$xvfb" 2>/dev/null

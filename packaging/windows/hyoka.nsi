@@ -17,7 +17,7 @@ ManifestDPIAware true
 Name "評価シート (hyoka) ${VERSION}"
 OutFile "${OUTFILE}"
 InstallDir "$LOCALAPPDATA\Programs\hyoka"
-InstallDirRegKey HKCU "Software\hyoka" "InstallDir"
+InstallDirRegKey HKCU "${UNINSTKEY}" "InstallLocation"   ; HKCU\Software\hyoka holds the app's own settings: never touched
 !define MUI_ICON "${ICON}"
 !define MUI_UNICON "${ICON}"
 !insertmacro MUI_PAGE_DIRECTORY
@@ -42,7 +42,6 @@ Section "hyoka" SecMain
   WriteUninstaller "$INSTDIR\uninstall.exe"
   CreateDirectory "$SMPROGRAMS\hyoka"
   CreateShortcut "$SMPROGRAMS\hyoka\評価シート.lnk" "$INSTDIR\hyoka.exe" "gui" "$INSTDIR\hyoka.exe" 0
-  WriteRegStr HKCU "Software\hyoka" "InstallDir" "$INSTDIR"
   WriteRegStr HKCU "${UNINSTKEY}" "DisplayName" "評価シート (hyoka)"
   WriteRegStr HKCU "${UNINSTKEY}" "DisplayVersion" "${VERSION}"
   WriteRegStr HKCU "${UNINSTKEY}" "Publisher" "hyoka maintainers"
@@ -65,6 +64,5 @@ Section "Uninstall"
   Delete "$INSTDIR\uninstall.exe"
   RMDir "$INSTDIR"
   DeleteRegKey HKCU "${UNINSTKEY}"
-  DeleteRegKey HKCU "Software\hyoka"
-  ; the database in %LOCALAPPDATA%\hyoka is kept on purpose
+  ; the database (%LOCALAPPDATA%\hyoka) and the settings (HKCU\Software\hyoka) are kept on purpose
 SectionEnd
