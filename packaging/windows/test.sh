@@ -12,6 +12,7 @@ T=$ROOT/build/windows-test; rm -rf "$T"; mkdir -p "$T"
 WT=$HYOKA_WINE_DIR/test; rm -rf "$WT"
 wine_prefix_with_stubs "$WT"     # a fresh test prefix: the wine-only stubs live in its System32, nowhere else
 trap 'wineserver -k 2>/dev/null' EXIT
+wine_restart() { wineserver -k 2>/dev/null; wineserver -w 2>/dev/null; }
 winpath() { echo "Z:$(realpath -m "$1" | tr / '\\')"; }
 U=$WINEPREFIX/drive_c/users/$(whoami)
 IDIR=$U/AppData/Local/Programs/hyoka; I='C:\users\'"$(whoami)"'\AppData\Local\Programs\hyoka'
@@ -66,10 +67,15 @@ run_kind() {  # run_kind LABEL NEW OLD
   check_pdf "$T/demo-$kind.pdf" "$T/native.pdf"
 
   section "$kind: a real window (qwindows on Xvfb, test-only mscms stub)"
+  # each window in a fresh wine session: a wine desktop process left from an earlier X server shows nothing
+  wine_restart
   gui_window "$kind, ja_JP.UTF-8" "$T/window-$kind-ja.png" env LANG=ja_JP.UTF-8 LC_ALL= \
     WINEDLLOVERRIDES="mscoree,mshtml=;mscms=n" wine "$I\\hyoka.exe" gui --db "$(winpath "$T/gui-$kind-ja.sqlite3")"
+  wine_restart
   gui_window "$kind, default locale" "$T/window-$kind-default.png" env -u LANG -u LC_ALL \
     WINEDLLOVERRIDES="mscoree,mshtml=;mscms=n" wine "$I\\hyoka.exe" gui --db "$(winpath "$T/gui-$kind-default.sqlite3")"
+
+  wine_restart
 
   section "$kind: uninstall"
   timed "$kind silent uninstall (wine)" uninstall "$new"
