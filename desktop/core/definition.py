@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core import expr
+from desktop.core.resources import resource_dir
 
-FORMS_DIR = Path(__file__).resolve().parents[2] / "forms"
+FORMS_DIR = resource_dir("forms")
 
 FIELD_TYPES = frozenset(
     {
@@ -686,7 +687,10 @@ def load_definition(path: Path) -> FormDef:
 @cache
 def all_forms() -> dict[str, FormDef]:
     """Every format in ``forms/``: adding a format means adding a file there."""
-    return {p.stem: load_definition(p) for p in sorted(FORMS_DIR.glob("*.toml"))}
+    forms = {p.stem: load_definition(p) for p in sorted(FORMS_DIR.glob("*.toml"))}
+    if not forms:
+        raise DefinitionError(f"様式ファイル（*.toml）が見つかりません: {FORMS_DIR}")
+    return forms
 
 
 def get_form(form_id: str) -> FormDef:

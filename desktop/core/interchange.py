@@ -36,6 +36,7 @@ from typing import Any
 from desktop.core import safe_files, validation
 from desktop.core.definition import FormDef, all_forms
 from desktop.core.i18n import _
+from desktop.core.resources import resource_dir
 from desktop.core.store import COMMENT_STATUSES, STATUSES, Comment, ConflictError, Store
 from desktop.core.values import Values, compute, normalize_values, values_digest
 
@@ -43,7 +44,7 @@ SCHEMA_VERSION = 2
 SUPPORTED_VERSIONS = (1, 2)
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_TEXT_CHARS = 1_000_000  # one value; far above any field's limit, far below memory trouble
-DEMO_DIR = Path(__file__).resolve().parents[2] / "resources" / "demo"
+DEMO_DIR = resource_dir("demo")
 _TOP_KEYS = {"format", "schema_version", "sheet", "values", "computed", "sha256"}
 _TOP_KEYS_V2 = _TOP_KEYS | {"format_version", "review"}
 _SHEET_KEYS = {"uuid", "status", "created", "updated", "base"}

@@ -16,9 +16,9 @@ from argparse import Namespace
 from pathlib import Path
 
 from desktop.core.i18n import _, set_language
+from desktop.core.resources import resource_dir
 from desktop.core.store import Store, StoreError, default_db_path
 
-ROOT = Path(__file__).resolve().parents[2]
 FONT_FILES = ("BIZUDGothic-Regular.ttf", "BIZUDGothic-Bold.ttf")
 _T0 = time.perf_counter()
 
@@ -40,7 +40,7 @@ def setup_application(app: object) -> str:
 
     family = ""
     for name in FONT_FILES:
-        fid = QFontDatabase.addApplicationFont(str(ROOT / "resources" / "fonts" / name))
+        fid = QFontDatabase.addApplicationFont(str(resource_dir("fonts") / name))
         if fid >= 0 and not family:
             families = QFontDatabase.applicationFontFamilies(fid)
             family = families[0] if families else ""
