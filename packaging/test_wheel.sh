@@ -24,7 +24,7 @@ print("wheel data:", root)
 PY
 demo=$("$T/venv/bin/python" -c "from desktop.core.interchange import demo_files; print(demo_files()[0])")
 "$H" validate "$demo" || fail "validate demo: exit $?"
-echo '{"format": "nope"}' > bad.json
+echo '{"format": "nope", "schema_version": 2}' > bad.json
 set +e; "$H" --lang en validate bad.json 2> err.txt; rc=$?; set -e
 [ "$rc" = 2 ] || fail "validate broken file: exit $rc, expected 2"
 [ "$(wc -l < err.txt)" = 1 ] || fail "broken file: expected one line, got: $(cat err.txt)"
