@@ -43,6 +43,7 @@ from desktop.core.values import Values, compute, normalize_values, values_digest
 SCHEMA_VERSION = 2
 SUPPORTED_VERSIONS = (1, 2)
 MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_HISTORY = 1000  # ancestry digests a file may carry (an export writes at most 200)
 MAX_TEXT_CHARS = 1_000_000  # one value; far above any field's limit, far below memory trouble
 DEMO_DIR = resource_dir("demo")
 _TOP_KEYS = {"format", "schema_version", "sheet", "values", "computed", "sha256"}
@@ -74,7 +75,8 @@ class Document:
     digest_checked: bool = False
     source: str = ""
     schema_version: int = SCHEMA_VERSION
-    base: str | None = None  # digest of the values the file was exported from (v2)
+    base: str | None = None  # digest of the values at export (v2)
+    base_history: tuple[str, ...] = ()  # digests of the states the exported sheet went through before (newest first)
     review: list[Comment] = field(default_factory=list)  # review comments (v2 ``review``)
 
 
@@ -121,7 +123,7 @@ def _check_value(fid: str, value: Any, ftype: str, where: str) -> None:
             raise InterchangeError(where + _("values.{field}：有限の数ではありません。").format(field=fid))
 
 
-def _read_sheet(data: dict[str, Any], version: int, where: str) -> tuple[dict[str, Any], str | None]:
+def _read_sheet(data: dict[str, Any], version: int, where: str) -> tuple[dict[str, Any], tuple[str, ...]]:
     sheet = data.get("sheet", {})
     if not isinstance(sheet, dict):
         raise InterchangeError(where + _("sheet がオブジェクトではありません。"))
@@ -137,17 +139,24 @@ def _read_sheet(data: dict[str, Any], version: int, where: str) -> tuple[dict[st
                 raise InterchangeError(where + _("sheet.{key}：{why}。").format(key=key, why=why or _("長すぎます")))
     if sheet.get("status", "draft") not in STATUSES:
         raise InterchangeError(where + _("sheet.status が不明です：{value!r}").format(value=sheet.get("status")))
-    base = None
+    base: tuple[str, ...] = ()
     if "base" in sheet:
         raw = sheet["base"]
-        ok = isinstance(raw, dict) and isinstance(raw.get("digest"), str) and len(raw["digest"]) == 64 \
-            and all(c in "0123456789abcdef" for c in raw["digest"]) \
-            and set(raw) <= {"digest", "revision"} and (_is_int(raw.get("revision", 0)))
+        history = raw.get("history", []) if isinstance(raw, dict) else None
+        ok = isinstance(raw, dict) and _is_digest(raw.get("digest")) \
+            and set(raw) <= {"digest", "revision", "history"} and _is_int(raw.get("revision", 0)) \
+            and isinstance(history, list) and len(history) <= MAX_HISTORY and all(_is_digest(d) for d in history)
         if not ok:
-            raise InterchangeError(where + _("sheet.base は digest（64 桁の16進数）と revision（整数）を持つオブジェクトにしてください。"))
-        base = raw["digest"]
+            raise InterchangeError(where + _(
+                "sheet.base は digest（64 桁の16進数），revision（整数），history（digest の配列）を持つオブジェクトにしてください。"))
+        assert isinstance(raw, dict) and isinstance(history, list)
+        base = (str(raw["digest"]), *(str(d) for d in history))
     meta = {k: v for k, v in sheet.items() if k != "base"}
     return meta, base
+
+
+def _is_digest(value: Any) -> bool:
+    return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
 
 
 def _read_top(data: Any, where: str) -> tuple[FormDef, int]:
@@ -238,7 +247,8 @@ def parse_document(data: Any, source: str = "") -> Document:
             raise InterchangeError(where + _("SHA-256 が内容と一致しません。ファイルが壊れているか，途中で書き換えられています。"))
         checked = True
     return Document(form=form, values=normalize_values(form, values), sheet=sheet, digest_checked=checked,
-                    source=source, schema_version=version, base=base, review=review)
+                    source=source, schema_version=version, base=base[0] if base else None,
+                    base_history=base[1:], review=review)
 
 
 def load_bytes(raw: bytes, source: str = "") -> Document:
@@ -313,10 +323,15 @@ def write_file(doc: dict[str, Any], path: Path | str) -> None:
 
 
 def export_sheet(store: Store, sheet_id: int, *, schema_version: int = SCHEMA_VERSION) -> dict[str, Any]:
-    """The sheet as a document whose ``base`` is the digest of the values it holds."""
+    """The sheet as a document whose ``base`` is the digest of the values it holds, with the
+    digests of the states it went through here before (its ancestry), newest first."""
     s = store.get_sheet(sheet_id)
     meta = {"uuid": s.uuid, "status": s.status, "created": s.created, "updated": s.updated}
-    base = {"digest": values_digest(s.values), "revision": s.revision}
+    current = values_digest(s.values)
+    history = [d for d in store.state_digests(sheet_id) if d != current]
+    base = {"digest": current, "revision": s.revision, "history": history}
+    if schema_version >= 2:
+        store.record_exchange(sheet_id, current, "export")
     return build_document(s.form, s.values, meta, schema_version=schema_version, base=base,
                           review=store.comments(sheet_id))
 
@@ -405,7 +420,9 @@ def _import(store: Store, doc: Document, status: str, on_conflict: str, as_new: 
     uuid = doc.sheet.get("uuid")
     existing = None if as_new or not uuid else store.find_uuid(uuid)
     if existing is None:
-        return ImportResult(IMPORTED, sheet_id=_create(store, doc, status, copy=as_new), document=doc)
+        created = _create(store, doc, status, copy=as_new)
+        store.record_exchange(created, values_digest(doc.values), "import")
+        return ImportResult(IMPORTED, sheet_id=created, document=doc)
     local = store.get_sheet(existing)
     if local.format != doc.form.id:
         return ImportResult(REJECTED, sheet_id=existing, document=doc, message=_(
@@ -415,7 +432,8 @@ def _import(store: Store, doc: Document, status: str, on_conflict: str, as_new: 
     if incoming == local_digest:
         if local.deleted is None and local.status == status:
             return ImportResult(UNCHANGED, sheet_id=existing, document=doc)
-    elif doc.base != local_digest:
+    elif local_digest != doc.base and local_digest not in doc.base_history:
+        # The local state is not one the file's sheet went through: both sides changed.
         if on_conflict == "refuse":
             return _conflict(store, doc, existing)
         if on_conflict == "as_new":
@@ -424,6 +442,7 @@ def _import(store: Store, doc: Document, status: str, on_conflict: str, as_new: 
     # fast-forward (or the caller took the file's side): the local state stays in the history
     if incoming != local_digest:
         store.save_values(existing, doc.values, kind="import", expected=local_digest)
+        store.record_exchange(existing, incoming, "import")
     if local.deleted:
         store.undelete_sheet(existing)
     if status != store.get_sheet(existing).status:
@@ -438,6 +457,19 @@ def resolve_conflict(store: Store, result: ImportResult, values: Values) -> int:
     assert result.sheet_id is not None
     with store.transaction():
         return store.save_values(result.sheet_id, values, kind="merge", expected=result.local_digest)
+
+
+def common_base(store: Store, result: ImportResult) -> Values | None:
+    """For the comparison of a conflict: the newest state of the file's ancestry that this
+    database still holds (what both sides started from), or None."""
+    doc = result.document
+    if doc is None or result.sheet_id is None:
+        return None
+    for digest in (d for d in (doc.base, *doc.base_history) if d):
+        values = store.values_with_digest(result.sheet_id, digest)
+        if values is not None:
+            return values
+    return None
 
 
 def demo_files() -> list[Path]:

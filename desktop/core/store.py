@@ -176,6 +176,18 @@ def m006_review(db: sqlite_utils.Database) -> None:
     db.table("comments").create_index(["sheet_id"])
 
 
+@migrations()
+def m007_exchanges(db: sqlite_utils.Database) -> None:
+    """Every state of a sheet that left or entered this database through a file (export/import):
+    the ancestry an exported file carries, so that a receiver that has not changed its copy since
+    any of those states can take the file as a fast-forward."""
+    db.table("exchanges").create(
+        {"id": int, "sheet_id": int, "digest": str, "kind": str, "at": str},
+        pk="id", not_null={"sheet_id", "digest", "kind", "at"}, foreign_keys=[("sheet_id", "sheets", "id")],
+    )
+    db.table("exchanges").create_index(["sheet_id"])
+
+
 def _json_list(text: str | None) -> list[str]:
     try:
         value = json.loads(text or "[]")
@@ -672,6 +684,48 @@ class Store:
                 "SELECT number, created, kind, status FROM revisions WHERE sheet_id = ? ORDER BY number", [sheet_id]
             )
         ]
+
+    def record_exchange(self, sheet_id: int, digest: str, kind: str) -> None:
+        """Remember that the state ``digest`` was exported or imported (best effort: a read-only
+        database still exports, its file just carries a shorter ancestry)."""
+        try:
+            with self._tx() as db:
+                db.table("exchanges").insert({"sheet_id": sheet_id, "digest": digest, "kind": kind, "at": now()})
+        except StoreError:
+            pass
+
+    def state_digests(self, sheet_id: int, limit: int = 200) -> list[str]:
+        """Digests of the states this sheet has had here, newest first: its revisions and the
+        states it was exchanged in (an autosave may have been coalesced over an exported state)."""
+        rows = self._read(
+            "SELECT digest, at AS stamp FROM exchanges WHERE sheet_id = ? "
+            "UNION ALL SELECT values_json AS digest, created AS stamp FROM revisions WHERE sheet_id = ? "
+            "ORDER BY stamp DESC", [sheet_id, sheet_id])
+        out: list[str] = []
+        for r in rows:
+            text = str(r["digest"])
+            if text.startswith("{"):
+                try:
+                    values = json.loads(text)
+                except ValueError:
+                    continue
+                text = values_digest(values) if isinstance(values, dict) else ""
+            if text and text not in out:
+                out.append(text)
+            if len(out) >= limit:
+                break
+        return out
+
+    def values_with_digest(self, sheet_id: int, digest: str) -> Values | None:
+        """The values of the newest revision whose digest is ``digest``, if it is still kept."""
+        for r in self._read("SELECT values_json FROM revisions WHERE sheet_id = ? ORDER BY number DESC", [sheet_id]):
+            try:
+                values = json.loads(r["values_json"])
+            except ValueError:
+                continue
+            if isinstance(values, dict) and values_digest(values) == digest:
+                return values
+        return None
 
     def revision_values(self, sheet_id: int, number: int) -> Values:
         rows = self._read("SELECT values_json FROM revisions WHERE sheet_id = ? AND number = ?", [sheet_id, number])

@@ -34,7 +34,7 @@ from desktop.core import era, interchange, validation
 from desktop.core.definition import UnknownFormatError, get_form
 from desktop.core.i18n import _, current_language
 from desktop.core.store import DamagedSheetError, Sheet, Store, StoreError
-from desktop.core.values import Values, defaults, label_for, values_digest
+from desktop.core.values import Values, defaults, label_for
 
 from . import dialogs
 from .controller import FormController
@@ -828,7 +828,7 @@ class MainWindow(QMainWindow):
                 "保存すると，この端末の内容は履歴（版）に残ります。"
                 "「両方のシートを残す」では，ファイルの内容を別のシートとして取り込みます。"
             ).format(file=Path(path).name),
-            base=self._revision_with_digest(result.sheet_id, doc.base),
+            base=interchange.common_base(self.store, result),
             parent=self,
         )
         dlg.exec()
@@ -843,20 +843,6 @@ class MainWindow(QMainWindow):
             return interchange.import_document(self.store, doc, on_conflict="as_new")
         return interchange.ImportResult(interchange.CONFLICT, sheet_id=result.sheet_id,
                                         message=_("取り込みを取りやめました（変更はありません）。"))
-
-    def _revision_with_digest(self, sheet_id: int, digest: str | None) -> Values | None:
-        """The values of the local revision the file was exported from, if it is still in the
-        history (an autosave may have been coalesced over it): the comparison's common base."""
-        if not digest:
-            return None
-        try:
-            for rev in reversed(self.store.history(sheet_id)):
-                values = self.store.revision_values(sheet_id, rev.number)
-                if values_digest(values) == digest:
-                    return values
-        except StoreError:
-            return None
-        return None
 
     def on_import(self) -> None:
         paths, _f = QFileDialog.getOpenFileNames(self, _("交換ファイルの取り込み"), "", _("交換ファイル (*.json)"))
