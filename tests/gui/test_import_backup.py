@@ -7,27 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import QFileDialog, QLineEdit
 
 from desktop.core import backup, interchange
 from desktop.core.store import Store
+from tests.support.qt import type_into, w
 
 pytestmark = pytest.mark.gui
-
-
-def w(win, name: str, cls: type = QWidget):
-    found = win.findChild(cls, name)
-    assert found is not None, f"no widget named {name!r}"
-    return found
-
-
-def type_into(widget: QWidget, text: str) -> None:
-    widget.setFocus()
-    for ch in text:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
 
 
 @pytest.fixture
