@@ -93,49 +93,68 @@ class _Rollback(Exception):
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Each file is its own transaction (``--atomic``: all or nothing); a line per file."""
+    """Each file is its own transaction (``--atomic``: all or nothing); a line per file.
+    A folder stands for every ``*.json`` in it; with more than one file a summary line ends the output."""
     on_conflict = "theirs" if args.theirs else "refuse"
+    paths = interchange.expand_paths(args.files)
+    if not paths:
+        raise CliError(_("取り込む .json ファイルがありません：{files}").format(files=" ".join(args.files)), EXIT_UNREADABLE)
+    if args.atomic:
+        return _import_atomic(args, paths, on_conflict)
+
+    def show(_done: int, _total: int, o: interchange.FileOutcome) -> None:
+        if o.result is None:
+            print(_("{file}：読めません — {message}").format(file=o.path, message=o.error), file=sys.stderr)
+        else:
+            print(_import_line(str(o.path), o.result), file=sys.stdout if o.result.ok else sys.stderr)
+
+    with _store(args) as store:
+        outcomes = interchange.import_files(store, paths, on_conflict=on_conflict, as_new=args.as_new, progress=show)
+    if len(outcomes) > 1:
+        print(interchange.summary_line(outcomes), file=sys.stderr)
+    if any(o.result is None for o in outcomes):
+        return EXIT_UNREADABLE
+    return EXIT_OK if all(o.result is not None and o.result.ok for o in outcomes) else EXIT_FINDINGS
+
+
+def _import_atomic(args: argparse.Namespace, paths: list[Path], on_conflict: str) -> int:
     loaded: list[tuple[str, interchange.Document]] = []
     unreadable = False
-    for name in args.files:
+    for path in paths:
         try:
-            loaded.append((name, interchange.load_file(name)))
+            loaded.append((str(path), interchange.load_file(path)))
         except interchange.InterchangeError as exc:
             unreadable = True
-            print(_("{file}：読めません — {message}").format(file=name, message=exc), file=sys.stderr)
-    if args.atomic and unreadable:
+            print(_("{file}：読めません — {message}").format(file=path, message=exc), file=sys.stderr)
+    if unreadable:
         print(_("--atomic のため何も取り込みませんでした。"), file=sys.stderr)
         return EXIT_UNREADABLE
     results: list[tuple[str, interchange.ImportResult]] = []
     with _store(args) as store:
-        if args.atomic:
-            try:
-                with store.transaction():
-                    for name, doc in loaded:
-                        results.append((name, interchange.import_document(
-                            store, doc, on_conflict=on_conflict, as_new=args.as_new)))
-                    if not all(r.ok for _n, r in results):
-                        raise _Rollback
-            except _Rollback:
-                for name, r in results:
-                    if not r.ok:
-                        print(_import_line(name, r), file=sys.stderr)
-                print(_("--atomic のため何も取り込みませんでした。"), file=sys.stderr)
-                return EXIT_FINDINGS
-        else:
-            for name, doc in loaded:
-                results.append((name, interchange.import_document(
-                    store, doc, on_conflict=on_conflict, as_new=args.as_new)))
+        try:
+            with store.transaction():
+                for name, doc in loaded:
+                    results.append((name, interchange.import_document(
+                        store, doc, on_conflict=on_conflict, as_new=args.as_new)))
+                if not all(r.ok for _n, r in results):
+                    raise _Rollback
+        except _Rollback:
+            for name, r in results:
+                if not r.ok:
+                    print(_import_line(name, r), file=sys.stderr)
+            print(_("--atomic のため何も取り込みませんでした。"), file=sys.stderr)
+            return EXIT_FINDINGS
     for name, r in results:
-        print(_import_line(name, r), file=sys.stdout if r.ok else sys.stderr)
-    if unreadable:
-        return EXIT_UNREADABLE
-    return EXIT_OK if all(r.ok for _n, r in results) else EXIT_FINDINGS
+        print(_import_line(name, r))
+    return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     with _store(args) as store:
-        doc = interchange.export_sheet(store, _sheet_id(args.sheet), schema_version=args.schema)
+        try:
+            doc = interchange.export_sheet(store, _sheet_id(args.sheet), schema_version=args.schema)
+        except interchange.ReviewNeedsV2 as exc:
+            raise CliError(str(exc), EXIT_FINDINGS) from None
     if args.output == "-":
         try:
             sys.stdout.write(interchange.dumps(doc))
@@ -245,19 +264,145 @@ def cmd_restore_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Damaged sheet records and sheets whose format is not installed."""
+    """Damaged sheet records, sheets whose format is not installed, and the sheets checked together
+    (``--year`` restricts that part): one finding per line, exit 1 when there are any."""
+    from desktop.core import yearcheck
     from desktop.core.definition import all_forms
 
     with _store(args) as store:
         damaged = store.damaged_sheets()
         forms = all_forms()
         missing = [s for s in store.list_sheets(include_deleted=True) if s.format not in forms]
+        findings = yearcheck.check_year(store, args.year)
     for sid in damaged:
         print(_("シート {id}：記録が壊れています（hyoka repair {id} で最後の正常な版から復元できます）").format(id=sid))
     for s in missing:
         print(_("シート {id}：様式 {form} がこの端末にありません（開くにはその様式の定義ファイルが必要です）").format(
             id=s.id, form=s.format))
-    return EXIT_FINDINGS if damaged or missing else EXIT_OK
+    for f in findings:
+        print(f.line())
+    if findings:
+        counts = {k: sum(f.kind == k for f in findings) for k in yearcheck.KINDS}
+        print(_("{n} 件：共通項目の相違 {shared}，重複 {duplicate}，評価の未入力 {rating}，期限後の作成中 {overdue}，未解決の指摘 {comment}").format(
+            n=len(findings), **counts), file=sys.stderr)
+    return EXIT_FINDINGS if damaged or missing or findings else EXIT_OK
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    """The database's settings: the author of review comments, organisation aliases, deadlines."""
+    from datetime import date
+
+    with _store(args) as store:
+        if args.key is None:
+            settings = store.settings()
+            print(f"author\t{settings.get('author', '')}")
+            for alias, name in sorted(store.org_aliases().items()):
+                print(f"alias\t{alias}\t{name}")
+            for year, day in sorted((settings.get("deadlines") or {}).items()):
+                print(f"deadline\t{year}\t{day}")
+            return EXIT_OK
+        values = args.values
+        if args.key == "author":
+            if len(values) > 1:
+                raise CliError(_("名前は一つの引数で指定してください（空白を含むときは引用符で囲みます）。"), EXIT_UNREADABLE)
+            if not values:
+                print(store.author)
+                return EXIT_OK
+            name = " ".join(values[0].split())
+            store.set_setting("author", name or None)
+            print(_("指摘の記入者を「{name}」にしました。").format(name=name))
+            return EXIT_OK
+        if args.key == "alias":
+            aliases = store.org_aliases()
+            if not values and args.remove:
+                aliases.pop(args.remove, None)
+            elif len(values) == 2 and not args.remove:
+                aliases[values[0]] = values[1]
+            else:
+                raise CliError(_("使い方：hyoka config alias 別名 機関名／hyoka config alias --remove 別名"), EXIT_UNREADABLE)
+            store.set_setting("org_aliases", aliases or None)
+            return EXIT_OK
+        deadlines = dict(store.get_setting("deadlines", {}) or {})
+        if not values and args.remove:
+            deadlines.pop(str(_year_of(args.remove)), None)
+        elif len(values) == 2 and not args.remove:
+            try:
+                day = date.fromisoformat(values[1])
+            except ValueError:
+                raise CliError(_("期限は 2020-08-31 の形で指定してください：{value}").format(value=values[1][:40]),
+                               EXIT_UNREADABLE) from None
+            deadlines[str(_year_of(values[0]))] = day.isoformat()
+        else:
+            raise CliError(_("使い方：hyoka config deadline 年度 YYYY-MM-DD／hyoka config deadline --remove 年度"),
+                           EXIT_UNREADABLE)
+        store.set_setting("deadlines", deadlines or None)
+    return EXIT_OK
+
+
+def cmd_comment(args: argparse.Namespace) -> int:
+    """Add a review comment, resolve one, or list a sheet's comments."""
+    with _store(args) as store:
+        if args.resolve or args.reopen:
+            c = store.resolve_comment(args.resolve or args.reopen, resolved=bool(args.resolve))
+            print(_("指摘 {id} を{state}にしました。").format(
+                id=c.id[:8], state=_("解決済み") if c.status == "resolved" else _("未解決")))
+            return EXIT_OK
+        if args.sheet is None:
+            raise CliError(_("シート番号を指定してください。"), EXIT_UNREADABLE)
+        sid = _sheet_id(args.sheet)
+        if args.text:
+            c = store.add_comment(sid, args.text, field_id=args.field or "")
+            print(c.id)
+            return EXIT_OK
+        for c in store.comments(sid):
+            state = _("未解決") if c.is_open else _("解決済み")
+            print("\t".join([c.id, c.field_id or "-", state, c.author, c.created[:10], " ".join(c.text.split())]))
+    return EXIT_OK
+
+
+def _year_of(text: str) -> int:
+    try:
+        return _year(text)
+    except argparse.ArgumentTypeError as exc:
+        raise CliError(str(exc), EXIT_UNREADABLE) from None
+
+
+def cmd_overview(args: argparse.Namespace) -> int:
+    from desktop.core import overview
+
+    suffix = Path(args.output).suffix.lower()
+    if suffix not in (".xlsx", ".csv", ".pdf"):
+        raise CliError(_("出力ファイルの拡張子は .xlsx，.csv 又は .pdf にしてください：{path}").format(path=args.output),
+                       EXIT_UNREADABLE)
+    with _store(args) as store:
+        table = overview.build(store, args.year)
+    if suffix == ".pdf":
+        from desktop.pdf.overview import render_overview
+
+        safe_files.write_bytes(args.output, render_overview(table))
+    elif suffix == ".xlsx":
+        safe_files.write_bytes(args.output, overview.to_xlsx(table))
+    else:
+        safe_files.write_bytes(args.output, overview.to_csv(table))
+    print(_("{year}年度の一覧（{n} 件）を {path} に書き出しました。").format(year=args.year, n=len(table.rows),
+                                                                       path=args.output), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from desktop.pdf.publish import publish_year
+
+    def progress(done: int, total: int, name: str) -> None:
+        if args.progress:
+            print(f"{done}/{total}\t{name}", file=sys.stderr)
+
+    with _store(args) as store:
+        result = publish_year(store, args.year, Path(args.output).expanduser(), progress=progress)
+    for sheet_id, why in result.failed:
+        print(_("hyoka: シート {id} を印刷できません：{why}").format(id=sheet_id, why=why), file=sys.stderr)
+    print(_("{year}年度の公表用一式（シート {n} 件，ファイル {files} 個）を {path} に書き出しました。").format(
+        year=args.year, n=len(result.sheets), files=len(result.files), path=args.output), file=sys.stderr)
+    return EXIT_FINDINGS if result.failed else EXIT_OK
 
 
 def cmd_repair(args: argparse.Namespace) -> int:
@@ -331,8 +476,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE.json")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("import", parents=[common], help=_("交換ファイルを取り込む"))
-    p.add_argument("files", nargs="+", metavar="FILE.json")
+    p = sub.add_parser("import", parents=[common], help=_("交換ファイルを取り込む（フォルダならその中の *.json 全部）"))
+    p.add_argument("files", nargs="+", metavar="FILE.json|DIR")
     how = p.add_mutually_exclusive_group()
     how.add_argument("--as-new", action="store_true", help=_("同じ UUID のシートがあっても新しいシートとして取り込む（両方残す）"))
     how.add_argument("--theirs", action="store_true", help=_("競合したときファイルの内容を採る（この端末の内容は版として残る）"))
@@ -379,8 +524,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="NEW.sqlite3")
     p.set_defaults(func=cmd_restore_backup)
 
-    p = sub.add_parser("check", parents=[common], help=_("壊れた記録や未導入の様式のシートを探す"))
+    p = sub.add_parser("check", parents=[common],
+                       help=_("壊れた記録，未導入の様式のシート，シート間の相違・重複・評価の未入力・期限・未解決の指摘を探す"))
+    p.add_argument("--year", type=_year, help=_("シート間の確認をこの年度に限る"))
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("config", parents=[common], help=_("このデータベースの設定（指摘の記入者，機関の別名，期限）"))
+    p.add_argument("key", nargs="?", choices=("author", "alias", "deadline"))
+    p.add_argument("values", nargs="*")
+    p.add_argument("--remove", metavar="ALIAS|YEAR", help=_("別名又は期限を削除する"))
+    p.set_defaults(func=cmd_config)
+
+    p = sub.add_parser("comment", parents=[common], help=_("指摘を付ける，解決済みにする，一覧する"))
+    p.add_argument("sheet", nargs="?", metavar="SHEET_ID")
+    p.add_argument("text", nargs="?", help=_("指摘の本文（省略するとそのシートの指摘を一覧）"))
+    p.add_argument("--field", metavar="FIELD_ID", help=_("指摘を付ける項目（省略するとシート全体）"))
+    p.add_argument("--resolve", metavar="COMMENT_ID")
+    p.add_argument("--reopen", metavar="COMMENT_ID")
+    p.set_defaults(func=cmd_comment)
+
+    p = sub.add_parser("overview", parents=[common], help=_("年度の一覧を XLSX，CSV 又は PDF に書き出す"))
+    p.add_argument("--year", type=_year, required=True)
+    p.add_argument("-o", "--output", required=True, metavar="FILE.xlsx|FILE.csv|FILE.pdf")
+    p.set_defaults(func=cmd_overview)
+
+    p = sub.add_parser("publish", parents=[common], help=_("年度の公表用一式（全体の PDF，シートごとの PDF，マニフェスト）"))
+    p.add_argument("--year", type=_year, required=True)
+    p.add_argument("-o", "--output", required=True, metavar="DIR")
+    p.add_argument("--progress", action="store_true", help=_("進み具合を標準エラーに表示する"))
+    p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser("repair", parents=[common], help=_("壊れたシートを最後の正常な版から復元する"))
     p.add_argument("sheet", metavar="SHEET_ID")

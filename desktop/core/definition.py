@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core import expr
+from desktop.core.resources import resource_dir
 
-FORMS_DIR = Path(__file__).resolve().parents[2] / "forms"
+FORMS_DIR = resource_dir("forms")
 
 FIELD_TYPES = frozenset(
     {
@@ -39,6 +40,10 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 LABEL_VARIABLES = frozenset(
     {"fy", "fy_era", "fy_era_year", "fy_minus_1", "fy_minus_2", "fy_minus_3", "fy_minus_4"}
 )
+
+
+# Overview columns that are not fields of the sheet but of its record in the database.
+OVERVIEW_BUILTINS = frozenset({"@status", "@open_comments", "@id", "@format"})
 
 
 class DefinitionError(ValueError):
@@ -97,6 +102,7 @@ class Field:
     dash_unless: expr.Expr | None = None
     dash_message: str = ""
     checks: tuple[Check, ...] = ()
+    per_organization: bool = False  # about the whole organisation: sheets on one organisation must agree
 
     @property
     def computed(self) -> bool:
@@ -143,6 +149,16 @@ class Section:
     page_break: bool = False
     print: str = ""
     import_patterns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OverviewColumn:
+    """A column of the year overview: ``key`` lines columns up across formats."""
+
+    key: str
+    label: str
+    field: str
+    width: int = 12  # characters (XLSX column width; relative width in print)
 
 
 @dataclass(frozen=True)
@@ -193,6 +209,9 @@ class FormDef:
     last_fiscal_year: int | None = None
     division_field: str = ""  # the 担当課室 field: the PDF's Author
     negative_sign: str = "-"  # printed before a negative number (公用文: "△")
+    overview: tuple[OverviewColumn, ...] = ()  # the year overview's columns (拠出金等一覧)
+    budget_field: str = ""  # the amount the rating distribution weighs by
+    overall_rating_field: str = ""  # 総合評価
     print: PrintOptions = field(default_factory=PrintOptions)
     by_id: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
     groups: dict[str, Group] = field(default_factory=dict, compare=False, repr=False)
@@ -232,9 +251,11 @@ _TOP_SCHEMA: dict[str, tuple[type, ...]] = {
     "id": _STR, "version": _INT, "name": _STR, "title": _STR, "fiscal_year_field": _STR,
     "organization_field": _STR, "contribution_field": _STR, "percent_sign": _STR, "layout": _STR,
     "first_fiscal_year": _INT, "last_fiscal_year": _INT, "grades": _DICT, "tabs": _LIST, "sections": _LIST,
-    "limits": _DICT, "division_field": _STR, "negative_sign": _STR, "print": _DICT,
+    "limits": _DICT, "division_field": _STR, "negative_sign": _STR, "print": _DICT, "overview": _LIST,
+    "budget_field": _STR, "overall_rating_field": _STR,
 }
 _PRINT_SCHEMA = {"page_numbers": _BOOL, "label_breaks": _LIST}
+_OVERVIEW_SCHEMA = {"key": _STR, "label": _STR, "field": _STR, "width": _INT}
 _TAB_SCHEMA = {"id": _STR, "label": _STR}
 _GRADE_SCHEMA = {"values": _LIST, "not_rated": _STR}
 _SECTION_SCHEMA = {
@@ -254,6 +275,7 @@ _FIELD_SCHEMA: dict[str, tuple[type, ...]] = {
     "default": (str, int, bool), "suggestions": _LIST, "hint": _STR, "group": _STR, "print": _STR, "carry": _STR,
     "compute": _STR, "rounding": _STR, "places": _INT, "applies_when": _STR, "not_applicable_message": _STR,
     "required_when": _STR, "dash_unless": _STR, "dash_message": _STR, "checks": _LIST, "tab": _STR,
+    "per_organization": _BOOL,
 }
 _FIELD_KEYS = set(_FIELD_SCHEMA)
 _ENUMS = {
@@ -394,7 +416,27 @@ def _build_field(raw: dict[str, Any], section: str, tab: str, form_id: str, limi
         dash_unless=_opt_expr(raw, "dash_unless", where),
         dash_message=raw.get("dash_message", ""),
         checks=checks,
+        per_organization=bool(raw.get("per_organization", False)),
     )
+
+
+def _build_overview(data: dict[str, Any], form_id: str) -> tuple[OverviewColumn, ...]:
+    columns = []
+    for i, raw in enumerate(data.get("overview", ())):
+        where = f"{form_id}: overview[{i}]"
+        _check_table(raw, _OVERVIEW_SCHEMA, where, "overview")
+        for key in ("key", "field"):
+            if key not in raw:
+                raise DefinitionError(f"{where}: key {key!r} missing")
+        if not _ID.match(raw["key"]):
+            raise DefinitionError(f"{where}: bad key {raw['key']!r}")
+        if not 1 <= raw.get("width", 12) <= 200:
+            raise DefinitionError(f"{where}: key 'width' must be between 1 and 200")
+        columns.append(OverviewColumn(key=raw["key"], label=raw.get("label", ""), field=raw["field"],
+                                      width=raw.get("width", 12)))
+    if len({c.key for c in columns}) != len(columns):
+        raise DefinitionError(f"{form_id}: overview: duplicate key")
+    return tuple(columns)
 
 
 def _build_group(raw: dict[str, Any], section: str, form_id: str) -> Group:
@@ -519,6 +561,9 @@ def parse_definition(data: dict[str, Any]) -> FormDef:
         last_fiscal_year=data.get("last_fiscal_year"),
         division_field=data.get("division_field", ""),
         negative_sign=data.get("negative_sign", "-"),
+        overview=_build_overview(data, form_id),
+        budget_field=data.get("budget_field", ""),
+        overall_rating_field=data.get("overall_rating_field", ""),
         print=_print_options(data.get("print", {}), form_id),
         by_id=by_id,
         groups=groups,
@@ -530,10 +575,19 @@ def parse_definition(data: dict[str, Any]) -> FormDef:
 def _cross_check(form: FormDef) -> None:
     """References between fields, groups and expressions must all resolve."""
     ids = set(form.by_id)
-    for key in ("fiscal_year_field", "organization_field", "contribution_field", "division_field"):
+    for key in ("fiscal_year_field", "organization_field", "contribution_field", "division_field", "budget_field",
+                "overall_rating_field"):
         ref = getattr(form, key)
         if ref and ref not in ids:
             raise DefinitionError(f"{form.id}: {key} names unknown field {ref!r}")
+    if form.budget_field and form.by_id[form.budget_field].type not in NUMBER_TYPES:
+        raise DefinitionError(f"{form.id}: budget_field {form.budget_field!r} is not a number field")
+    if form.overall_rating_field and form.by_id[form.overall_rating_field].type != "rating":
+        raise DefinitionError(f"{form.id}: overall_rating_field {form.overall_rating_field!r} is not a rating field")
+    for col in form.overview:
+        if col.field not in ids and col.field not in OVERVIEW_BUILTINS:
+            raise DefinitionError(f"{form.id}: overview column {col.key!r} names unknown field {col.field!r} "
+                                  f"(or one of: {', '.join(sorted(OVERVIEW_BUILTINS))})")
     for f in form.by_id.values():
         where = f"{form.id}: field {f.id}"
         exprs = [f.compute, f.applies_when, f.required_when, f.dash_unless, *(c.when for c in f.checks)]
@@ -633,7 +687,10 @@ def load_definition(path: Path) -> FormDef:
 @cache
 def all_forms() -> dict[str, FormDef]:
     """Every format in ``forms/``: adding a format means adding a file there."""
-    return {p.stem: load_definition(p) for p in sorted(FORMS_DIR.glob("*.toml"))}
+    forms = {p.stem: load_definition(p) for p in sorted(FORMS_DIR.glob("*.toml"))}
+    if not forms:
+        raise DefinitionError(f"様式ファイル（*.toml）が見つかりません: {FORMS_DIR}")
+    return forms
 
 
 def get_form(form_id: str) -> FormDef:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import gettext
 import os
-from pathlib import Path
 
-LOCALE_DIR = Path(__file__).resolve().parents[2] / "resources" / "locale"
+from desktop.core.resources import resource_dir
+
+LOCALE_DIR = resource_dir("locale")
 DOMAIN = "hyoka"
 LANGUAGES = ("ja", "en")
 

@@ -9,10 +9,10 @@ Layout (schema_version 2; version 1 is the same without ``sheet.base``)::
      "computed": {field_id: printed text},     # informational, recomputed on import
      "sha256": hex digest of the canonical JSON of everything else}
 
-Version 2 is the one plan for what the file gains: ``sheet.base`` now, and the
-optional top-level ``format_version`` (int) and ``review`` (list of comments)
-reserved for the format-evolution and review work; readers accept them, and a
-file that uses them cannot be written as version 1. Each version has a reader
+Version 2 is the one plan for what the file gains: ``sheet.base``; the optional
+top-level ``review`` (the sheet's review comments, merged on import by comment id
+and never part of conflict detection); ``format_version`` (int) reserved for the
+format-evolution work. A sheet with comments cannot be written as version 1. Each version has a reader
 that produces one :class:`Document`; the writer writes the newest version, or
 version 1 on request for terminals not yet upgraded.
 
@@ -36,14 +36,16 @@ from typing import Any
 from desktop.core import safe_files, validation
 from desktop.core.definition import FormDef, all_forms
 from desktop.core.i18n import _
-from desktop.core.store import STATUSES, ConflictError, Store
+from desktop.core.resources import resource_dir
+from desktop.core.store import COMMENT_STATUSES, STATUSES, Comment, ConflictError, Store
 from desktop.core.values import Values, compute, normalize_values, values_digest
 
 SCHEMA_VERSION = 2
 SUPPORTED_VERSIONS = (1, 2)
 MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_HISTORY = 1000  # ancestry digests a file may carry (an export writes at most 200)
 MAX_TEXT_CHARS = 1_000_000  # one value; far above any field's limit, far below memory trouble
-DEMO_DIR = Path(__file__).resolve().parents[2] / "resources" / "demo"
+DEMO_DIR = resource_dir("demo")
 _TOP_KEYS = {"format", "schema_version", "sheet", "values", "computed", "sha256"}
 _TOP_KEYS_V2 = _TOP_KEYS | {"format_version", "review"}
 _SHEET_KEYS = {"uuid", "status", "created", "updated", "base"}
@@ -61,6 +63,10 @@ class InterchangeError(ValueError):
     """The file cannot be used; the message says what is wrong and where."""
 
 
+class ReviewNeedsV2(Exception):
+    """A version 1 file was asked for a sheet that has review comments (version 1 cannot hold them)."""
+
+
 @dataclass
 class Document:
     form: FormDef
@@ -69,7 +75,9 @@ class Document:
     digest_checked: bool = False
     source: str = ""
     schema_version: int = SCHEMA_VERSION
-    base: str | None = None  # digest of the values the file was exported from (v2)
+    base: str | None = None  # digest of the values at export (v2)
+    base_history: tuple[str, ...] = ()  # digests of the states the exported sheet went through before (newest first)
+    review: list[Comment] = field(default_factory=list)  # review comments (v2 ``review``)
 
 
 def canonical_bytes(doc: dict[str, Any]) -> bytes:
@@ -115,7 +123,7 @@ def _check_value(fid: str, value: Any, ftype: str, where: str) -> None:
             raise InterchangeError(where + _("values.{field}：有限の数ではありません。").format(field=fid))
 
 
-def _read_sheet(data: dict[str, Any], version: int, where: str) -> tuple[dict[str, Any], str | None]:
+def _read_sheet(data: dict[str, Any], version: int, where: str) -> tuple[dict[str, Any], tuple[str, ...]]:
     sheet = data.get("sheet", {})
     if not isinstance(sheet, dict):
         raise InterchangeError(where + _("sheet がオブジェクトではありません。"))
@@ -131,17 +139,24 @@ def _read_sheet(data: dict[str, Any], version: int, where: str) -> tuple[dict[st
                 raise InterchangeError(where + _("sheet.{key}：{why}。").format(key=key, why=why or _("長すぎます")))
     if sheet.get("status", "draft") not in STATUSES:
         raise InterchangeError(where + _("sheet.status が不明です：{value!r}").format(value=sheet.get("status")))
-    base = None
+    base: tuple[str, ...] = ()
     if "base" in sheet:
         raw = sheet["base"]
-        ok = isinstance(raw, dict) and isinstance(raw.get("digest"), str) and len(raw["digest"]) == 64 \
-            and all(c in "0123456789abcdef" for c in raw["digest"]) \
-            and set(raw) <= {"digest", "revision"} and (_is_int(raw.get("revision", 0)))
+        history = raw.get("history", []) if isinstance(raw, dict) else None
+        ok = isinstance(raw, dict) and _is_digest(raw.get("digest")) \
+            and set(raw) <= {"digest", "revision", "history"} and _is_int(raw.get("revision", 0)) \
+            and isinstance(history, list) and len(history) <= MAX_HISTORY and all(_is_digest(d) for d in history)
         if not ok:
-            raise InterchangeError(where + _("sheet.base は digest（64 桁の16進数）と revision（整数）を持つオブジェクトにしてください。"))
-        base = raw["digest"]
+            raise InterchangeError(where + _(
+                "sheet.base は digest（64 桁の16進数），revision（整数），history（digest の配列）を持つオブジェクトにしてください。"))
+        assert isinstance(raw, dict) and isinstance(history, list)
+        base = (str(raw["digest"]), *(str(d) for d in history))
     meta = {k: v for k, v in sheet.items() if k != "base"}
     return meta, base
+
+
+def _is_digest(value: Any) -> bool:
+    return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
 
 
 def _read_top(data: Any, where: str) -> tuple[FormDef, int]:
@@ -169,6 +184,45 @@ def _read_top(data: Any, where: str) -> tuple[FormDef, int]:
     return forms[form_id], version
 
 
+_REVIEW_KEYS = {"id", "field", "author", "created", "text", "status", "resolved", "resolved_by", "updated"}
+
+
+def _read_review(data: dict[str, Any], form: FormDef, where: str) -> list[Comment]:
+    """The v2 ``review`` list: comments merged on import by ``id``."""
+    out: list[Comment] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(data.get("review", [])):
+        at = where + f"review[{i}]："
+        if not isinstance(raw, dict):
+            raise InterchangeError(at + _("指摘はオブジェクトにしてください。"))
+        unknown = sorted(str(k) for k in set(raw) - _REVIEW_KEYS)
+        if unknown:
+            raise InterchangeError(at + _("不明なキーがあります：{keys}").format(keys="，".join(unknown)))
+        for key in ("id", "created", "text"):
+            if not isinstance(raw.get(key), str) or not raw[key]:
+                raise InterchangeError(at + _("{key} は空でない文字列にしてください。").format(key=key))
+        for key in _REVIEW_KEYS - {"field"}:
+            if key in raw and not isinstance(raw[key], str):
+                raise InterchangeError(at + _("{key} は文字列にしてください。").format(key=key))
+            if isinstance(raw.get(key), str) and (why := _bad_text(raw[key]) or (
+                    _("長すぎます") if key != "text" and len(raw[key]) > 200 else "")):
+                raise InterchangeError(at + f"{key}：{why}。")
+        fid = raw.get("field")
+        if fid is not None and (not isinstance(fid, str) or (fid and fid not in form.by_id)):
+            raise InterchangeError(at + _("field は様式 {form} の項目 ID か null にしてください。").format(form=form.id))
+        status = raw.get("status", "open")
+        if status not in COMMENT_STATUSES:
+            raise InterchangeError(at + _("status は open か resolved にしてください。"))
+        if raw["id"] in seen:
+            raise InterchangeError(at + _("id {id} が重複しています。").format(id=raw["id"]))
+        seen.add(raw["id"])
+        out.append(Comment(id=raw["id"], sheet_id=0, field_id=fid or "", author=raw.get("author", ""),
+                           created=raw["created"], text=raw["text"], status=status,
+                           resolved=raw.get("resolved", ""), resolved_by=raw.get("resolved_by", ""),
+                           updated=str(raw.get("updated") or raw["created"])))
+    return out
+
+
 def parse_document(data: Any, source: str = "") -> Document:
     """Check a decoded JSON document of any supported version; raises :class:`InterchangeError`."""
     where = f"{source}: " if source else ""
@@ -186,13 +240,15 @@ def parse_document(data: Any, source: str = "") -> Document:
         if value is not None:
             _check_value(fid, value, f.type, where)
     sheet, base = _read_sheet(data, version, where)
+    review = _read_review(data, form, where)
     checked = False
     if "sha256" in data:
         if data["sha256"] != digest(data):
             raise InterchangeError(where + _("SHA-256 が内容と一致しません。ファイルが壊れているか，途中で書き換えられています。"))
         checked = True
     return Document(form=form, values=normalize_values(form, values), sheet=sheet, digest_checked=checked,
-                    source=source, schema_version=version, base=base)
+                    source=source, schema_version=version, base=base[0] if base else None,
+                    base_history=base[1:], review=review)
 
 
 def load_bytes(raw: bytes, source: str = "") -> Document:
@@ -224,11 +280,19 @@ def load_file(path: Path | str) -> Document:
 
 
 def build_document(form: FormDef, values: Values, sheet: dict[str, Any] | None = None, *,
-                   schema_version: int = SCHEMA_VERSION, base: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A complete interchange document with its digest (version 2 unless asked for 1)."""
+                   schema_version: int = SCHEMA_VERSION, base: dict[str, Any] | None = None,
+                   review: list[Comment] | None = None) -> dict[str, Any]:
+    """A complete interchange document with its digest (version 2 unless asked for 1).
+
+    Review comments need version 2: asked for version 1, a sheet with comments is
+    refused (:class:`ReviewNeedsV2`) rather than written without them, so the
+    office's comments are never lost on the way."""
     if schema_version not in SUPPORTED_VERSIONS:
         raise InterchangeError(_("schema_version {value!r} には対応していません（対応：{known}）。").format(
             value=schema_version, known="，".join(map(str, SUPPORTED_VERSIONS))))
+    if review and schema_version < 2:
+        raise ReviewNeedsV2(_("このシートには指摘が {n} 件あるため，版 1 の交換ファイルには書き出せません（指摘は版 2 の review に入ります）。").format(
+            n=len(review)))
     values = normalize_values(form, values)
     ordered = {f.id: values[f.id] for f in form.input_fields if f.id in values}
     meta = {k: v for k, v in (sheet or {}).items() if v is not None and k != "base"}
@@ -241,6 +305,8 @@ def build_document(form: FormDef, values: Values, sheet: dict[str, Any] | None =
         "values": ordered,
         "computed": {k: c.text for k, c in compute(form, values).items() if c.text},
     }
+    if review:
+        doc["review"] = [c.as_dict() for c in sorted(review, key=lambda c: (c.created, c.id))]
     doc["sha256"] = digest(doc)
     return doc
 
@@ -257,11 +323,17 @@ def write_file(doc: dict[str, Any], path: Path | str) -> None:
 
 
 def export_sheet(store: Store, sheet_id: int, *, schema_version: int = SCHEMA_VERSION) -> dict[str, Any]:
-    """The sheet as a document whose ``base`` is the digest of the values it holds."""
+    """The sheet as a document whose ``base`` is the digest of the values it holds, with the
+    digests of the states it went through here before (its ancestry), newest first."""
     s = store.get_sheet(sheet_id)
     meta = {"uuid": s.uuid, "status": s.status, "created": s.created, "updated": s.updated}
-    base = {"digest": values_digest(s.values), "revision": s.revision}
-    return build_document(s.form, s.values, meta, schema_version=schema_version, base=base)
+    current = values_digest(s.values)
+    history = [d for d in store.state_digests(sheet_id) if d != current]
+    base = {"digest": current, "revision": s.revision, "history": history}
+    if schema_version >= 2:
+        store.record_exchange(sheet_id, current, "export")
+    return build_document(s.form, s.values, meta, schema_version=schema_version, base=base,
+                          review=store.comments(sheet_id))
 
 
 # ------------------------------------------------------------------ importing
@@ -281,6 +353,7 @@ class ImportResult:
     local_updated: str = ""
     incoming_updated: str = ""
     local_digest: str = ""
+    comments_merged: int = 0  # review comments added or updated here
 
     @property
     def ok(self) -> bool:
@@ -306,7 +379,13 @@ def import_document(store: Store, doc: Document, *, on_conflict: str = "refuse",
                 n=len(errs), first=errs[0].line().replace("\t", " ")), document=doc)
     try:
         with store.transaction():
-            return _import(store, doc, status, on_conflict, as_new)
+            result = _import(store, doc, status, on_conflict, as_new)
+            if doc.review and result.ok and result.sheet_id is not None:
+                result.comments_merged = store.merge_comments(
+                    result.sheet_id, [Comment(**{**c.__dict__}) for c in doc.review])
+                if result.comments_merged and result.status == UNCHANGED:
+                    result.status = IMPORTED
+            return result
     except ConflictError as exc:  # another process wrote the sheet between our read and our write
         return _conflict(store, doc, exc.sheet_id)
 
@@ -341,7 +420,9 @@ def _import(store: Store, doc: Document, status: str, on_conflict: str, as_new: 
     uuid = doc.sheet.get("uuid")
     existing = None if as_new or not uuid else store.find_uuid(uuid)
     if existing is None:
-        return ImportResult(IMPORTED, sheet_id=_create(store, doc, status, copy=as_new), document=doc)
+        created = _create(store, doc, status, copy=as_new)
+        store.record_exchange(created, values_digest(doc.values), "import")
+        return ImportResult(IMPORTED, sheet_id=created, document=doc)
     local = store.get_sheet(existing)
     if local.format != doc.form.id:
         return ImportResult(REJECTED, sheet_id=existing, document=doc, message=_(
@@ -351,7 +432,8 @@ def _import(store: Store, doc: Document, status: str, on_conflict: str, as_new: 
     if incoming == local_digest:
         if local.deleted is None and local.status == status:
             return ImportResult(UNCHANGED, sheet_id=existing, document=doc)
-    elif doc.base != local_digest:
+    elif local_digest != doc.base and local_digest not in doc.base_history:
+        # The local state is not one the file's sheet went through: both sides changed.
         if on_conflict == "refuse":
             return _conflict(store, doc, existing)
         if on_conflict == "as_new":
@@ -360,6 +442,7 @@ def _import(store: Store, doc: Document, status: str, on_conflict: str, as_new: 
     # fast-forward (or the caller took the file's side): the local state stays in the history
     if incoming != local_digest:
         store.save_values(existing, doc.values, kind="import", expected=local_digest)
+        store.record_exchange(existing, incoming, "import")
     if local.deleted:
         store.undelete_sheet(existing)
     if status != store.get_sheet(existing).status:
@@ -376,6 +459,19 @@ def resolve_conflict(store: Store, result: ImportResult, values: Values) -> int:
         return store.save_values(result.sheet_id, values, kind="merge", expected=result.local_digest)
 
 
+def common_base(store: Store, result: ImportResult) -> Values | None:
+    """For the comparison of a conflict: the newest state of the file's ancestry that this
+    database still holds (what both sides started from), or None."""
+    doc = result.document
+    if doc is None or result.sheet_id is None:
+        return None
+    for digest in (d for d in (doc.base, *doc.base_history) if d):
+        values = store.values_with_digest(result.sheet_id, digest)
+        if values is not None:
+            return values
+    return None
+
+
 def demo_files() -> list[Path]:
     return sorted(DEMO_DIR.glob("*.json"))
 
@@ -389,3 +485,68 @@ def seed_demo(store: Store) -> list[int]:
             ids.append(result.sheet_id)
     return ids
 
+
+
+# ------------------------------------------------------------------ many files (a folder)
+UNREADABLE = "unreadable"
+
+
+@dataclass
+class FileOutcome:
+    """What importing one file of a batch did: an :class:`ImportResult`, or why it could not be read."""
+
+    path: Path
+    result: ImportResult | None = None
+    error: str = ""
+
+    @property
+    def status(self) -> str:
+        return self.result.status if self.result is not None else UNREADABLE
+
+    @property
+    def reason(self) -> str:
+        return self.result.message if self.result is not None else self.error
+
+
+def expand_paths(paths: list[Path | str]) -> list[Path]:
+    """Files as given; a folder stands for every ``*.json`` directly in it (sorted by name)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted((q for q in p.iterdir() if q.suffix.lower() == ".json" and not q.name.startswith(".")),
+                              key=lambda q: q.name))
+        else:
+            out.append(p)
+    return out
+
+
+def import_files(store: Store, paths: list[Path], *, on_conflict: str = "refuse", as_new: bool = False,
+                 progress: Any = None) -> list[FileOutcome]:
+    """Import each file in its own transaction; one bad file never stops the others.
+
+    ``progress(done, total, outcome)`` is called after each file; returning ``False`` stops."""
+    outcomes: list[FileOutcome] = []
+    for i, path in enumerate(paths):
+        try:
+            doc = load_file(path)
+        except InterchangeError as exc:
+            outcome = FileOutcome(path, error=str(exc))
+        else:
+            outcome = FileOutcome(path, import_document(store, doc, on_conflict=on_conflict, as_new=as_new))
+        outcomes.append(outcome)
+        if progress is not None and progress(i + 1, len(paths), outcome) is False:
+            break
+    return outcomes
+
+
+def summary(outcomes: list[FileOutcome]) -> dict[str, int]:
+    counts = {IMPORTED: 0, UNCHANGED: 0, CONFLICT: 0, REJECTED: 0, UNREADABLE: 0}
+    for o in outcomes:
+        counts[o.status] += 1
+    return counts
+
+
+def summary_line(outcomes: list[FileOutcome]) -> str:
+    c = summary(outcomes)
+    return _("{n} ファイル：取り込み {imported}，変更なし {unchanged}，競合 {conflict}，取り込めない {rejected}，読めない {unreadable}").format(
+        n=len(outcomes), **c)

@@ -160,6 +160,34 @@ def m005_imported_sheets(db: sqlite_utils.Database) -> None:
     db.table("sheets").add_column("import_note", str)
 
 
+@migrations()
+def m006_review(db: sqlite_utils.Database) -> None:
+    """The evaluation office's year: settings of this database (author name, organisation aliases,
+    deadline) and review comments (指摘) on a field or a whole sheet, kept when resolved."""
+    db.table("settings").create({"key": str, "value": str}, pk="key")
+    db.table("comments").create(
+        {"id": str, "sheet_id": int, "field_id": str, "author": str, "created": str, "text": str,
+         "status": str, "resolved": str, "resolved_by": str, "updated": str},
+        pk="id",
+        not_null={"sheet_id", "created", "text", "status", "updated"},
+        defaults={"status": "open", "field_id": "", "author": "", "resolved": "", "resolved_by": ""},
+        foreign_keys=[("sheet_id", "sheets", "id")],
+    )
+    db.table("comments").create_index(["sheet_id"])
+
+
+@migrations()
+def m007_exchanges(db: sqlite_utils.Database) -> None:
+    """Every state of a sheet that left or entered this database through a file (export/import):
+    the ancestry an exported file carries, so that a receiver that has not changed its copy since
+    any of those states can take the file as a fast-forward."""
+    db.table("exchanges").create(
+        {"id": int, "sheet_id": int, "digest": str, "kind": str, "at": str},
+        pk="id", not_null={"sheet_id", "digest", "kind", "at"}, foreign_keys=[("sheet_id", "sheets", "id")],
+    )
+    db.table("exchanges").create_index(["sheet_id"])
+
+
 def _json_list(text: str | None) -> list[str]:
     try:
         value = json.loads(text or "[]")
@@ -199,6 +227,40 @@ class Sheet:
     @property
     def form(self) -> FormDef:
         return get_form(self.format)
+
+
+COMMENT_STATUSES = ("open", "resolved")
+
+
+@dataclass
+class Comment:
+    """A review comment (指摘) on one field (``field_id``) or on the whole sheet (``""``)."""
+
+    id: str
+    sheet_id: int
+    field_id: str
+    author: str
+    created: str
+    text: str
+    status: str = "open"
+    resolved: str = ""
+    resolved_by: str = ""
+    updated: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The comment as an interchange file's ``review`` entry (sheet not included)."""
+        out: dict[str, Any] = {"id": self.id, "field": self.field_id or None, "author": self.author,
+                               "created": self.created, "text": self.text, "status": self.status,
+                               "updated": self.updated or self.created}
+        if self.resolved:
+            out["resolved"] = self.resolved
+        if self.resolved_by:
+            out["resolved_by"] = self.resolved_by
+        return out
 
 
 @dataclass(frozen=True)
@@ -256,8 +318,11 @@ class Store:
 
     def _setup(self) -> None:
         conn = self.db.conn
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        # Tables first, then the id: another process creating the file commits both at once, so a
+        # file whose tables are visible already shows its id (the other order could see the new
+        # tables with the id read before that commit, and refuse a hyoka file).
         tables = set(self.db.table_names())
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         if app_id != APPLICATION_ID and tables - {"sqlite_sequence"}:
             raise StoreError(_("{path} は hyoka のデータベースではありません（別のアプリケーションのファイルです）。").format(path=self.path))
         conn.execute("PRAGMA foreign_keys = ON")
@@ -489,6 +554,12 @@ class Store:
             raise StoreError(_("不明な状態です：{status}").format(status=status))
         sheet = self.get_sheet(sheet_id)
         if status == "complete":
+            still_open = [c for c in self.comments(sheet_id) if c.is_open]
+            if still_open:
+                raise IncompleteError([
+                    validation.Finding(c.field_id or "", "error", _("未解決の指摘があります：{text}").format(
+                        text=c.text[:60]), code="open_comment")
+                    for c in still_open])
             if sheet.imported_fields:
                 raise IncompleteError([
                     validation.Finding(fid, "error", _("取り込んだ値がまだ確認されていません（「取り込み」の印）。"),
@@ -614,6 +685,48 @@ class Store:
             )
         ]
 
+    def record_exchange(self, sheet_id: int, digest: str, kind: str) -> None:
+        """Remember that the state ``digest`` was exported or imported (best effort: a read-only
+        database still exports, its file just carries a shorter ancestry)."""
+        try:
+            with self._tx() as db:
+                db.table("exchanges").insert({"sheet_id": sheet_id, "digest": digest, "kind": kind, "at": now()})
+        except StoreError:
+            pass
+
+    def state_digests(self, sheet_id: int, limit: int = 200) -> list[str]:
+        """Digests of the states this sheet has had here, newest first: its revisions and the
+        states it was exchanged in (an autosave may have been coalesced over an exported state)."""
+        rows = self._read(
+            "SELECT digest, at AS stamp FROM exchanges WHERE sheet_id = ? "
+            "UNION ALL SELECT values_json AS digest, created AS stamp FROM revisions WHERE sheet_id = ? "
+            "ORDER BY stamp DESC", [sheet_id, sheet_id])
+        out: list[str] = []
+        for r in rows:
+            text = str(r["digest"])
+            if text.startswith("{"):
+                try:
+                    values = json.loads(text)
+                except ValueError:
+                    continue
+                text = values_digest(values) if isinstance(values, dict) else ""
+            if text and text not in out:
+                out.append(text)
+            if len(out) >= limit:
+                break
+        return out
+
+    def values_with_digest(self, sheet_id: int, digest: str) -> Values | None:
+        """The values of the newest revision whose digest is ``digest``, if it is still kept."""
+        for r in self._read("SELECT values_json FROM revisions WHERE sheet_id = ? ORDER BY number DESC", [sheet_id]):
+            try:
+                values = json.loads(r["values_json"])
+            except ValueError:
+                continue
+            if isinstance(values, dict) and values_digest(values) == digest:
+                return values
+        return None
+
     def revision_values(self, sheet_id: int, number: int) -> Values:
         rows = self._read("SELECT values_json FROM revisions WHERE sheet_id = ? AND number = ?", [sheet_id, number])
         if not rows:
@@ -720,3 +833,132 @@ class Store:
 
     def is_empty(self) -> bool:
         return not self._read("SELECT 1 FROM sheets LIMIT 1")
+
+    # -------------------------------------------------------------- settings
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        """A setting of this database (JSON value), or ``default``."""
+        rows = self._read("SELECT value FROM settings WHERE key = ?", [key])
+        if not rows:
+            return default
+        try:
+            return json.loads(rows[0]["value"])
+        except (TypeError, ValueError):
+            return default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        """Set (or with ``None`` remove) a setting."""
+        with self._tx() as db:
+            if value is None:
+                db.execute("DELETE FROM settings WHERE key = ?", [key])
+            else:
+                db.table("settings").upsert({"key": key, "value": json.dumps(value, ensure_ascii=False)}, pk="key")
+
+    def settings(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for r in self._read("SELECT key, value FROM settings ORDER BY key"):
+            try:
+                out[r["key"]] = json.loads(r["value"])
+            except (TypeError, ValueError):
+                continue
+        return out
+
+    @property
+    def author(self) -> str:
+        """The name review comments written here are signed with (``hyoka config author NAME``)."""
+        value = self.get_setting("author", "")
+        return value if isinstance(value, str) else ""
+
+    def org_aliases(self) -> dict[str, str]:
+        """``{alias: organisation name}`` declared by the office."""
+        value = self.get_setting("org_aliases", {})
+        return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+    # -------------------------------------------------------------- review comments
+    @staticmethod
+    def _comment(row: dict[str, Any]) -> Comment:
+        return Comment(id=row["id"], sheet_id=int(row["sheet_id"]), field_id=row["field_id"] or "",
+                       author=row["author"] or "", created=row["created"], text=row["text"],
+                       status=row["status"], resolved=row["resolved"] or "", resolved_by=row["resolved_by"] or "",
+                       updated=row["updated"] or row["created"])
+
+    def comments(self, sheet_id: int) -> list[Comment]:
+        """Every comment of the sheet, resolved ones included, oldest first."""
+        return [self._comment(r) for r in self._read(
+            "SELECT * FROM comments WHERE sheet_id = ? ORDER BY created, id", [sheet_id])]
+
+    def all_comments(self, sheet_ids: list[int] | None = None) -> dict[int, list[Comment]]:
+        """Comments per sheet (every sheet, or those given)."""
+        out: dict[int, list[Comment]] = {}
+        for r in self._read("SELECT * FROM comments ORDER BY created, id"):
+            c = self._comment(r)
+            if sheet_ids is None or c.sheet_id in sheet_ids:
+                out.setdefault(c.sheet_id, []).append(c)
+        return out
+
+    def open_comment_counts(self) -> dict[int, int]:
+        return {int(r["sheet_id"]): int(r["n"]) for r in self._read(
+            "SELECT sheet_id, COUNT(*) AS n FROM comments WHERE status = 'open' GROUP BY sheet_id")}
+
+    def add_comment(self, sheet_id: int, text: str, *, field_id: str = "", author: str | None = None) -> Comment:
+        """Attach a comment to a field (or to the whole sheet with ``field_id=""``)."""
+        sheet = self._sheet_row(sheet_id)
+        if field_id and field_id not in sheet.form.by_id:
+            raise StoreError(_("様式 {form} に項目 {field} はありません。").format(form=sheet.format, field=field_id))
+        text = text.strip()
+        if not text:
+            raise StoreError(_("指摘の本文が空です。"))
+        stamp = now()
+        comment = Comment(id=str(uuidlib.uuid4()), sheet_id=sheet_id, field_id=field_id,
+                          author=self.author if author is None else author, created=stamp, text=text,
+                          updated=stamp)
+        with self._tx() as db:
+            db.table("comments").insert(self._comment_row(comment))
+        return comment
+
+    @staticmethod
+    def _comment_row(c: Comment) -> dict[str, Any]:
+        return {"id": c.id, "sheet_id": c.sheet_id, "field_id": c.field_id, "author": c.author, "created": c.created,
+                "text": c.text, "status": c.status, "resolved": c.resolved, "resolved_by": c.resolved_by,
+                "updated": c.updated or c.created}
+
+    def get_comment(self, comment_id: str) -> Comment:
+        rows = self._read("SELECT * FROM comments WHERE id = ?", [comment_id])
+        if not rows:
+            raise NotFoundError(_("指摘 {id} はありません。").format(id=comment_id))
+        return self._comment(rows[0])
+
+    def resolve_comment(self, comment_id: str, *, resolved: bool = True, by: str | None = None) -> Comment:
+        """Mark a comment resolved (it stays in the sheet's history) or open again."""
+        c = self.get_comment(comment_id)
+        stamp = now()
+        c.status = "resolved" if resolved else "open"
+        c.resolved = stamp if resolved else ""
+        c.resolved_by = (self.author if by is None else by) if resolved else ""
+        c.updated = stamp
+        with self._tx() as db:
+            db.table("comments").update(comment_id, self._comment_row(c))
+        return c
+
+    def merge_comments(self, sheet_id: int, incoming: list[Comment]) -> int:
+        """Merge comments by id (used by import): a new id is added, a known one takes the side
+        changed last (``updated``; on a tie a resolution wins, else the local one stays). Returns how many changed here.
+        Runs inside the caller's transaction when there is one."""
+        changed = 0
+        with self._tx() as db:
+            for c in incoming:
+                rows = list(db.query("SELECT * FROM comments WHERE id = ?", [c.id]))
+                if rows and int(rows[0]["sheet_id"]) != sheet_id:  # a copy (import --as-new): its own ids
+                    c.id = str(uuidlib.uuid5(uuidlib.NAMESPACE_URL, f"hyoka:{sheet_id}:{c.id}"))
+                    rows = list(db.query("SELECT * FROM comments WHERE id = ?", [c.id]))
+                c.sheet_id = sheet_id
+                if not rows:
+                    db.table("comments").insert(self._comment_row(c))
+                    changed += 1
+                    continue
+                local = self._comment(rows[0])
+                theirs, ours = c.updated or c.created, local.updated or local.created
+                newer = theirs > ours or (theirs == ours and c.status == "resolved" and local.status == "open")
+                if newer and self._comment_row(c) != self._comment_row(local):
+                    db.table("comments").update(c.id, self._comment_row(c))
+                    changed += 1
+        return changed

@@ -16,9 +16,9 @@ from argparse import Namespace
 from pathlib import Path
 
 from desktop.core.i18n import _, set_language
+from desktop.core.resources import resource_dir
 from desktop.core.store import Store, StoreError, default_db_path
 
-ROOT = Path(__file__).resolve().parents[2]
 FONT_FILES = ("BIZUDGothic-Regular.ttf", "BIZUDGothic-Bold.ttf")
 _T0 = time.perf_counter()
 
@@ -40,7 +40,7 @@ def setup_application(app: object) -> str:
 
     family = ""
     for name in FONT_FILES:
-        fid = QFontDatabase.addApplicationFont(str(ROOT / "resources" / "fonts" / name))
+        fid = QFontDatabase.addApplicationFont(str(resource_dir("fonts") / name))
         if fid >= 0 and not family:
             families = QFontDatabase.applicationFontFamilies(fid)
             family = families[0] if families else ""
@@ -250,8 +250,10 @@ def run(args: Namespace) -> int:
             print(f"hyoka: {exc}", file=sys.stderr)
             window.close()
             return 1
-    elif window.controller.sheet_id is None and window.listed_ids():
-        window.open_sheet(window.listed_ids()[0])
+    elif window.controller.sheet_id is None:
+        for sid in window.listed_ids():  # the first sheet that opens; a damaged one does not stop the app
+            if window.open_sheet_safely(sid, interactive=False):
+                break
     if getattr(args, "tab", None) is not None:
         window.show_tab(int(args.tab))
     else:

@@ -46,6 +46,7 @@ class FormView(QWidget):
     """All tabs of one format. ``compareRequested(field_id)`` asks for the 前年比較 dialog."""
 
     compareRequested = Signal(str)
+    commentsRequested = Signal(str)  # field id: show the review comments on it
 
     def __init__(self, form: FormDef, controller: FormController, parent: QWidget | None = None):
         super().__init__(parent)
@@ -57,6 +58,7 @@ class FormView(QWidget):
         self.field_labels: dict[str, QLabel] = {}
         self.carry_marks: dict[str, QToolButton] = {}
         self.import_marks: dict[str, QToolButton] = {}
+        self.comment_counts: dict[str, int] = {}  # open review comments per field
         self.compare_buttons: dict[str, QToolButton] = {}
         self.scrolls: dict[str, QScrollArea] = {}
         self.tab_index: dict[str, int] = {}
@@ -167,6 +169,7 @@ class FormView(QWidget):
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.field_labels[f.id] = label
+        label.linkActivated.connect(lambda _href, fid=f.id: self.commentsRequested.emit(fid))
         v.addWidget(label)
         if f.hint:
             hint = QLabel(f.hint, page)
@@ -218,7 +221,10 @@ class FormView(QWidget):
         star = f"&nbsp;<span style='color:#b00020'>{mark}</span>" if f.required and not f.computed else ""
         sub = label_for(self.form, f, values, sublabel=True)
         sub_html = f"<br><span style='color:#444'>{html.escape(sub)}</span>" if sub else ""
-        return f"{number}{text}{star}{sub_html}"
+        n = self.comment_counts.get(f.id, 0)
+        badge = (f"&nbsp;<a href='comment' style='background:#ffedd5; color:#9a3412; text-decoration:none'>"
+                 f"&nbsp;{html.escape(_('指摘 {n}').format(n=n))}&nbsp;</a>") if n else ""
+        return f"{number}{text}{star}{badge}{sub_html}"
 
     def _add_field(self, f: Field, grid: QGridLayout, page: QWidget) -> FieldEditor:
         editor = create_editor(f, self.form, page)
@@ -346,6 +352,38 @@ class FormView(QWidget):
             return
         for fid, mark in self.import_marks.items():
             mark.setVisible(fid in imported)
+
+    def set_comment_marks(self, open_by_field: dict[str, int]) -> None:
+        """「指摘 n」 in the label of every field with open review comments (a link to them)."""
+        changed = {fid for fid in set(self.comment_counts) | set(open_by_field)
+                   if self.comment_counts.get(fid, 0) != open_by_field.get(fid, 0)}
+        self.comment_counts = {k: v for k, v in open_by_field.items() if k in self.field_labels}
+        values = self.controller.values
+        for fid in changed:
+            if fid in self.field_labels:
+                self.field_labels[fid].setText(self._label_html(self.form.field(fid), values))
+        for fid in changed:
+            label = self.field_labels.get(fid)
+            if label is not None:
+                label.setToolTip(_("この項目に評価室の未解決の指摘があります。「指摘」を押すと一覧を開きます。")
+                                 if self.comment_counts.get(fid) else "")
+
+    def comment_mark(self, field_id: str) -> str:
+        """The 「指摘 n」 text shown in the field's label ('' when none)."""
+        n = self.comment_counts.get(field_id, 0)
+        return _("指摘 {n}").format(n=n) if n else ""
+
+    def field_with_focus(self) -> str:
+        """The field whose editor has the keyboard focus ('' when none)."""
+        from PySide6.QtWidgets import QApplication
+
+        w = QApplication.focusWidget()
+        if w is None:
+            return ""
+        for fid, ed in self.editors.items():
+            if ed.container is w or ed.container.isAncestorOf(w):
+                return fid
+        return ""
 
     # ------------------------------------------------------------------ navigation
     def tab_error_count(self, tab_id: str) -> int:

@@ -33,16 +33,17 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import era, interchange, validation
-from desktop.core.definition import Field, FormDef, get_form
+from desktop.core.definition import Field, FormDef, UnknownFormatError, get_form
 from desktop.core.i18n import _, current_language
-from desktop.core.store import Sheet, Store, StoreError
-from desktop.core.values import Values, defaults, label_for, values_digest
+from desktop.core.store import DamagedSheetError, Sheet, Store, StoreError
+from desktop.core.values import Values, defaults, label_for
 
 from . import dialogs, folders
 from .controller import FormController
 from .dialogs import kind_label, status_label
 from .form_view import FormView
 from .import_sheet import FILE_FILTER, ImportNotePanel, ImportPreviewDialog
+from .office import CommentsPanel, FolderImportDialog, YearOverviewDialog
 from .session import DatabaseLock, PreviousSession, SessionMarker
 from .sheet_list import SheetListPanel
 from .wrapping import WrapAnywhereDelegate
@@ -156,6 +157,19 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.import_note_dock)
         self.import_note_dock.hide()
 
+        self.comments = CommentsPanel(self)
+        self.comments.read_only = self.read_only
+        self.comments.current_field = self._focused_field
+        self.comments.changed.connect(self._on_comments_changed)
+        self.comments.fieldRequested.connect(self.focus_field)
+        self.comments_dock = QDockWidget(_("評価室の指摘"), self)
+        self.comments_dock.setObjectName("commentsDock")
+        self.comments_dock.setWidget(self.comments)
+        self.comments_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                                       | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.comments_dock)
+        self.comments_dock.hide()
+
     def _action(self, name: str, text: str, slot: object, shortcut: str | QKeySequence.StandardKey | None = None,
                 tip: str = "") -> QAction:
         act = QAction(text, self)
@@ -181,6 +195,13 @@ class MainWindow(QMainWindow):
         self.act_trash = A("actTrash", _("ごみ箱…"), self.on_trash)
         self.act_import = A("actImport", _("取り込み…"), self.on_import, "Ctrl+I", _("交換ファイル（JSON）を取り込みます"))
         self.act_export = A("actExport", _("書き出し…"), self.on_export, "Ctrl+E", _("交換ファイル（JSON）に書き出します"))
+        self.act_import_folder = A("actImportFolder", _("フォルダから取り込み…"), self.on_import_folder, None,
+                                   _("フォルダの交換ファイル（*.json）をすべて取り込みます"))
+        self.act_overview = A("actYearOverview", _("年度の一覧・確認・公表…"), self.on_year_overview, None,
+                              _("年度のシートの一覧，まとめての確認，XLSX・CSV・PDF，公表用一式"))
+        self.act_comment = A("actAddComment", _("指摘を追加…"), lambda: self.comments.on_add(), None,
+                             _("カーソルのある項目（なければシート全体）に評価室の指摘を付けます"))
+        self.act_author = A("actAuthor", _("指摘の記入者名…"), self.on_author)
         self.act_open_db = A("actOpenDb", _("データベースを開く…"), self.on_open_db, "Ctrl+O")
         self.act_restore_backup = A("actRestoreBackup", _("バックアップから復元…"), self.on_restore_backup, None,
                                     _("バックアップを新しいデータベースファイルとして復元します"))
@@ -212,6 +233,7 @@ class MainWindow(QMainWindow):
             m.addAction(act)
         m.addSeparator()
         m.addAction(self.act_import)
+        m.addAction(self.act_import_folder)
         m.addAction(self.act_export)
         m.addSeparator()
         m.addAction(self.act_print)
@@ -233,9 +255,13 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_complete)
         m.addAction(self.act_draft)
+        m = mb.addMenu(_("評価室(&O)"))
+        for act in (self.act_overview, self.act_import_folder, self.act_comment, self.act_author):
+            m.addAction(act)
         m = mb.addMenu(_("表示(&V)"))
         m.addAction(self.list_dock.toggleViewAction())
         m.addAction(self.findings_dock.toggleViewAction())
+        m.addAction(self.comments_dock.toggleViewAction())
         lang = m.addMenu(_("言語"))
         lang.addAction(self.act_lang_ja)
         lang.addAction(self.act_lang_en)
@@ -305,8 +331,44 @@ class MainWindow(QMainWindow):
         return self.sheet_list.ids()
 
     def _list_selection_changed(self, sheet_id: int) -> None:
-        if sheet_id != self.controller.sheet_id:
+        if sheet_id != self.controller.sheet_id and not self.open_sheet_safely(sheet_id):
+            if self.controller.sheet_id is not None:
+                self.sheet_list.select(self.controller.sheet_id)
+
+    def open_sheet_safely(self, sheet_id: int, *, interactive: bool = True) -> bool:
+        """Open a sheet; a damaged record or a format not installed is explained, never fatal.
+
+        A damaged sheet can be restored from its last good revision (offered when
+        ``interactive``); every other sheet stays usable either way."""
+        try:
             self.open_sheet(sheet_id)
+            return True
+        except UnknownFormatError as exc:
+            if interactive:
+                dialogs.inform(self, _("このシートは開けません"), str(exc), warning=True)
+            self.statusBar().showMessage(str(exc), 10000)
+        except DamagedSheetError as exc:
+            number = self.store.last_good_revision(sheet_id)
+            if not interactive or self.read_only or number is None:
+                if interactive:
+                    dialogs.inform(self, _("シートの記録が壊れています"), str(exc), warning=True)
+                self.statusBar().showMessage(str(exc), 10000)
+                return False
+            question = str(exc) + "\n\n" + _("版 {n}（最後の正常な版）から復元しますか？ 壊れた記録は使われなくなり，履歴は残ります。").format(
+                n=number)
+            if dialogs.ask(self, _("シートの記録が壊れています"), question):
+                try:
+                    self.store.repair_sheet(sheet_id)
+                    self.open_sheet(sheet_id)
+                    self.statusBar().showMessage(_("シート {id} を版 {n} から復元しました。").format(id=sheet_id, n=number), 10000)
+                    return True
+                except StoreError as err:
+                    dialogs.inform(self, _("復元できません"), str(err), warning=True)
+        except StoreError as exc:
+            if interactive:
+                dialogs.inform(self, _("シートを開けません"), str(exc), warning=True)
+            self.statusBar().showMessage(str(exc), 10000)
+        return False
 
     def _update_row(self) -> None:
         sid = self.controller.sheet_id
@@ -319,6 +381,7 @@ class MainWindow(QMainWindow):
         if view is None:
             view = FormView(get_form(form_id), self.controller, self.stack)
             view.compareRequested.connect(self.compare_field)
+            view.commentsRequested.connect(self.show_comments)
             if self.read_only:
                 _make_read_only(view)
             self.views[form_id] = view
@@ -338,6 +401,8 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self._show_import_note()
         self._show_saved_stamp()
+        self.comments.show_sheet(self.store, sheet_id, sheet.form)
+        self._on_comments_changed()
 
     def _show_saved_stamp(self) -> None:
         """「保存済み」 with the open sheet's own last change (never another sheet's)."""
@@ -348,6 +413,62 @@ class MainWindow(QMainWindow):
         self.save_status.setText(_("保存済み {time}").format(time=stamp[11:19] if len(stamp) >= 19 else stamp))
         self.save_status.setToolTip(_("版 {n}").format(n=sheet.revision))
         self.save_status.setStyleSheet("color: #1d6b2a;")
+
+    # ================================================================ review comments
+    def _focused_field(self) -> str:
+        view = self.current_view()
+        return view.field_with_focus() if view is not None else ""
+
+    def _on_comments_changed(self) -> None:
+        by_field = self.comments.open_by_field()
+        view = self.current_view()
+        if view is not None:
+            view.set_comment_marks(by_field)
+        n = sum(by_field.values())
+        self.comments_dock.setWindowTitle(_("評価室の指摘（未解決 {n}）").format(n=n) if n else _("評価室の指摘"))
+        if self.comments.comments():
+            self.comments_dock.show()
+        self._on_findings(self.controller.findings)
+
+    def show_comments(self, field_id: str = "") -> None:
+        self.comments_dock.show()
+        self.comments_dock.raise_()
+        for i in range(self.comments.list.count()):
+            item = self.comments.list.item(i)
+            if item.data(Qt.ItemDataRole.UserRole + 1) == field_id:
+                self.comments.list.setCurrentItem(item)
+                break
+
+    def on_author(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        name, ok = QInputDialog.getText(self, _("指摘の記入者名"), _("このデータベースで付ける指摘の記入者名："),
+                                        text=self.store.author)
+        if ok:
+            self.store.set_setting("author", " ".join(name.split()) or None)
+
+    # ================================================================ the office's year
+    def on_import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _("取り込むフォルダ"))
+        if folder:
+            self.import_folder(Path(folder))
+
+    def import_folder(self, folder: Path) -> FolderImportDialog:
+        dlg = FolderImportDialog(self.store.path, self)
+        dlg.finishedImport.connect(lambda _o: self.refresh_list())
+        dlg.compareRequested.connect(lambda path: self.import_files([path]))
+        dlg.show()
+        dlg.start(folder)
+        self.folder_import_dialog = dlg
+        return dlg
+
+    def on_year_overview(self) -> YearOverviewDialog:
+        sheet = self.controller.sheet
+        dlg = YearOverviewDialog(self.store, self, year=sheet.fiscal_year if sheet is not None else None)
+        dlg.openSheet.connect(self.open_sheet)
+        dlg.show()
+        self.year_overview_dialog = dlg
+        return dlg
 
     def _show_import_note(self) -> None:
         sheet = self.controller.sheet
@@ -401,8 +522,9 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         has = self.controller.sheet is not None
         writable = not self.read_only
-        for act in (self.act_new, self.act_import, self.act_trash):
+        for act in (self.act_new, self.act_import, self.act_trash, self.act_import_folder, self.act_author):
             act.setEnabled(writable)
+        self.act_comment.setEnabled(has and writable)
         for act in (self.act_from_prev, self.act_duplicate, self.act_delete, self.act_save, self.act_review_tab):
             act.setEnabled(has and writable)
         for act in (self.act_history, self.act_export, self.act_print, self.act_next, self.act_prev):
@@ -475,6 +597,13 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole + 1, f.message)
             item.setForeground(Qt.GlobalColor.darkRed if f.severity == "error" else Qt.GlobalColor.darkYellow)
             self.findings_list.addItem(item)
+        for c in self.comments.comments() if hasattr(self, "comments") else []:
+            if c.is_open:
+                item = QListWidgetItem("◆ " + _("評価室の指摘") + f"｜{_short(self.comments._field_label(c.field_id), 30)}\n"
+                                       f"{c.text}")
+                item.setData(Qt.ItemDataRole.UserRole, c.field_id)
+                item.setForeground(Qt.GlobalColor.darkMagenta)
+                self.findings_list.addItem(item)
         errors = len(validation.errors(findings))
         warnings = len(findings) - errors
         self.findings_status.setText(_("エラー {e} 件・注意 {w} 件").format(e=errors, w=warnings))
@@ -676,6 +805,11 @@ class MainWindow(QMainWindow):
                 self.focus_field(chosen)
                 return
         refused = c.mark_complete()
+        still_open = [f for f in refused if f.code == "open_comment"]
+        if still_open:
+            self.show_comments()
+            self.statusBar().showMessage(_("未解決の指摘が {n} 件あるため「完了」にできません。").format(n=len(still_open)), 10000)
+            return
         if refused:  # changed in between (another process): show what the store found
             self.statusBar().showMessage(
                 _("エラーが {n} 件あるため「完了」にできません。F8 で次のエラーへ移動します。").format(n=len(refused)), 10000)
@@ -871,7 +1005,7 @@ class MainWindow(QMainWindow):
                 "保存すると，この端末の内容は履歴（版）に残ります。"
                 "「両方のシートを残す」では，ファイルの内容を別のシートとして取り込みます。"
             ).format(file=Path(path).name),
-            base=self._revision_with_digest(result.sheet_id, doc.base),
+            base=interchange.common_base(self.store, result),
             parent=self,
         )
         dlg.exec()
@@ -886,20 +1020,6 @@ class MainWindow(QMainWindow):
             return interchange.import_document(self.store, doc, on_conflict="as_new")
         return interchange.ImportResult(interchange.CONFLICT, sheet_id=result.sheet_id,
                                         message=_("取り込みを取りやめました（変更はありません）。"))
-
-    def _revision_with_digest(self, sheet_id: int, digest: str | None) -> Values | None:
-        """The values of the local revision the file was exported from, if it is still in the
-        history (an autosave may have been coalesced over it): the comparison's common base."""
-        if not digest:
-            return None
-        try:
-            for rev in reversed(self.store.history(sheet_id)):
-                values = self.store.revision_values(sheet_id, rev.number)
-                if values_digest(values) == digest:
-                    return values
-        except StoreError:
-            return None
-        return None
 
     def on_import(self) -> None:
         paths = folders.open_files(self, "import", _("交換ファイルの取り込み"), _("交換ファイル (*.json)"))
@@ -1040,8 +1160,10 @@ class MainWindow(QMainWindow):
         if opened is None:
             return False
         self.controller.close_sheet()
+        self.comments.show_sheet(self.store, None, None)
         self._release()
         self.store, self.lock, self.session, self.read_only, previous = opened
+        self.comments.read_only = self.read_only
         self.controller.store = self.store
         self.controller.read_only = self.read_only
         self.controller.start_watching()
@@ -1109,10 +1231,7 @@ class MainWindow(QMainWindow):
         ).format(started=previous.started.replace("T", " ")))
         self.banner.show()
         if previous.sheet is not None:
-            try:
-                self.open_sheet(previous.sheet)
-            except StoreError:
-                pass
+            self.open_sheet_safely(previous.sheet)
 
     # ================================================================ closing
     def end_session(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHeaderView, QLineEdit, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from desktop.core.definition import get_form
+from desktop.core.definition import UnknownFormatError, get_form
 from desktop.core.i18n import _
 from desktop.core.store import Sheet
 
@@ -94,7 +94,7 @@ class SheetListPanel(QWidget):
         year.setData(YEAR_ROLE, s.fiscal_year or 0)
         cells = [year, QTableWidgetItem(status_label(s.status)), QTableWidgetItem(s.contribution or _("（無題）")),
                  QTableWidgetItem(s.organization), QTableWidgetItem(local_time(s.updated)[:16])]
-        tip = _("{name}\n{org}\n様式：{form}").format(name=s.contribution, org=s.organization, form=get_form(s.format).name)
+        tip = _("{name}\n{org}\n様式：{form}").format(name=s.contribution, org=s.organization, form=_format_name(s.format))
         for c, item in enumerate(cells):
             item.setToolTip(tip)
             self.table.setItem(r, c, item)
@@ -136,3 +136,11 @@ class SheetListPanel(QWidget):
         rows = {i.row() for i in self.table.selectedItems()}
         if rows:
             self.sheetActivated.emit(int(self.table.item(min(rows), 0).data(ID_ROLE)))
+
+
+def _format_name(form_id: str) -> str:
+    """The format's name, or its id marked as not installed (the sheet is listed, not fatal)."""
+    try:
+        return get_form(form_id).name
+    except UnknownFormatError:
+        return _("{form}（この端末にない様式）").format(form=form_id)

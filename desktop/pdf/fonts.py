@@ -20,7 +20,9 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-BUNDLED_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+from desktop.core.resources import resource_dir
+
+BUNDLED_DIR = resource_dir("fonts")
 ENV_VAR = "HYOKA_FONT_DIRS"
 
 # (file name, subfont index for collections). First match wins, per role.

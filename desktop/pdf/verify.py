@@ -10,9 +10,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from desktop.core.resources import resource_dir
 from desktop.pdf.linebreak import NO_END, NO_START
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "resources" / "demo"
+DEMO_DIR = resource_dir("demo")
 _WS = re.compile(r"\s+")
 
 

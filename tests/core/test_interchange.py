@@ -195,3 +195,29 @@ def test_write_file_is_atomic_and_valid(tmp_path: Path, db_path: Path) -> None:
     interchange.write_file(doc, out)
     assert interchange.load_file(out).digest_checked
     assert not list(tmp_path.glob(".hyoka-*"))
+
+
+def test_a_re_sent_edited_sheet_fast_forwards_at_the_receiver(tmp_path: Path) -> None:
+    """Division → office, the division edits and sends again: the office has not changed its copy,
+    so the new file is a fast-forward (the file carries the states its sheet went through)."""
+    division, office = Store(tmp_path / "division.db"), Store(tmp_path / "office.db")
+    try:
+        sid = interchange.import_document(division, interchange.load_file(DEMO_R01)).sheet_id
+        assert sid is not None
+        first = interchange.export_sheet(division, sid)
+        oid = interchange.import_document(office, interchange.parse_document(first)).sheet_id
+        for i in range(3):  # autosaves within a minute coalesce over the exported state
+            division.save_values(sid, {**division.get_sheet(sid).values, "c4_4_other": f"編集 {i}"}, kind="autosave")
+        second = interchange.export_sheet(division, sid)
+        result = interchange.import_document(office, interchange.parse_document(second))
+        assert (result.status, result.sheet_id) == ("imported", oid)
+        assert office.get_sheet(oid).values["c4_4_other"] == "編集 2"
+        # the office edits too, then an older division file arrives: a conflict, never an overwrite
+        office.save_values(oid, {**office.get_sheet(oid).values, "c1_1_strategy_goals": "評価室の修正"})
+        stale = interchange.import_document(office, interchange.parse_document(second))
+        assert stale.status == "conflict"
+        base = interchange.common_base(office, stale)
+        assert base is not None and base["c4_4_other"] == "編集 2"  # what both sides started from
+    finally:
+        division.close()
+        office.close()

@@ -13,29 +13,16 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
 
 from desktop.core import interchange
 from desktop.core.definition import get_form
 from desktop.core.store import Store
 from desktop.core.values import label_for
+from tests.support.qt import type_into, w
 
 pytestmark = pytest.mark.gui
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def w(win, name: str, cls: type = QWidget):
-    found = win.findChild(cls, name)
-    assert found is not None, f"no widget named {name!r}"
-    return found
-
-
-def type_into(widget: QWidget, text: str) -> None:
-    widget.setFocus()
-    for ch in text:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
 
 
 def other_process_saves(db: Path, sheet_id: int, **changes: object) -> None:

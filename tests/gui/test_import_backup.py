@@ -7,27 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import QFileDialog, QLineEdit
 
 from desktop.core import backup, interchange
 from desktop.core.store import Store
+from tests.support.qt import type_into, w
 
 pytestmark = pytest.mark.gui
-
-
-def w(win, name: str, cls: type = QWidget):
-    found = win.findChild(cls, name)
-    assert found is not None, f"no widget named {name!r}"
-    return found
-
-
-def type_into(widget: QWidget, text: str) -> None:
-    widget.setFocus()
-    for ch in text:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
 
 
 @pytest.fixture
@@ -226,3 +212,59 @@ def test_import_comparison_starts_on_the_side_that_changed(window, qtbot, tmp_pa
     assert shown == {"contribution_name": conflict_dialog.LOCAL, "responsible_division": conflict_dialog.INCOMING}
     stored = Store(db_path).get_sheet(sid).values
     assert stored["contribution_name"] == "共通＋こちら" and stored["responsible_division"] == "向こうの課"
+
+
+def _break_record(db: Path, sheet_id: int) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE sheet_values SET value = '{bad' WHERE sheet_id = ? AND field_id = 'c4_4_other'", [sheet_id])
+    conn.commit()
+    conn.close()
+
+
+def test_a_damaged_sheet_does_not_stop_the_app_and_can_be_restored(make_window, db_path: Path, messages) -> None:
+    """The defect: a value that is not JSON stopped the app from starting."""
+    from desktop.core import interchange
+    from desktop.core.store import Store
+    from tests.conftest import DEMO_H30, DEMO_R01
+
+    with Store(db_path) as s:
+        bad = interchange.import_document(s, interchange.load_file(DEMO_R01)).sheet_id
+        good = interchange.import_document(s, interchange.load_file(DEMO_H30)).sheet_id
+        s.save_values(bad, {**s.get_sheet(bad).values, "c4_4_other": "最後の正常な内容"})
+    _break_record(db_path, bad)
+    win = make_window(db_path)
+    assert win.open_sheet_safely(good) and win.controller.sheet_id == good
+    messages.clear()
+    assert win.open_sheet_safely(bad)  # the fixture answers "yes" to the offer
+    assert any(f"シート {bad} の記録が壊れています" in text for _t, text in messages)
+    assert win.controller.values["c4_4_other"] == "最後の正常な内容"
+
+
+def test_the_app_starts_past_a_damaged_first_sheet(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from desktop.core import interchange
+    from desktop.core.store import Store
+    from tests.conftest import DEMO_H30, DEMO_R01, ROOT
+
+    db = tmp_path / "d.sqlite3"
+    with Store(db) as s:
+        interchange.import_document(s, interchange.load_file(DEMO_R01))
+        interchange.import_document(s, interchange.load_file(DEMO_H30))
+    _break_record(db, 1)
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE sheets SET format = 'mofa-r09' WHERE id = 2")
+    conn.commit()
+    conn.close()
+    shot = tmp_path / "s.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HYOKA_CONFIG_DIR": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-m", "desktop", "gui", "--db", str(db), "--screenshot", str(shot)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert shot.exists() and "Traceback" not in proc.stderr

@@ -14,15 +14,10 @@ from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QComboBox, QGroupBox, QLineEdit, QPlainTextEdit, QRadioButton, QWidget
 
 from desktop.core.store import Store
+from tests.support.qt import w
 
 pytestmark = pytest.mark.gui
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def w(win, name: str, cls: type = QWidget):
-    found = win.findChild(cls, name)
-    assert found is not None, f"no widget named {name!r}"
-    return found
 
 
 def type_into(qtbot, widget: QWidget, text: str) -> None:
