@@ -77,5 +77,79 @@ def main() -> None:
         print(f"database size with {n} sheets:           {size / 2**20:.1f} MiB")
 
 
+def scale(n: int, revisions: int) -> None:
+    """Issue 11's scale figures: ``n`` sheets of ``revisions`` revisions each."""
+    import random
+
+    doc = json.loads(DEMO.read_text(encoding="utf-8"))
+    form = get_form(doc["format"])
+    rng = random.Random(1)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "scale.db"
+        files = []
+        for i in range(n):
+            d = json.loads(json.dumps(doc))
+            d["sheet"]["uuid"] = str(uuid.uuid4())
+            d["values"]["contribution_name"] = f"{d['values']['contribution_name']}（{i}）"
+            d["values"]["c4_4_other"] = f"{d['values']['c4_4_other']}（{i}）"
+            files.append(interchange.build_document(form, d["values"], d["sheet"]))
+        with Store(path) as s:
+            t = time.perf_counter()
+            with s.transaction():
+                ids = [interchange.import_document(s, interchange.parse_document(f)).sheet_id for f in files]
+            t_import = time.perf_counter() - t
+        size1 = _db_size(path)
+        with Store(path) as s:
+            for sid in ids:
+                values = s.get_sheet(sid).values
+                with s.transaction():
+                    for r in range(1, revisions):
+                        values = dict(values, c1_3_results=f"{values.get('c1_3_results', '')}追記{r}・{rng.random():.6f}")
+                        s.save_values(sid, values, kind="save")
+        size_all = _db_size(path)
+        t = time.perf_counter()
+        s = Store(path)
+        t_open = time.perf_counter() - t
+        t = time.perf_counter()
+        listed = s.list_sheets()
+        t_list = time.perf_counter() - t
+        t = time.perf_counter()
+        hits3 = s.search("ヴィトリーノ事務局長")
+        t_s3 = time.perf_counter() - t
+        t = time.perf_counter()
+        hits1 = s.search("閣")
+        t_s1 = time.perf_counter() - t
+        s.close()
+        per_first = size1 / n / 1024
+        per_more = (size_all - size1) / max(n * (revisions - 1), 1) / 1024
+        print(f"scale: {n} sheets × {revisions} revisions")
+        print(f"  size per sheet, first revision:   {per_first:.1f} KB (target ≤ 80)")
+        print(f"  size per further revision:        {per_more:.1f} KB (target ≤ 15)")
+        print(f"  open:                             {t_open * 1000:.1f} ms (target ≤ 80)")
+        print(f"  list {len(listed)} sheets:                {t_list * 1000:.1f} ms (target ≤ 30)")
+        print(f"  search 3+ characters:             {t_s3 * 1000:.1f} ms, {len(hits3)} hits (target ≤ 20)")
+        print(f"  search 1 character:               {t_s1 * 1000:.1f} ms, {len(hits1)} hits (target ≤ 100)")
+        print(f"  import in one batch:              {t_import / n * 1000:.2f} ms/sheet (target ≤ 3)")
+
+
+def _db_size(path: Path) -> int:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("VACUUM")
+    conn.close()
+    return path.stat().st_size
+
+
 if __name__ == "__main__":
-    main()
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sheets", type=int, default=0, help="scale figures for this many sheets (issue 11)")
+    parser.add_argument("--revisions", type=int, default=10)
+    args = parser.parse_args()
+    if args.sheets:
+        scale(args.sheets, args.revisions)
+    else:
+        main()

@@ -270,6 +270,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from desktop.core.definition import all_forms
 
     with _store(args) as store:
+        store.check_integrity()
         damaged = store.damaged_sheets()
         forms = all_forms()
         missing = [s for s in store.list_sheets(include_deleted=True) if s.format not in forms]

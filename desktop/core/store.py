@@ -14,6 +14,7 @@ import json
 import os
 import sqlite3
 import uuid as uuidlib
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -188,6 +189,49 @@ def m007_exchanges(db: sqlite_utils.Database) -> None:
     db.table("exchanges").create_index(["sheet_id"])
 
 
+@migrations()
+def m008_compact_storage(db: sqlite_utils.Database) -> None:
+    """Issue 11's scale: revision snapshots stored zlib-compressed (``values_json`` holds the
+    compressed bytes; a text snapshot from before still reads), and the trigram index without
+    positions (``detail=none``: a search matches every trigram, then the text itself is checked)."""
+    rows = list(db.query("SELECT id, values_json FROM revisions"))
+    for r in rows:
+        if isinstance(r["values_json"], str):
+            db.execute("UPDATE revisions SET values_json = ? WHERE id = ?",
+                       [zlib.compress(r["values_json"].encode("utf-8"), 6), r["id"]])
+    db.execute("DROP TABLE IF EXISTS sheet_text_fts")
+    db.execute("CREATE VIRTUAL TABLE sheet_text_fts USING FTS5 (body, tokenize='trigram', content='sheet_text', "
+               "content_rowid='sheet_id', detail='none')")
+    db.execute("INSERT INTO sheet_text_fts (sheet_text_fts) VALUES ('rebuild')")
+
+
+def _pack(values: Values) -> bytes:
+    """A revision snapshot: compact JSON, zlib-compressed."""
+    return zlib.compress(json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8"), 6)
+
+
+def _unpack(stored: Any) -> Any:
+    """A snapshot as stored (compressed bytes, or JSON text from before m008) → its JSON value;
+    ValueError when it cannot be read."""
+    if isinstance(stored, bytes):
+        try:
+            stored = zlib.decompress(stored).decode("utf-8")
+        except (zlib.error, UnicodeDecodeError) as exc:
+            raise ValueError(str(exc)) from None
+    if not isinstance(stored, str):
+        raise ValueError("no snapshot")
+    return json.loads(stored)
+
+
+def _trigrams(text: str) -> list[str]:
+    """The trigrams a detail=none index is asked for: enough to cover ``text`` (every third one and the last)."""
+    grams = [text[i:i + 3] for i in range(0, len(text) - 2)]
+    chosen = grams[::3]
+    if grams and grams[-1] not in chosen:
+        chosen.append(grams[-1])
+    return list(dict.fromkeys(chosen))
+
+
 def _json_list(text: str | None) -> list[str]:
     try:
         value = json.loads(text or "[]")
@@ -355,7 +399,15 @@ class Store:
                 if conn.in_transaction:
                     conn.rollback()
                 raise
-        integrity = conn.execute("PRAGMA quick_check").fetchone()[0]
+        # The full quick_check reads every page (300 ms for 5,000 sheets): it is not on the way to the
+        # first window any more; the app runs check_integrity() once it is shown, ``hyoka check`` too.
+
+    def check_integrity(self) -> None:
+        """``PRAGMA quick_check``; StoreError when the file is damaged."""
+        try:
+            integrity = self.db.conn.execute("PRAGMA quick_check").fetchone()[0]
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from None
         if integrity != "ok":
             raise StoreError(_("{path} が壊れています（{detail}）。バックアップから戻してください。").format(path=self.path, detail=integrity))
 
@@ -488,7 +540,7 @@ class Store:
         self.db.table("sheet_text").upsert({"sheet_id": sheet_id, "body": body}, pk="sheet_id")
 
     def _add_revision(self, sheet_id: int, values: Values, kind: str, status: str, *, coalesce: bool, stamp: str) -> int:
-        blob = json.dumps(values, ensure_ascii=False, sort_keys=True)
+        blob = _pack(values)
         last = next(
             iter(self.db.query(
                 "SELECT id, number, created, kind FROM revisions WHERE sheet_id = ? ORDER BY number DESC LIMIT 1",
@@ -614,7 +666,7 @@ class Store:
         for r in self._read("SELECT number, values_json FROM revisions WHERE sheet_id = ? ORDER BY number DESC",
                             [sheet_id]):
             try:
-                if isinstance(json.loads(r["values_json"]), dict):
+                if isinstance(_unpack(r["values_json"]), dict):
                     return int(r["number"])
             except (TypeError, ValueError):
                 continue
@@ -703,10 +755,11 @@ class Store:
             "ORDER BY stamp DESC", [sheet_id, sheet_id])
         out: list[str] = []
         for r in rows:
-            text = str(r["digest"])
-            if text.startswith("{"):
+            stored = r["digest"]
+            text = stored if isinstance(stored, str) else ""
+            if isinstance(stored, bytes) or text.startswith("{"):  # a revision's snapshot
                 try:
-                    values = json.loads(text)
+                    values = _unpack(stored)
                 except ValueError:
                     continue
                 text = values_digest(values) if isinstance(values, dict) else ""
@@ -720,7 +773,7 @@ class Store:
         """The values of the newest revision whose digest is ``digest``, if it is still kept."""
         for r in self._read("SELECT values_json FROM revisions WHERE sheet_id = ? ORDER BY number DESC", [sheet_id]):
             try:
-                values = json.loads(r["values_json"])
+                values = _unpack(r["values_json"])
             except ValueError:
                 continue
             if isinstance(values, dict) and values_digest(values) == digest:
@@ -732,7 +785,7 @@ class Store:
         if not rows:
             raise NotFoundError(_("シート {id} に版 {n} はありません。").format(id=sheet_id, n=number))
         try:
-            values = json.loads(rows[0]["values_json"])
+            values = _unpack(rows[0]["values_json"])
         except (TypeError, ValueError):
             values = None
         if not isinstance(values, dict):
@@ -750,13 +803,14 @@ class Store:
         text = text.strip()
         if not text:
             return []
-        if len(text) >= 3:
-            quoted = '"' + text.replace('"', '""') + '"'
+        if len(text) >= 3:  # candidates from the trigram index (no positions), then the text itself
+            query = " AND ".join('"' + g.replace('"', '""') + '"' for g in _trigrams(text))
             sql = (
-                "SELECT s.* FROM sheets s JOIN sheet_text_fts f ON f.rowid = s.id "
-                "WHERE sheet_text_fts MATCH ? AND s.deleted IS NULL ORDER BY rank LIMIT ?"
+                "SELECT s.* FROM sheets s JOIN sheet_text t ON t.sheet_id = s.id "
+                "WHERE s.id IN (SELECT rowid FROM sheet_text_fts WHERE sheet_text_fts MATCH ?) "
+                "AND instr(lower(t.body), ?) > 0 AND s.deleted IS NULL ORDER BY s.fiscal_year DESC, s.id LIMIT ?"
             )
-            params: list[Any] = [quoted, limit]
+            params: list[Any] = [query, text.lower(), limit]
         else:
             escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             sql = (

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QRect, QSettings, Qt
+from PySide6.QtCore import QByteArray, QEvent, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -49,6 +49,7 @@ from .sheet_list import SheetListPanel
 from .wrapping import WrapAnywhereDelegate
 
 MAX_RECENT = 8
+INTEGRITY_DELAY_MS = 1500
 
 
 class MainWindow(QMainWindow):
@@ -86,6 +87,19 @@ class MainWindow(QMainWindow):
         self._update_actions()
         if previous_session is not None:
             self._show_recovery_note(previous_session)
+        QTimer.singleShot(INTEGRITY_DELAY_MS, self.check_integrity)
+
+    def check_integrity(self) -> bool:
+        """The database's page check, once the window is up (off the way to the first paint)."""
+        if self._closed:
+            return True
+        try:
+            self.store.check_integrity()
+        except StoreError as exc:
+            self.statusBar().showMessage(str(exc))
+            dialogs.inform(self, _("データベースが壊れています"), str(exc), warning=True)
+            return False
+        return True
 
     # ================================================================ build
     def _build_central(self) -> None:
