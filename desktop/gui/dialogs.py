@@ -114,6 +114,10 @@ class FindingsDialog(QDialog):
         self.list = QListWidget(self)
         self.list.setObjectName("findingsDialogList")
         self.list.setWordWrap(True)
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        from desktop.gui.wrapping import WrapAnywhereDelegate
+
+        self.list.setItemDelegate(WrapAnywhereDelegate(self.list))
         for field_id, severity, where, label, message in rows:
             icon = "✖" if severity == "error" else "⚠"
             item = QListWidgetItem(f"{icon} {where}｜{label}\n　{message}")

@@ -423,8 +423,11 @@ class MainWindow(QMainWindow):
         sheet = self.controller.sheet
         if self.read_only or sheet is None:
             return
-        stamp = dialogs.local_time(sheet.updated)
-        self.save_status.setText(_("保存済み {time}").format(time=stamp[11:19] if len(stamp) >= 19 else stamp))
+        from datetime import date
+
+        stamp = dialogs.local_time(sheet.updated, seconds=False)
+        today = stamp.startswith(date.today().isoformat())
+        self.save_status.setText(_("保存済み {time}").format(time=stamp[11:] if today and len(stamp) >= 16 else stamp))
         self.save_status.setToolTip(_("版 {n}").format(n=sheet.revision))
         self.save_status.setStyleSheet("color: #1d6b2a;")
 
