@@ -808,7 +808,8 @@ class Store:
             sql = (
                 "SELECT s.* FROM sheets s JOIN sheet_text t ON t.sheet_id = s.id "
                 "WHERE s.id IN (SELECT rowid FROM sheet_text_fts WHERE sheet_text_fts MATCH ?) "
-                "AND instr(lower(t.body), ?) > 0 AND s.deleted IS NULL ORDER BY s.fiscal_year DESC, s.id LIMIT ?"
+                + ("AND instr(lower(t.body), ?) > 0 " if text.lower() != text.upper() else "AND instr(t.body, ?) > 0 ")
+                + "AND s.deleted IS NULL ORDER BY s.fiscal_year DESC, s.id LIMIT ?"
             )
             params: list[Any] = [query, text.lower(), limit]
         else:
