@@ -32,8 +32,10 @@ check "xcb libraries in Depends" sh -c "dpkg-query -W -f '\${Depends}' hyoka | g
 section "command line (installed)"
 DEMO=/opt/hyoka/_internal/desktop/data/demo/000_iom_r01.json
 timed "first start: hyoka list on the existing database" check "existing sheets listed" sh -c "hyoka list | grep -q ."
+check "first start migrated the old database after backing it up" sh -c "ls '$(dirname "$DB")'/backups/*-migration.sqlite3"
+after_start=$(sha256sum < "$DB")
 timed "hyoka validate demo" check_rc 0 "validate demo file" hyoka validate "$DEMO"
-echo '{"format": "nope", "values": {}}' > "$T/broken.json"
+echo '{"format": "nope", "schema_version": 2, "values": {}}' > "$T/broken.json"
 check_rc 2 "validate broken file" hyoka validate "$T/broken.json"
 check "broken file: one-line message" sh -c "hyoka --lang en validate '$T/broken.json' 2>&1 | grep -q 'Unknown format'"
 timed "hyoka pdf --demo" check_rc 0 "pdf --demo" hyoka pdf --demo -o "$T/demo.pdf"
@@ -51,5 +53,5 @@ timed "dpkg -r hyoka" dpkg -r hyoka >/dev/null
 check "program folder gone" test ! -e /opt/hyoka
 check "launcher gone" test ! -e /usr/bin/hyoka
 check "desktop entry gone" test ! -e /usr/share/applications/hyoka.desktop
-check "database kept" test "$(sha256sum < "$DB")" = "$before"
+check "database kept (untouched by removing)" test "$(sha256sum < "$DB")" = "$after_start"
 finish linux

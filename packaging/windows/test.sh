@@ -56,9 +56,10 @@ run_kind() {  # run_kind LABEL NEW OLD
   section "$kind: installed hyoka-cli.exe"
   timed "$kind first start: hyoka-cli list on the upgraded database" check "$kind: existing sheets listed" \
     sh -c "wine '$I\\hyoka-cli.exe' list </dev/null 2>&1 | cat | grep -q 'mofa-r01'"
+  check "$kind: first start migrated the old database after backing it up" sh -c "ls '$DBDIR'/backups/*-migration.sqlite3"
   timed "$kind hyoka-cli validate demo" check_rc 0 "$kind: validate demo file" \
     cli validate "$I\\_internal\\desktop\\data\\demo\\000_iom_r01.json"
-  echo '{"format": "nope", "values": {}}' > "$T/broken.json"
+  echo '{"format": "nope", "schema_version": 2, "values": {}}' > "$T/broken.json"
   local out; out=$(cli --lang en validate "$(winpath "$T/broken.json")" 2>&1); local rc=$?
   echo "  output: $out"
   if [ "$rc" = 2 ] && echo "$out" | grep -q "Unknown format"; then pass "$kind: validate broken file (exit 2, message)"
