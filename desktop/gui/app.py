@@ -14,16 +14,20 @@ import sys
 import time
 from argparse import Namespace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.core.i18n import _, set_language
 from desktop.core.resources import resource_dir
 from desktop.core.store import Store, StoreError, default_db_path
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
+
 FONT_FILES = ("BIZUDGothic-Regular.ttf", "BIZUDGothic-Bold.ttf")
 _T0 = time.perf_counter()
 
 
-def settings():  # -> QSettings
+def settings() -> QSettings:
     """Preferences (language, recent databases) in an INI file; ``HYOKA_CONFIG_DIR`` overrides."""
     from PySide6.QtCore import QSettings
 
