@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
+from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
@@ -178,26 +179,14 @@ class FormView(QWidget):
             v.addWidget(hint)
         row = QHBoxLayout()
         row.setSpacing(4)
-        mark = QToolButton(page)
-        mark.setText(_("前年度から"))
-        mark.setObjectName(f"carried:{f.id}")
-        mark.setAutoRaise(True)
-        mark.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        mark.setStyleSheet("QToolButton { background: #fff1b8; color: #5a4500; border-radius: 3px; padding: 0 4px; }")
-        mark.setToolTip(_("前年度のシートから写した値です。内容を確認し，よければこの印を押して確認済みにしてください。"))
-        mark.clicked.connect(lambda _c=False, fid=f.id: self.controller.accept_carried(fid))
-        mark.hide()
+        mark = _mark_button(page, f"carried:{f.id}", _("前年度から"), "#fff1b8", "#5a4500",
+                            _("前年度のシートから写した値です。内容を確認し，よければこの印を押して確認済みにしてください。"),
+                            lambda _c=False, fid=f.id: self.controller.accept_carried(fid))
         self.carry_marks[f.id] = mark
         row.addWidget(mark)
-        imp = QToolButton(page)
-        imp.setObjectName(f"imported:{f.id}")
-        imp.setText(_("取り込み"))
-        imp.setAutoRaise(True)
-        imp.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        imp.setStyleSheet("QToolButton { background: #dbeafe; color: #1e3a8a; border-radius: 3px; padding: 0 4px; }")
-        imp.setToolTip(_("既存のシートから読み取った値です。元の文書と照らして確認し，よければこの印を押して確認済みにしてください。"))
-        imp.clicked.connect(lambda _c=False, fid=f.id: self.controller.accept_imported(fid))
-        imp.hide()
+        imp = _mark_button(page, f"imported:{f.id}", _("取り込み"), "#dbeafe", "#1e3a8a",
+                           _("既存のシートから読み取った値です。元の文書と照らして確認し，よければこの印を押して確認済みにしてください。"),
+                           lambda _c=False, fid=f.id: self.controller.accept_imported(fid))
         self.import_marks[f.id] = imp
         row.addWidget(imp)
         if not f.computed and f.type in ("text", "lines", "short", "checks", "int", "money"):
@@ -402,3 +391,18 @@ class FormView(QWidget):
 
     def current_tab_id(self) -> str:
         return self.form.tabs[self.tabs.currentIndex()].id
+
+
+def _mark_button(page: QWidget, name: str, text: str, background: str, color: str, tip: str,
+                 on_click: Callable[..., None]) -> QToolButton:
+    """A hidden 「前年度から」/「取り込み」 mark beside a label: pressing it marks the value reviewed."""
+    button = QToolButton(page)
+    button.setObjectName(name)
+    button.setText(text)
+    button.setAutoRaise(True)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    button.setStyleSheet(f"QToolButton {{ background: {background}; color: {color}; border-radius: 3px; padding: 0 4px; }}")
+    button.setToolTip(tip)
+    button.clicked.connect(on_click)
+    button.hide()
+    return button
