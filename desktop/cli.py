@@ -289,6 +289,31 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if damaged or missing or findings else EXIT_OK
 
 
+def cmd_forms(args: argparse.Namespace) -> int:
+    """``forms list``: every installed format and version, where it was found, and the warnings;
+    ``forms check FILE``: the file's error (with its line for a syntax error), exit 1."""
+    from desktop.core import definition
+
+    if args.forms_command == "check":
+        try:
+            form = definition.load_definition(Path(args.file))
+        except DefinitionError as exc:
+            print(str(exc))
+            return EXIT_FINDINGS
+        print(_("{file}：誤りはありません（様式 {form} 第{version}版，{n} 項目）。").format(
+            file=args.file, form=form.id, version=form.version, n=len(form.fields)))
+        return EXIT_OK
+    reg = definition.form_registry()
+    current = definition.all_forms()
+    for (form_id, version), form in sorted(reg.forms.items()):
+        file = reg.files[(form_id, version)]
+        mark = "*" if current[form_id] is form else " "
+        print(f"{mark}{form_id}\t{version}\t{form.name}\t{file.origin}\t{file.path}")
+    for warning in reg.warnings:
+        print(warning, file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_config(args: argparse.Namespace) -> int:
     """The database's settings: the author of review comments, organisation aliases, deadlines."""
     from datetime import date
@@ -566,6 +591,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help=_("報告だけを表示し，シートは作らない"))
     p.add_argument("--json", action="store_true", help=_("報告を JSON で出力する"))
     p.set_defaults(func=cmd_import_sheet)
+
+    p = sub.add_parser("forms", parents=[common], help=_("入っている様式の一覧，様式ファイルの検査"))
+    forms_sub = p.add_subparsers(dest="forms_command", required=True)
+    forms_sub.add_parser("list", parents=[common], help=_("入っている様式と版，見つかった場所"))
+    q = forms_sub.add_parser("check", parents=[common], help=_("様式ファイルを検査する（誤りがあれば終了状態 1）"))
+    q.add_argument("file")
+    p.set_defaults(func=cmd_forms)
 
     p = sub.add_parser("demo", parents=[common], help=_("デモのシートを取り込む"))
     p.set_defaults(func=cmd_demo)

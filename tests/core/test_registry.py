@@ -133,3 +133,47 @@ def test_a_newer_version_may_extend_its_own_older_version(folders) -> None:
                                            'extends = "mofa-r01"\n', encoding="utf-8")
     form = definition.get_form("mofa-r01")
     assert form.version == 2 and form.name == "令和元年度様式 第2版" and "c4_4_other" in form.by_id
+
+
+# ------------------------------------------------------------------ the command line
+def test_forms_list_shows_a_user_format_and_where_it_was_found(folders, capsys) -> None:
+    from desktop.cli import main
+
+    user, everyone = folders
+    (user / "mofa-r01.toml").write_text(_r01(2), encoding="utf-8")
+    (everyone / "mofa-h30.toml").write_text((ROOT / "forms" / "mofa-h30.toml").read_text(encoding="utf-8"),
+                                            encoding="utf-8")
+    assert main(["forms", "list"]) == 0
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert f"*mofa-r01\t2\t令和元年度様式\tuser\t{user / 'mofa-r01.toml'}" in lines
+    assert f" mofa-r01\t1\t令和元年度様式\tshipped\t{ROOT / 'forms' / 'mofa-r01.toml'}" in lines
+    assert f"*mofa-h30\t1\t平成30年度様式\tshipped\t{ROOT / 'forms' / 'mofa-h30.toml'}" in lines
+    assert err.count("\n") == 1 and str(everyone / "mofa-h30.toml") in err  # the tie, as a warning
+
+
+def test_forms_check_reports_the_line_of_a_syntax_error(tmp_path: Path, capsys) -> None:
+    from desktop.cli import main
+
+    bad = tmp_path / "mofa-x.toml"
+    bad.write_text('id = "mofa-x"\nversion = 1\n[[tabs]\n', encoding="utf-8")
+    assert main(["forms", "check", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("mofa-x.toml: ") and "line 3" in out and out.count("\n") == 1
+    assert main(["forms", "check", str(ROOT / "forms" / "mofa-r01.toml")]) == 0
+
+
+def test_a_format_in_the_user_folder_is_in_the_new_sheet_dialog(folders, qapp) -> None:
+    from desktop.gui.dialogs import NewSheetDialog
+
+    user, _ = folders
+    (user / "mofa-r02.toml").write_text(_r01(1, **{'id = "mofa-r01"': 'id = "mofa-r02"',
+                                                   'name = "令和元年度様式"': 'name = "令和2年度様式"',
+                                                   "first_fiscal_year = 2019": "first_fiscal_year = 2020"}),
+                                        encoding="utf-8")
+    dialog = NewSheetDialog(year=2020)
+    names = [dialog.format.itemText(i) for i in range(dialog.format.count())]
+    assert "令和2年度様式" in names
+    assert dialog.result_values() == ("mofa-r02", 2020)  # the format follows the year
+    dialog.grab().save(str(user.parent / "new_sheet.png"))
+    print(user.parent / "new_sheet.png")
