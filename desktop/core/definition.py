@@ -191,6 +191,17 @@ class Scale:
 
 
 @dataclass(frozen=True)
+class Upgrade:
+    """How sheets made with an older version of this format are read (``[[upgrades]]``):
+    ``from_version`` and later sheets get ``renamed`` (old id → new id); ``removed`` ids are
+    kept in the stored values and shown in the sheet's note, never dropped."""
+
+    from_version: int
+    renamed: tuple[tuple[str, str], ...] = ()
+    removed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class FormDef:
     id: str
     version: int
@@ -212,12 +223,18 @@ class FormDef:
     budget_field: str = ""  # the amount the rating distribution weighs by
     overall_rating_field: str = ""  # 総合評価
     print: PrintOptions = field(default_factory=PrintOptions)
+    upgrades: tuple[Upgrade, ...] = ()  # ascending from_version
     by_id: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
     groups: dict[str, Group] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def fields(self) -> tuple[Field, ...]:
         return tuple(self.by_id.values())
+
+    @property
+    def retired(self) -> frozenset[str]:
+        """Ids an upgrade removed: their values are kept as stored, outside the form."""
+        return frozenset(r for u in self.upgrades for r in u.removed) - set(self.by_id)
 
     @property
     def input_fields(self) -> tuple[Field, ...]:
@@ -251,8 +268,9 @@ _TOP_SCHEMA: dict[str, tuple[type, ...]] = {
     "organization_field": _STR, "contribution_field": _STR, "percent_sign": _STR, "layout": _STR,
     "first_fiscal_year": _INT, "last_fiscal_year": _INT, "grades": _DICT, "tabs": _LIST, "sections": _LIST,
     "limits": _DICT, "division_field": _STR, "negative_sign": _STR, "print": _DICT, "overview": _LIST,
-    "budget_field": _STR, "overall_rating_field": _STR, "extends": _STR,
+    "budget_field": _STR, "overall_rating_field": _STR, "extends": _STR, "upgrades": _LIST,
 }
+_UPGRADE_SCHEMA = {"from_version": _INT, "renamed": _DICT, "removed": _LIST}
 _PRINT_SCHEMA = {"page_numbers": _BOOL, "label_breaks": _LIST}
 _OVERVIEW_SCHEMA = {"key": _STR, "label": _STR, "field": _STR, "width": _INT}
 _TAB_SCHEMA = {"id": _STR, "label": _STR}
@@ -478,6 +496,26 @@ def _print_options(raw: dict[str, Any], form_id: str) -> PrintOptions:
     return PrintOptions(page_numbers=bool(raw.get("page_numbers", False)), label_breaks=breaks)
 
 
+def _build_upgrades(data: dict[str, Any], form_id: str) -> tuple[Upgrade, ...]:
+    version = data.get("version", 1)
+    out: list[Upgrade] = []
+    for i, raw in enumerate(data.get("upgrades", ())):
+        where = f"{form_id}: upgrades[{i}]"
+        _check_table(raw, _UPGRADE_SCHEMA, where, "upgrade")
+        start = raw.get("from_version")
+        if not isinstance(start, int) or not 1 <= start < version:
+            raise DefinitionError(f"{where}: key 'from_version' must be an older version (1 to {version - 1})")
+        renamed = raw.get("renamed", {})
+        for old, new in renamed.items():
+            if not _ID.match(old) or not isinstance(new, str) or not _ID.match(new):
+                raise DefinitionError(f"{where}.renamed: {old!r} = {new!r} must map a field id to a field id")
+        removed = _str_list(raw, "removed", where)
+        out.append(Upgrade(start, tuple(renamed.items()), removed))
+    if len({u.from_version for u in out}) != len(out):
+        raise DefinitionError(f"{form_id}: upgrades: from_version declared twice")
+    return tuple(sorted(out, key=lambda u: u.from_version))
+
+
 def parse_definition(data: dict[str, Any]) -> FormDef:
     """Build and cross-check a :class:`FormDef` from parsed TOML."""
     form_id = data.get("id", "?") if isinstance(data.get("id"), str) else "?"
@@ -567,6 +605,7 @@ def parse_definition(data: dict[str, Any]) -> FormDef:
         budget_field=data.get("budget_field", ""),
         overall_rating_field=data.get("overall_rating_field", ""),
         print=_print_options(data.get("print", {}), form_id),
+        upgrades=_build_upgrades(data, form_id),
         by_id=by_id,
         groups=groups,
     )
@@ -628,6 +667,15 @@ def _cross_check(form: FormDef) -> None:
     for s in form.sections:
         for pattern in s.import_patterns:
             _check_label(pattern, field_ids | LABEL_VARIABLES, f"{form.id}: section {s.id}: import_patterns")
+    for i, u in enumerate(form.upgrades):
+        later = form.upgrades[i + 1:]
+        for old, new in u.renamed:
+            for v in later:  # follow later renames to the id this version has
+                new = dict(v.renamed).get(new, new)
+            gone = any(new in v.removed for v in later)
+            if not gone and (new not in form.by_id or form.by_id[new].computed):
+                raise DefinitionError(f"{form.id}: upgrades (from_version {u.from_version}): renamed {old!r} "
+                                      f"to {new!r}, which is not an input field of this version")
     try:
         expr.topological_order({f.id: f.compute for f in form.by_id.values() if f.compute})
     except expr.ExprError as exc:

@@ -11,8 +11,9 @@ Layout (schema_version 2; version 1 is the same without ``sheet.base``)::
 
 Version 2 is the one plan for what the file gains: ``sheet.base``; the optional
 top-level ``review`` (the sheet's review comments, merged on import by comment id
-and never part of conflict detection); ``format_version`` (int) reserved for the
-format-evolution work. A sheet with comments cannot be written as version 1. Each version has a reader
+and never part of conflict detection); ``format_version`` (int): the version of the format the
+sheet was made with (a terminal with an older one refuses the file; a newer one reads it through
+the format's declared upgrades). A sheet with comments cannot be written as version 1. Each version has a reader
 that produces one :class:`Document`; the writer writes the newest version, or
 version 1 on request for terminals not yet upgraded.
 
@@ -38,6 +39,7 @@ from desktop.core.definition import FormDef, all_forms
 from desktop.core.i18n import _
 from desktop.core.resources import resource_dir
 from desktop.core.store import COMMENT_STATUSES, STATUSES, Comment, ConflictError, Store
+from desktop.core.upgrade import upgrade_note, upgrade_values
 from desktop.core.values import Values, compute, normalize_values, values_digest
 
 SCHEMA_VERSION = 2
@@ -78,6 +80,8 @@ class Document:
     base: str | None = None  # digest of the values at export (v2)
     base_history: tuple[str, ...] = ()  # digests of the states the exported sheet went through before (newest first)
     review: list[Comment] = field(default_factory=list)  # review comments (v2 ``review``)
+    format_version: int = 1  # the format's version the file was written with (read upgraded to the installed one)
+    upgrade_note: str = ""  # removed fields' values, for the sheet's note
 
 
 def canonical_bytes(doc: dict[str, Any]) -> bytes:
@@ -179,6 +183,11 @@ def _read_top(data: Any, where: str) -> tuple[FormDef, int]:
             value=shown, known="，".join(sorted(forms))))
     if "format_version" in data and not _is_int(data["format_version"]):
         raise InterchangeError(where + _("format_version は整数にしてください。"))
+    have = forms[form_id].version
+    if data.get("format_version", 1) > have:
+        raise InterchangeError(where + _("このファイルは様式 {form} 第{version}版で作られていますが，この端末の様式 {form} は第{have}版です。"
+                                         "様式 {form} 第{version}版の定義ファイルを入れてから取り込んでください（何も取り込んでいません）。").format(
+            form=form_id, version=data["format_version"], have=have))
     if "review" in data and not isinstance(data["review"], list):
         raise InterchangeError(where + _("review は配列にしてください。"))
     return forms[form_id], version
@@ -230,8 +239,15 @@ def parse_document(data: Any, source: str = "") -> Document:
     values = data.get("values")
     if not isinstance(values, dict):
         raise InterchangeError(where + _("values がオブジェクトではありません。"))
+    made_with = data.get("format_version", 1)
+    note = ""
+    if made_with < form.version:  # an older version of the format: its declared renames and removals
+        values, removed = upgrade_values(form, values, made_with)
+        note = upgrade_note(form, made_with, removed)
     for fid, value in values.items():
         f = form.by_id.get(fid)
+        if f is None and fid in form.retired:
+            continue
         if f is None:
             shown = fid if not _bad_text(fid) else repr(fid.encode("utf-8", "backslashreplace"))
             raise InterchangeError(where + _("values.{field}：様式 {form} にない項目です。").format(field=shown, form=form.id))
@@ -248,7 +264,7 @@ def parse_document(data: Any, source: str = "") -> Document:
         checked = True
     return Document(form=form, values=normalize_values(form, values), sheet=sheet, digest_checked=checked,
                     source=source, schema_version=version, base=base[0] if base else None,
-                    base_history=base[1:], review=review)
+                    base_history=base[1:], review=review, format_version=made_with, upgrade_note=note)
 
 
 def load_bytes(raw: bytes, source: str = "") -> Document:
@@ -295,12 +311,15 @@ def build_document(form: FormDef, values: Values, sheet: dict[str, Any] | None =
             n=len(review)))
     values = normalize_values(form, values)
     ordered = {f.id: values[f.id] for f in form.input_fields if f.id in values}
+    ordered.update({k: v for k, v in values.items() if k in form.retired})  # kept, never dropped
     meta = {k: v for k, v in (sheet or {}).items() if v is not None and k != "base"}
     if schema_version >= 2 and base is not None:
         meta["base"] = base
+    version_key = {"format_version": form.version} if schema_version >= 2 else {}
     doc: dict[str, Any] = {
         "format": form.id,
         "schema_version": schema_version,
+        **version_key,
         "sheet": meta,
         "values": ordered,
         "computed": {k: c.text for k, c in compute(form, values).items() if c.text},
@@ -412,7 +431,7 @@ def _create(store: Store, doc: Document, status: str, *, copy: bool) -> int:
         sheet_uuid=None if copy else meta.get("uuid"),
         created=None if copy else meta.get("created"),
         updated=None if copy else meta.get("updated"),
-        kind="import",
+        kind="import", import_note=doc.upgrade_note,
     )
 
 

@@ -26,7 +26,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from desktop.core import validation
-from desktop.core.definition import FormDef, get_form
+from desktop.core.definition import FormDef, all_forms, get_form
 from desktop.core.i18n import _
 from desktop.core.values import Values, fiscal_year, normalize_values, values_digest
 
@@ -205,6 +205,13 @@ def m008_compact_storage(db: sqlite_utils.Database) -> None:
     db.execute("INSERT INTO sheet_text_fts (sheet_text_fts) VALUES ('rebuild')")
 
 
+@migrations()
+def m009_format_version(db: sqlite_utils.Database) -> None:
+    """Issue 14: the version of the format a sheet was made with (every format was version 1 until
+    then), so a newer version of the format reads it through its declared renames."""
+    db.table("sheets").add_column("format_version", int, not_null_default=1)
+
+
 def _pack(values: Values) -> bytes:
     """A revision snapshot: compact JSON, zlib-compressed."""
     return zlib.compress(json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8"), 6)
@@ -267,6 +274,7 @@ class Sheet:
     imported_fields: list[str] = field(default_factory=list)
     import_source: str = ""
     import_note: str = ""
+    format_version: int = 1
 
     @property
     def form(self) -> FormDef:
@@ -509,6 +517,7 @@ class Store:
                     "imported_fields": json.dumps(imported_fields or [], ensure_ascii=False),
                     "import_source": import_source,
                     "import_note": import_note,
+                    "format_version": form.version,
                     **self._summary(form, values),
                 }
             ).last_pk
@@ -634,7 +643,32 @@ class Store:
         sheet = self._sheet_row(sheet_id, include_deleted=include_deleted)
         rows = self._read("SELECT field_id, value FROM sheet_values WHERE sheet_id = ?", [sheet_id])
         sheet.values = self._decode_values(sheet_id, rows)
+        installed = all_forms().get(sheet.format)
+        if installed is not None and sheet.format_version < installed.version:
+            self._upgrade(sheet)
         return sheet
+
+    def _upgrade(self, sheet: Sheet) -> None:
+        """A sheet made with an older version of its format, read under the installed one: renamed
+        fields move, removed ones stay in the values and go into the note; written as an ``upgrade``
+        revision (the old state stays in the history), or only in memory on a read-only database."""
+        from desktop.core.upgrade import upgrade_note, upgrade_values
+
+        form = sheet.form
+        values, removed = upgrade_values(form, sheet.values, sheet.format_version)
+        section = upgrade_note(form, sheet.format_version, removed)
+        sheet.values = normalize_values(form, values)
+        sheet.import_note = "\n\n".join(x for x in (sheet.import_note, section) if x)
+        sheet.format_version = form.version
+        try:
+            with self._tx() as db:
+                self._write_values(sheet.id, sheet.values)
+                db.table("sheets").update(sheet.id, {"format_version": form.version, "import_note": sheet.import_note})
+                sheet.revision = self._add_revision(sheet.id, sheet.values, "upgrade", sheet.status, coalesce=False,
+                                                    stamp=now())
+                sheet.digest = values_digest(sheet.values)
+        except StoreError:
+            pass  # read-only here: shown upgraded, written by the first writable open
 
     @staticmethod
     def _decode_values(sheet_id: int, rows: list[dict[str, Any]]) -> Values:
@@ -693,6 +727,7 @@ class Store:
             carried_fields=_json_list(row.get("carried_fields")), values=values or {},
             digest=row.get("digest") or "", imported_fields=_json_list(row.get("imported_fields")),
             import_source=row.get("import_source") or "", import_note=row.get("import_note") or "",
+            format_version=row.get("format_version") or 1,
         )
 
     def find_uuid(self, sheet_uuid: str) -> int | None:

@@ -32,10 +32,15 @@ def normalize(field: Field, raw: Any, form: FormDef) -> Any:
 
 
 def normalize_values(form: FormDef, raw: dict[str, Any]) -> Values:
-    """Normalize every known input field; empty values and computed fields are dropped."""
+    """Normalize every known input field; empty values and computed fields are dropped. Values of
+    fields an upgrade of the format removed are kept as they are (never dropped)."""
     out: Values = {}
+    retired = form.retired
     for fid, value in raw.items():
         f = form.by_id.get(fid)
+        if f is None and fid in retired and not fieldtypes.is_empty(value):
+            out[fid] = value
+            continue
         if f is None or f.computed:
             continue
         v = normalize(f, value, form)

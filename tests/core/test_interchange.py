@@ -27,10 +27,10 @@ def test_import_export_round_trip_is_identical(db_path: Path, path: Path) -> Non
         as_v2 = interchange.export_sheet(s, sid)
     assert canonical(as_v1) == canonical(original)
     assert as_v1["sha256"] == original["sha256"]
-    assert as_v2["schema_version"] == 2
+    assert as_v2["schema_version"] == 2 and as_v2["format_version"] == 1  # version 1 files have none: read as 1
     assert as_v2["sheet"]["base"]["digest"] == interchange.values_digest(interchange.load_file(path).values)
-    assert {k: v for k, v in as_v2.items() if k not in ("sheet", "schema_version", "sha256")} == \
-        {k: v for k, v in original.items() if k not in ("sheet", "schema_version", "sha256")}
+    skip = ("sheet", "schema_version", "sha256", "format_version")
+    assert {k: v for k, v in as_v2.items() if k not in skip} == {k: v for k, v in original.items() if k not in skip}
 
 
 def test_demo_files_carry_valid_digests() -> None:
