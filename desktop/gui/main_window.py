@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import era, interchange, validation
-from desktop.core.definition import Field, FormDef, UnknownFormatError, get_form
+from desktop.core.definition import Field, FormDef, UnknownFormatError, form_registry, get_form
 from desktop.core.i18n import _, current_language
 from desktop.core.store import DamagedSheetError, Sheet, Store, StoreError
 from desktop.core.values import Values, defaults, label_for
@@ -87,7 +87,15 @@ class MainWindow(QMainWindow):
         self._update_actions()
         if previous_session is not None:
             self._show_recovery_note(previous_session)
+        self._show_format_warnings()
         QTimer.singleShot(INTEGRITY_DELAY_MS, self.check_integrity)
+
+    def _show_format_warnings(self) -> None:
+        """Format files skipped or outranked (see desktop.core.registry): said in the status bar
+        (the full list is in the log and in ``hyoka forms list``)."""
+        warnings = form_registry().warnings
+        if warnings:
+            self.statusBar().showMessage(_("様式ファイルの警告 {n} 件：{first}").format(n=len(warnings), first=warnings[0]))
 
     def check_integrity(self) -> bool:
         """The database's page check, once the window is up (off the way to the first paint)."""

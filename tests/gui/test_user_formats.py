@@ -1,0 +1,29 @@
+"""A format dropped into the user folder appears in the app; the registry's warnings are shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop.core import definition, registry
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def user_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    user = tmp_path / "user"
+    user.mkdir()
+    monkeypatch.setenv(registry.ENV_VAR, str(user))
+    definition.all_forms.cache_clear()
+    yield user
+    definition.all_forms.cache_clear()
+
+
+def test_a_tie_with_the_shipped_format_is_shown_in_the_status_bar(user_folder: Path, make_window, db_path: Path) -> None:
+    (user_folder / "mofa-r01.toml").write_text((ROOT / "forms" / "mofa-r01.toml").read_text(encoding="utf-8"),
+                                               encoding="utf-8")
+    win = make_window(db_path)
+    shown = win.statusBar().currentMessage()
+    assert "様式ファイルの警告 1 件" in shown and str(user_folder / "mofa-r01.toml") in shown
+    win.grab().save(str(user_folder.parent / "status.png"))
