@@ -294,6 +294,13 @@ def cmd_forms(args: argparse.Namespace) -> int:
     ``forms check FILE``: the file's error (with its line for a syntax error), exit 1."""
     from desktop.core import definition
 
+    if args.forms_command == "doc":
+        from desktop.core.formdoc import markdown
+
+        form = definition.get_form(args.format)
+        file = definition.form_registry().files.get((form.id, form.version))
+        print(markdown(form, file.raw if file is not None else None))
+        return EXIT_OK
     if args.forms_command == "check":
         try:
             form = definition.load_definition(Path(args.file))
@@ -597,6 +604,8 @@ def build_parser() -> argparse.ArgumentParser:
     forms_sub.add_parser("list", parents=[common], help=_("入っている様式と版，見つかった場所"))
     q = forms_sub.add_parser("check", parents=[common], help=_("様式ファイルを検査する（誤りがあれば終了状態 1）"))
     q.add_argument("file")
+    q = forms_sub.add_parser("doc", parents=[common], help=_("様式の説明を Markdown で出力する"))
+    q.add_argument("format")
     p.set_defaults(func=cmd_forms)
 
     p = sub.add_parser("demo", parents=[common], help=_("デモのシートを取り込む"))

@@ -177,3 +177,32 @@ def test_a_format_in_the_user_folder_is_in_the_new_sheet_dialog(folders, qapp) -
     assert dialog.result_values() == ("mofa-r02", 2020)  # the format follows the year
     dialog.grab().save(str(user.parent / "new_sheet.png"))
     print(user.parent / "new_sheet.png")
+
+
+@pytest.mark.parametrize("form_id", ["mofa-r01", "mofa-h30"])
+def test_forms_doc_covers_every_field_of_every_shipped_format(form_id: str, capsys) -> None:
+    from desktop.cli import main
+
+    assert main(["forms", "doc", form_id]) == 0
+    out = capsys.readouterr().out
+    form = definition.get_form(form_id)
+    assert out.startswith(f"# {form.name}（{form_id} 第1版）")
+    missing = [f.id for f in form.fields if f"| `{f.id}` | {f.label.replace('|', chr(92) + '|')} | {f.type} |" not in out]
+    assert not missing
+    computed = [f for f in form.fields if f.compute is not None]
+    assert computed and all(f"計算：`{f.compute.source}`" in out for f in computed if "|" not in f.compute.source)
+    assert all(f"`{name}`：{'／'.join(g.values)}" in out for name, g in form.grades.items())
+
+
+def test_forms_doc_renders_a_declared_carry_mapping_and_upgrades(folders, capsys) -> None:
+    from desktop.cli import main
+
+    user, _ = folders
+    (user / "mofa-r01.toml").write_text(_r01(2) + '\n[[upgrades]]\nfrom_version = 1\nrenamed = { c4_4_old = "c4_4_other" }\n',
+                                       encoding="utf-8")
+    from desktop.core.formdoc import markdown
+
+    form = definition.get_form("mofa-r01")
+    doc = markdown(form, {"carry": {"mofa-h30": {"c1_1_strategy_goals": ["c1_activities_results"]}}})
+    assert "`c4_4_old` → `c4_4_other`" in doc and "- `c1_1_strategy_goals` ← [\"c1_activities_results\"]" in doc
+    assert main(["forms", "doc", "mofa-r01"]) == 0 and "第2版" in capsys.readouterr().out
