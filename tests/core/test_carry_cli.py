@@ -53,7 +53,7 @@ def test_same_format_nothing_lost_exit_0(capsys, db_path: Path) -> None:
 
 def test_unknown_format_and_sheet_are_one_line(capsys, db_path: Path) -> None:
     src = _demo(db_path, DEMO_H30)
-    code, out, err = run(capsys, "--db", str(db_path), "carry", str(src), "--to", "mofa-x99")
+    code, _out, err = run(capsys, "--db", str(db_path), "carry", str(src), "--to", "mofa-x99")
     assert code == 2 and "mofa-x99" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
-    code, out, err = run(capsys, "--db", str(db_path), "carry", "abc", "--to", "mofa-r01")
+    code, _out, err = run(capsys, "--db", str(db_path), "carry", "abc", "--to", "mofa-r01")
     assert code == 2 and len(err.strip().splitlines()) == 1
