@@ -11,6 +11,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("HYOKA_DB", None)
 os.environ.pop("HYOKA_LANG", None)
+os.environ["HYOKA_FORMS_DIRS"] = ""  # no per-user or all-users formats unless a test installs one
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_R01 = ROOT / "resources" / "demo" / "000_iom_r01.json"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import difflib
 import re
 import string
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -265,7 +264,7 @@ _TOP_SCHEMA: dict[str, tuple[type, ...]] = {
     "organization_field": _STR, "contribution_field": _STR, "percent_sign": _STR, "layout": _STR,
     "first_fiscal_year": _INT, "last_fiscal_year": _INT, "grades": _DICT, "tabs": _LIST, "sections": _LIST,
     "limits": _DICT, "division_field": _STR, "negative_sign": _STR, "print": _DICT, "overview": _LIST,
-    "budget_field": _STR, "overall_rating_field": _STR, "carry_from": _LIST,
+    "budget_field": _STR, "overall_rating_field": _STR, "extends": _STR, "carry_from": _LIST,
 }
 _CARRY_FROM_SCHEMA = {"format": _STR, "map": _LIST}
 _CARRY_RULE_SCHEMA: dict[str, tuple[type, ...]] = {"to": _STR, "from": (str, list), "join": _STR}
@@ -539,6 +538,9 @@ def parse_definition(data: dict[str, Any]) -> FormDef:
     """Build and cross-check a :class:`FormDef` from parsed TOML."""
     form_id = data.get("id", "?") if isinstance(data.get("id"), str) else "?"
     _check_table(data, _TOP_SCHEMA, form_id, "form")
+    if "extends" in data:
+        raise DefinitionError(f"{form_id}: extends: a file that extends another is read through the registry "
+                              "(load_definition)")
     for key in ("id", "tabs", "sections"):
         if key not in data:
             raise DefinitionError(f"{form_id}: key {key!r} missing")
@@ -729,38 +731,51 @@ def _check_expr_types(form: FormDef, f: Field, where: str) -> None:
 
 
 def load_definition(path: Path) -> FormDef:
-    """One format file; every problem is a :class:`DefinitionError` naming the file."""
-    try:
-        if path.stat().st_size > MAX_FORM_FILE_BYTES:
-            raise DefinitionError(f"{path.name}: larger than {MAX_FORM_FILE_BYTES // 2**20} MB")
-        data = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise DefinitionError(f"{path.name}: not UTF-8 text (byte {exc.start})") from None
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DefinitionError(f"{path.name}: {exc}") from None
-    try:
-        form = parse_definition(data)
-    except DefinitionError as exc:
-        raise DefinitionError(f"{path.name}: {exc}") from None
-    except (RecursionError, MemoryError):
-        raise DefinitionError(f"{path.name}: nested too deeply") from None
-    if form.id != path.stem:
-        raise DefinitionError(f"{path.name}: id {form.id!r} does not match the file name")
-    return form
+    """One format file (its ``extends`` base looked up among the installed formats); every
+    problem is a :class:`DefinitionError` naming the file."""
+    from desktop.core import registry
+
+    file = registry.FormFile(path, registry.SHIPPED, registry.read_raw(path))
+    files = registry.installed_files() if "extends" in file.raw else []
+    return registry.build(file, files)
+
+
+_loaded: Any = None  # the registry behind all_forms(), refreshed with it
 
 
 @cache
 def all_forms() -> dict[str, FormDef]:
-    """Every format in ``forms/``: adding a format means adding a file there."""
-    forms = {p.stem: load_definition(p) for p in sorted(FORMS_DIR.glob("*.toml"))}
-    if not forms:
+    """The current version of every installed format (shipped ``forms/`` and the office's
+    folders, see :mod:`desktop.core.registry`): adding a format means adding a file."""
+    global _loaded
+    from desktop.core import registry
+
+    _loaded = registry.load()
+    if not _loaded.current:
         raise DefinitionError(f"様式ファイル（*.toml）が見つかりません: {FORMS_DIR}")
+    forms = dict(_loaded.current)
     check_carry_sources(forms)
     return forms
 
 
-def get_form(form_id: str) -> FormDef:
+def form_registry() -> Any:
+    """The :class:`desktop.core.registry.Registry` that :func:`all_forms` read."""
+    all_forms()
+    return _loaded
+
+
+def get_form(form_id: str, version: int | None = None) -> FormDef:
+    """The current version of a format, or with ``version`` that version when it is installed."""
     forms = all_forms()
+    if version is not None and form_id in forms and forms[form_id].version != version:
+        older = form_registry().forms.get((form_id, version))
+        if older is not None:
+            return older  # type: ignore[no-any-return]
+        from desktop.core.i18n import _
+
+        raise UnknownFormatError(_("様式 {form} の第{version}版がこの端末にありません（入っているのは第{have}版）。"
+                                   "様式 {form} 第{version}版の定義ファイルを入れてください。").format(
+            form=form_id, version=version, have=forms[form_id].version))
     if form_id not in forms:
         from desktop.core.i18n import _
 

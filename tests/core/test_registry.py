@@ -1,0 +1,135 @@
+"""Formats outside the installer: the per-user and all-users folders, the version rule, ``extends``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from desktop.core import definition, registry
+from desktop.core.definition import DefinitionError
+from tests.conftest import ROOT
+
+R01 = (ROOT / "forms" / "mofa-r01.toml").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A per-user and an all-users folder, empty, read instead of the real ones."""
+    user, everyone = tmp_path / "user", tmp_path / "all"
+    user.mkdir()
+    everyone.mkdir()
+    monkeypatch.setenv(registry.ENV_VAR, os.pathsep.join([str(user), str(everyone)]))
+    definition.all_forms.cache_clear()
+    yield user, everyone
+    definition.all_forms.cache_clear()
+
+
+def _r01(version: int, **replace: str) -> str:
+    text = R01.replace("version = 1\n", f"version = {version}\n", 1)
+    for old, new in replace.items():
+        text = text.replace(old, new)
+    return text
+
+
+def test_r01_declares_version_1_on_its_own_line() -> None:
+    assert "\nversion = 1\n" in R01
+
+
+def test_a_newer_version_in_the_user_folder_wins(folders) -> None:
+    user, _ = folders
+    (user / "mofa-r01.toml").write_text(_r01(2, **{'label = "その他特記事項"': 'label = "その他（第2版）"'}),
+                                       encoding="utf-8")
+    form = definition.get_form("mofa-r01")
+    assert form.version == 2 and form.field("c4_4_other").label == "その他（第2版）"
+    assert definition.get_form("mofa-r01", version=1).field("c4_4_other").label == "その他特記事項"
+    reg = definition.form_registry()
+    assert reg.files[("mofa-r01", 2)].origin == registry.USER and reg.warnings == []
+
+
+def test_on_a_tie_the_shipped_file_wins_with_a_warning(folders) -> None:
+    _, everyone = folders
+    (everyone / "mofa-r01.toml").write_text(_r01(1, **{'label = "その他特記事項"': 'label = "偽物"'}),
+                                           encoding="utf-8")
+    assert definition.get_form("mofa-r01").field("c4_4_other").label == "その他特記事項"
+    reg = definition.form_registry()
+    assert reg.files[("mofa-r01", 1)].origin == registry.SHIPPED
+    assert len(reg.warnings) == 1 and "mofa-r01" in reg.warnings[0] and str(everyone) in reg.warnings[0]
+
+
+def test_a_broken_user_file_is_skipped_with_a_one_line_warning(folders) -> None:
+    user, _ = folders
+    (user / "mofa-r09.toml").write_text('id = "mofa-r09"\n[[tabs]\n', encoding="utf-8")
+    (user / "mofa-r08.toml").write_text(_r01(1, **{'id = "mofa-r01"': 'id = "mofa-r08"', "type = \"text\"": "type = \"txt\""}),
+                                        encoding="utf-8")
+    assert set(definition.all_forms()) == {"mofa-r01", "mofa-h30"}
+    warnings = definition.form_registry().warnings
+    assert len(warnings) == 2 and all("\n" not in w for w in warnings)
+    assert "mofa-r09.toml" in warnings[0] and "line 2" in warnings[0]  # syntax: while reading
+    assert "mofa-r08.toml" in warnings[1] and "txt" in warnings[1]  # schema: while building
+
+
+def test_a_unknown_version_names_what_to_install(folders) -> None:
+    with pytest.raises(definition.UnknownFormatError, match="mofa-r01 第3版"):
+        definition.get_form("mofa-r01", version=3)
+
+
+# ------------------------------------------------------------------ extends
+CHILD = '''id = "mofa-r01x"
+version = 1
+name = "令和元年度様式（改）"
+extends = "mofa-r01"
+title = "改訂版の評価シート"
+[print]
+page_numbers = true
+[grades.overall]
+values = ["S", "A", "B"]
+'''
+
+
+def test_extends_merges_tables_and_replaces_the_rest(folders) -> None:
+    user, _ = folders
+    (user / "mofa-r01x.toml").write_text(CHILD, encoding="utf-8")
+    base, child = definition.get_form("mofa-r01"), definition.get_form("mofa-r01x")
+    assert child.name == "令和元年度様式（改）" and child.title == "改訂版の評価シート"
+    assert child.print.page_numbers and child.print.label_breaks == base.print.label_breaks  # table merged
+    assert child.grades["overall"].values == ("S", "A", "B")  # the array replaced
+    assert child.grades["overall"].not_rated == base.grades["overall"].not_rated  # the table kept
+    assert set(child.grades) == set(base.grades)
+    assert [s.id for s in child.sections] == [s.id for s in base.sections]  # arrays not declared: the base's
+
+
+def test_extends_replaces_arrays_of_tables(folders) -> None:
+    user, _ = folders
+    text = CHILD + '[[tabs]]\nid = "only"\nlabel = "一つだけ"\n[[sections]]\nid = "s"\ntab = "only"\n' \
+        '[[sections.fields]]\nid = "memo"\nlabel = "メモ"\ntype = "text"\n'
+    text = text.replace('extends = "mofa-r01"', 'extends = "mofa-r01"\nfiscal_year_field = ""\n'
+                        'organization_field = ""\ncontribution_field = ""\ndivision_field = ""\n'
+                        'budget_field = ""\noverall_rating_field = ""\noverview = []\ncarry_from = []')
+    (user / "mofa-r01x.toml").write_text(text, encoding="utf-8")
+    assert [f.id for f in definition.get_form("mofa-r01x").fields] == ["memo"]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('id = "mofa-r01x"\nversion = 1\nextends = "mofa-r01"\n', r"mofa-r01x.toml: extends: .*'name'"),
+    ('id = "mofa-r01x"\nversion = 1\nname = "x"\nextends = "mofa-zz"\n', r"mofa-r01x.toml: extends: unknown format 'mofa-zz'"),
+    ('id = "mofa-r01x"\nversion = 1\nname = "x"\nextends = "mofa-r01y"\n', r"extends: cycle mofa-r01x.toml → mofa-r01y.toml → mofa-r01x.toml"),
+])
+def test_extends_errors_name_the_file_and_the_key(folders, text: str, message: str) -> None:
+    user, _ = folders
+    (user / "mofa-r01x.toml").write_text(text, encoding="utf-8")
+    (user / "mofa-r01y.toml").write_text('id = "mofa-r01y"\nversion = 1\nname = "y"\nextends = "mofa-r01x"\n',
+                                         encoding="utf-8")
+    with pytest.raises(DefinitionError, match=message):
+        definition.load_definition(user / "mofa-r01x.toml")
+    definition.all_forms()  # the app still starts: both skipped with a warning
+    assert any("mofa-r01x.toml" in w for w in definition.form_registry().warnings)
+
+
+def test_a_newer_version_may_extend_its_own_older_version(folders) -> None:
+    user, _ = folders
+    (user / "mofa-r01.v2.toml").write_text('id = "mofa-r01"\nversion = 2\nname = "令和元年度様式 第2版"\n'
+                                           'extends = "mofa-r01"\n', encoding="utf-8")
+    form = definition.get_form("mofa-r01")
+    assert form.version == 2 and form.name == "令和元年度様式 第2版" and "c4_4_other" in form.by_id
