@@ -178,6 +178,7 @@ class PrintOptions:
 
     page_numbers: bool = False
     label_breaks: tuple[str, ...] = ()
+    footer: str = ""  # the format's own footer (「暫定様式」), printed on every page, page numbers or not
 
 
 @dataclass(frozen=True)
@@ -268,7 +269,7 @@ _TOP_SCHEMA: dict[str, tuple[type, ...]] = {
 }
 _CARRY_FROM_SCHEMA = {"format": _STR, "map": _LIST}
 _CARRY_RULE_SCHEMA: dict[str, tuple[type, ...]] = {"to": _STR, "from": (str, list), "join": _STR}
-_PRINT_SCHEMA = {"page_numbers": _BOOL, "label_breaks": _LIST}
+_PRINT_SCHEMA = {"page_numbers": _BOOL, "label_breaks": _LIST, "footer": _STR}
 _OVERVIEW_SCHEMA = {"key": _STR, "label": _STR, "field": _STR, "width": _INT}
 _TAB_SCHEMA = {"id": _STR, "label": _STR}
 _GRADE_SCHEMA = {"values": _LIST, "not_rated": _STR}
@@ -491,7 +492,10 @@ def _print_options(raw: dict[str, Any], form_id: str) -> PrintOptions:
     for b in breaks:
         if "|" not in b or b.startswith("|") or b.endswith("|") or "||" in b:
             raise DefinitionError(f"{where}: label_breaks: {b!r} needs a '|' between characters at each break")
-    return PrintOptions(page_numbers=bool(raw.get("page_numbers", False)), label_breaks=breaks)
+    footer = raw.get("footer", "")
+    if "\n" in footer or len(footer) > 80:
+        raise DefinitionError(f"{where}: key 'footer' must be one line of at most 80 characters")
+    return PrintOptions(page_numbers=bool(raw.get("page_numbers", False)), label_breaks=breaks, footer=footer)
 
 
 def _carry_from(data: dict[str, Any], form_id: str) -> dict[str, tuple[CarryRule, ...]]:

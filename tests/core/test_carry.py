@@ -18,7 +18,9 @@ R01 = get_form("mofa-r01")
 def test_form_for_year() -> None:
     assert form_for_year(2018).id == "mofa-h30"
     assert form_for_year(2019).id == "mofa-r01"
-    assert form_for_year(2024).id == "mofa-r01"
+    assert form_for_year(2021).id == "mofa-r01"
+    assert form_for_year(2022).id == "mofa-r04" and form_for_year(2023).id == "mofa-r04"
+    assert form_for_year(2024).id == "mofa-r06"
 
 
 def test_carry_policies(r01_values: dict) -> None:
