@@ -471,6 +471,21 @@ def cmd_import_sheet(args: argparse.Namespace) -> int:
     return EXIT_OK if clean else EXIT_FINDINGS
 
 
+def cmd_carry(args: argparse.Namespace) -> int:
+    """``hyoka carry SHEET_ID --to FORMAT [--dry-run]``: next year's sheet in another format."""
+    with _store(args) as store:
+        sid = _sheet_id(args.sheet)
+        try:
+            plan = store.carry_plan(sid, args.to)
+        except UnknownFormatError as exc:
+            raise CliError(_one_line(exc), EXIT_UNREADABLE) from None
+        print(plan.report())
+        if not args.dry_run:
+            new = store.create_from_previous(sid, args.to)
+            print(_("シート {id} を作成しました（作成中。「前年度から」の印の項目を確認してください）。").format(id=new))
+    return EXIT_FINDINGS if plan.note() else EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     with _store(args) as store:
         ids = interchange.seed_demo(store)
@@ -607,6 +622,12 @@ def build_parser() -> argparse.ArgumentParser:
     q = forms_sub.add_parser("doc", parents=[common], help=_("様式の説明を Markdown で出力する"))
     q.add_argument("format")
     p.set_defaults(func=cmd_forms)
+
+    p = sub.add_parser("carry", parents=[common], help=_("前年度のシートから別の様式で新しいシートを作る"))
+    p.add_argument("sheet", metavar="SHEET_ID")
+    p.add_argument("--to", required=True, metavar="FORMAT", help=_("新しいシートの様式"))
+    p.add_argument("--dry-run", action="store_true", help=_("報告だけを表示し，シートは作らない"))
+    p.set_defaults(func=cmd_carry)
 
     p = sub.add_parser("demo", parents=[common], help=_("デモのシートを取り込む"))
     p.set_defaults(func=cmd_demo)

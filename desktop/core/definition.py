@@ -178,6 +178,19 @@ class PrintOptions:
 
     page_numbers: bool = False
     label_breaks: tuple[str, ...] = ()
+    footer: str = ""  # the format's own footer (「暫定様式」), printed on every page, page numbers or not
+
+
+@dataclass(frozen=True)
+class CarryRule:
+    """One declared carry mapping: ``to`` (this format) takes ``sources`` (the older format).
+
+    Several sources are joined: ``blank_line`` (paragraphs, a blank line between) or
+    ``headings`` (each part under 【its old label】)."""
+
+    to: str
+    sources: tuple[str, ...]
+    join: str = "blank_line"
 
 
 @dataclass(frozen=True)
@@ -224,6 +237,7 @@ class FormDef:
     overall_rating_field: str = ""  # 総合評価
     print: PrintOptions = field(default_factory=PrintOptions)
     upgrades: tuple[Upgrade, ...] = ()  # ascending from_version
+    carry_from: dict[str, tuple[CarryRule, ...]] = field(default_factory=dict, compare=False, repr=False)
     by_id: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
     groups: dict[str, Group] = field(default_factory=dict, compare=False, repr=False)
 
@@ -268,10 +282,12 @@ _TOP_SCHEMA: dict[str, tuple[type, ...]] = {
     "organization_field": _STR, "contribution_field": _STR, "percent_sign": _STR, "layout": _STR,
     "first_fiscal_year": _INT, "last_fiscal_year": _INT, "grades": _DICT, "tabs": _LIST, "sections": _LIST,
     "limits": _DICT, "division_field": _STR, "negative_sign": _STR, "print": _DICT, "overview": _LIST,
-    "budget_field": _STR, "overall_rating_field": _STR, "extends": _STR, "upgrades": _LIST,
+    "budget_field": _STR, "overall_rating_field": _STR, "extends": _STR, "upgrades": _LIST, "carry_from": _LIST,
 }
 _UPGRADE_SCHEMA = {"from_version": _INT, "renamed": _DICT, "removed": _LIST}
-_PRINT_SCHEMA = {"page_numbers": _BOOL, "label_breaks": _LIST}
+_CARRY_FROM_SCHEMA = {"format": _STR, "map": _LIST}
+_CARRY_RULE_SCHEMA: dict[str, tuple[type, ...]] = {"to": _STR, "from": (str, list), "join": _STR}
+_PRINT_SCHEMA = {"page_numbers": _BOOL, "label_breaks": _LIST, "footer": _STR}
 _OVERVIEW_SCHEMA = {"key": _STR, "label": _STR, "field": _STR, "width": _INT}
 _TAB_SCHEMA = {"id": _STR, "label": _STR}
 _GRADE_SCHEMA = {"values": _LIST, "not_rated": _STR}
@@ -301,6 +317,7 @@ _ENUMS = {
     ("group", "layout"): ("list", "inline", "table", "staff_table", "pdca_table", "h30_staff_table"),
     ("field", "print"): ("", "inline", "full_width"),
     ("field", "widget"): ("", "checkboxes"),
+    ("carry", "join"): ("blank_line", "headings"),
 }
 _TYPE_NAMES = {str: "文字列", int: "整数", bool: "真偽値", list: "配列", dict: "表"}
 
@@ -493,7 +510,50 @@ def _print_options(raw: dict[str, Any], form_id: str) -> PrintOptions:
     for b in breaks:
         if "|" not in b or b.startswith("|") or b.endswith("|") or "||" in b:
             raise DefinitionError(f"{where}: label_breaks: {b!r} needs a '|' between characters at each break")
-    return PrintOptions(page_numbers=bool(raw.get("page_numbers", False)), label_breaks=breaks)
+    footer = raw.get("footer", "")
+    if "\n" in footer or len(footer) > 80:
+        raise DefinitionError(f"{where}: key 'footer' must be one line of at most 80 characters")
+    return PrintOptions(page_numbers=bool(raw.get("page_numbers", False)), label_breaks=breaks, footer=footer)
+
+
+def _carry_from(data: dict[str, Any], form_id: str) -> dict[str, tuple[CarryRule, ...]]:
+    """``[[carry_from]]``: how a sheet of an older format is carried into this one."""
+    out: dict[str, tuple[CarryRule, ...]] = {}
+    for i, raw in enumerate(data.get("carry_from", ())):
+        where = f"{form_id}: carry_from[{i}]"
+        _check_table(raw, _CARRY_FROM_SCHEMA, where, "carry_from")
+        if "format" not in raw:
+            raise DefinitionError(f"{where}: key 'format' missing")
+        if raw["format"] in out:
+            raise DefinitionError(f"{where}: format {raw['format']!r} declared twice")
+        rules: list[CarryRule] = []
+        for j, r in enumerate(raw.get("map", ())):
+            rwhere = f"{where}.map[{j}]"
+            _check_table(r, _CARRY_RULE_SCHEMA, rwhere, "carry")
+            if "to" not in r or "from" not in r:
+                raise DefinitionError(f"{rwhere}: needs 'to' and 'from'")
+            sources = (r["from"],) if isinstance(r["from"], str) else _str_list(r, "from", rwhere)
+            if not sources:
+                raise DefinitionError(f"{rwhere}: key 'from' is empty")
+            if any(rule.to == r["to"] for rule in rules):
+                raise DefinitionError(f"{rwhere}.to: field {r['to']!r} mapped twice")
+            rules.append(CarryRule(to=r["to"], sources=sources, join=r.get("join", "blank_line")))
+        out[raw["format"]] = tuple(rules)
+    return out
+
+
+def check_carry_sources(forms: Mapping[str, FormDef]) -> None:
+    """Every declared source field must exist in its (installed) source format."""
+    for form in forms.values():
+        for src_id, rules in form.carry_from.items():
+            src = forms.get(src_id)
+            if src is None:
+                continue  # the older format is not installed here: nothing can be carried from it
+            for i, rule in enumerate(rules):
+                for name in rule.sources:
+                    if name not in src.by_id or src.by_id[name].computed:
+                        raise DefinitionError(f"{form.id}.toml: carry_from {src_id}: map[{i}].from: "
+                                              f"unknown input field {name!r} of {src_id}")
 
 
 def _build_upgrades(data: dict[str, Any], form_id: str) -> tuple[Upgrade, ...]:
@@ -606,6 +666,7 @@ def parse_definition(data: dict[str, Any]) -> FormDef:
         overall_rating_field=data.get("overall_rating_field", ""),
         print=_print_options(data.get("print", {}), form_id),
         upgrades=_build_upgrades(data, form_id),
+        carry_from=_carry_from(data, form_id),
         by_id=by_id,
         groups=groups,
     )
@@ -625,6 +686,14 @@ def _cross_check(form: FormDef) -> None:
         raise DefinitionError(f"{form.id}: budget_field {form.budget_field!r} is not a number field")
     if form.overall_rating_field and form.by_id[form.overall_rating_field].type != "rating":
         raise DefinitionError(f"{form.id}: overall_rating_field {form.overall_rating_field!r} is not a rating field")
+    for src_id, rules in form.carry_from.items():
+        for i, rule in enumerate(rules):
+            target = form.by_id.get(rule.to)
+            if target is None or target.computed:
+                raise DefinitionError(f"{form.id}: carry_from {src_id}: map[{i}].to: unknown input field {rule.to!r}")
+            if len(rule.sources) > 1 and target.type != "text":
+                raise DefinitionError(f"{form.id}: carry_from {src_id}: map[{i}]: several sources need a text "
+                                      f"field, {rule.to} is {target.type}")
     for col in form.overview:
         if col.field not in ids and col.field not in OVERVIEW_BUILTINS:
             raise DefinitionError(f"{form.id}: overview column {col.key!r} names unknown field {col.field!r} "
@@ -736,7 +805,9 @@ def all_forms() -> dict[str, FormDef]:
     _loaded = registry.load()
     if not _loaded.current:
         raise DefinitionError(f"様式ファイル（*.toml）が見つかりません: {FORMS_DIR}")
-    return dict(_loaded.current)
+    forms = dict(_loaded.current)
+    check_carry_sources(forms)
+    return forms
 
 
 def form_registry() -> Any:

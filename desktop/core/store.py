@@ -886,14 +886,22 @@ class Store:
         src = self._sheet_row(src_id)
         return (src.fiscal_year + 1 if src.fiscal_year is not None else None), src.contribution
 
-    def create_from_previous(self, src_id: int) -> int:
-        """Next year's sheet for the same contribution, seeded from ``src_id``."""
-        from desktop.core.carry import carry_over
+    def carry_plan(self, src_id: int, to_form: str | None = None) -> Any:
+        """What :meth:`create_from_previous` would do (a :class:`~desktop.core.carry.CarryPlan`)."""
+        from desktop.core.carry import plan_carry
 
         src = self.get_sheet(src_id)
-        form, values, carried = carry_over(src.form, src.values)
+        return plan_carry(src.form, src.values, get_form(to_form) if to_form else None)
+
+    def create_from_previous(self, src_id: int, to_form: str | None = None) -> int:
+        """Next year's sheet for the same contribution, seeded from ``src_id`` (in ``to_form`` when
+        given); content with no place in the new format is kept as the sheet's note."""
+        plan = self.carry_plan(src_id, to_form)
+        note = plan.note()
         return self.create_sheet(
-            form.id, values, kind="carry_over", carried_from=src_id, carried_fields=carried
+            plan.dst_form.id, plan.values, kind="carry_over", carried_from=src_id, carried_fields=plan.carried,
+            import_source=_("シート {id}（{form}）").format(id=src_id, form=plan.src_form.name) if note else "",
+            import_note=note,
         )
 
     def clear_carried_mark(self, sheet_id: int, field_id: str) -> None:

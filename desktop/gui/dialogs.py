@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import fieldtypes
-from desktop.core.carry import form_for_year
+from desktop.core.carry import COPIED, JOINED, NO_PLACE, NOT_CARRIED, NOTE_HEADING, CarryPlan, form_for_year
 from desktop.core.definition import Field, FormDef, all_forms
 from desktop.core.i18n import _
 from desktop.core.store import Revision, Sheet, Store
@@ -93,6 +93,48 @@ def choose(parent: QWidget | None, title: str, text: str, buttons: list[str], *,
     box.exec()
     clicked = box.clickedButton()
     return pushed.index(clicked) if clicked in pushed else -1  # type: ignore[arg-type]
+
+
+class CarryReportDialog(QDialog):
+    """Before a sheet is carried into another format: what is copied, joined, not carried and what
+    has no place (kept in the new sheet's note). The rows come from :class:`~desktop.core.carry.CarryPlan`."""
+
+    def __init__(self, plan: CarryPlan, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("carryReportDialog")
+        self.setWindowTitle(_("前年度のシートから別の様式で作成"))
+        self.resize(820, 480)
+        lay = QVBoxLayout(self)
+        head, summary = plan.report().splitlines()[:2]
+        intro = QLabel(f"{head}\n{summary}\n" + _("移す先のない内容は，新しいシートのメモ「{heading}」に残します。").format(
+            heading=NOTE_HEADING), self)
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        kinds = {COPIED: _("移す"), JOINED: _("まとめる"), NOT_CARRIED: _("引き継がない"), NO_PLACE: _("移す先なし")}
+        items = sorted(plan.items, key=lambda i: [NO_PLACE, JOINED, COPIED, NOT_CARRIED].index(i.kind))
+        self.table = QTableWidget(len(items), 3, self)
+        self.table.setObjectName("carryReportTable")
+        self.table.setHorizontalHeaderLabels([_("扱い"), _("新しい様式の項目"), _("前年度の項目")])
+        for row, item in enumerate(items):
+            cells = [kinds[item.kind], plan.target_label(item.target) if item.target else "－",
+                     "，".join(plan.source_label(s) for s in item.sources)]
+            for col, text in enumerate(cells):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(1, 360)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        lay.addWidget(self.table)
+        buttons = QDialogButtonBox(self)
+        buttons.addButton(_("作成する"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(_("キャンセル"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+
+def confirm_carry(parent: QWidget | None, plan: CarryPlan) -> bool:
+    """Show the carry report; True when the officer goes ahead (replaced in tests)."""
+    return bool(CarryReportDialog(plan, parent).exec())
 
 
 class FindingsDialog(QDialog):

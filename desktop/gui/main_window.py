@@ -897,6 +897,9 @@ class MainWindow(QMainWindow):
                 return None
             if answer != 1:
                 return None
+        plan = self.store.carry_plan(src)
+        if plan.src_form.id != plan.dst_form.id and not dialogs.confirm_carry(self, plan):
+            return None
         sid = self.store.create_from_previous(src)
         self.search.clear()
         self.refresh_list()

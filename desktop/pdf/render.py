@@ -37,8 +37,9 @@ class RenderReport:
     field_order: list[str] = field(default_factory=list)  # field ids in printed order
 
 
-def _numbered_canvas(fonts: FontSet, counter: list[int], numbers: bool = True) -> type[canvas.Canvas]:
-    """A canvas that counts pages and, with ``numbers``, draws "n / N" once the count is known."""
+def _numbered_canvas(fonts: FontSet, counter: list[int], numbers: bool = True, footer: str = "") -> type[canvas.Canvas]:
+    """A canvas that counts pages and, with ``numbers``, draws "n / N" once the count is known;
+    the format's own ``footer`` (「暫定様式」) goes on every page either way."""
 
     class NumberedCanvas(canvas.Canvas):  # type: ignore[misc]  # ReportLab has no type hints
         def __init__(self, *a: Any, **kw: Any) -> None:
@@ -57,6 +58,9 @@ def _numbered_canvas(fonts: FontSet, counter: list[int], numbers: bool = True) -
                 if numbers:
                     self.setFont(fonts.mincho, 9)
                     self.drawCentredString(layout.PAGE[0] / 2, 9 * mm, f"{self._pageNumber} / {n}")
+                if footer:
+                    self.setFont(fonts.mincho, 9)
+                    self.drawRightString(layout.PAGE[0] - layout.MARGIN_X, 9 * mm, footer)
                 super().showPage()
             super().save()
 
@@ -143,7 +147,7 @@ def _build(form: FormDef, clean: Values, fonts: FontSet, story: list[Flowable], 
         invariant=1,  # reproducible: no dates or random ids, the same sheet gives the same bytes
     )
     pages: list[int] = []
-    doc.build(story, canvasmaker=_numbered_canvas(fonts, pages, numbers))
+    doc.build(story, canvasmaker=_numbered_canvas(fonts, pages, numbers, form.print.footer))
     return RenderReport(pages=pages[-1] if pages else 0, findings=findings, field_order=sheet.emitted)
 
 

@@ -45,7 +45,7 @@ def _in_order(sub: list[str], full: list[str]) -> bool:
 
 
 def test_both_formats_load() -> None:
-    assert set(all_forms()) == {"mofa-r01", "mofa-h30"}
+    assert set(all_forms()) == {"mofa-r01", "mofa-h30", "mofa-r04", "mofa-r06"}
 
 
 @pytest.mark.parametrize(("form_id", "ids"), [("mofa-r01", R01_IDS), ("mofa-h30", H30_IDS)])

@@ -19,6 +19,7 @@ R01 = (ROOT / "forms" / "mofa-r01.toml").read_text(encoding="utf-8")
 REMOVED_BLOCK = R01[R01.index('  [[sections.fields]]\n  id = "c4_3_recruitment_support"'):R01.index('  [[sections.fields]]\n  id = "c4_4_other"')]
 V2 = (R01.replace("\nversion = 1\n", "\nversion = 2\n", 1).replace(REMOVED_BLOCK, "")
       .replace('id = "c4_4_other"', 'id = "c4_4_remarks"')
+      .replace('to = "c4_4_other"', 'to = "c4_4_remarks"')
       + '\n[[upgrades]]\nfrom_version = 1\nrenamed = { c4_4_other = "c4_4_remarks" }\nremoved = ["c4_3_recruitment_support"]\n')
 
 

@@ -63,7 +63,7 @@ def test_a_broken_user_file_is_skipped_with_a_one_line_warning(folders) -> None:
     (user / "mofa-r09.toml").write_text('id = "mofa-r09"\n[[tabs]\n', encoding="utf-8")
     (user / "mofa-r08.toml").write_text(_r01(1, **{'id = "mofa-r01"': 'id = "mofa-r08"', "type = \"text\"": "type = \"txt\""}),
                                         encoding="utf-8")
-    assert set(definition.all_forms()) == {"mofa-r01", "mofa-h30"}
+    assert set(definition.all_forms()) == {"mofa-r01", "mofa-h30", "mofa-r04", "mofa-r06"}
     warnings = definition.form_registry().warnings
     assert len(warnings) == 2 and all("\n" not in w for w in warnings)
     assert "mofa-r09.toml" in warnings[0] and "line 2" in warnings[0]  # syntax: while reading
@@ -106,7 +106,7 @@ def test_extends_replaces_arrays_of_tables(folders) -> None:
         '[[sections.fields]]\nid = "memo"\nlabel = "メモ"\ntype = "text"\n'
     text = text.replace('extends = "mofa-r01"', 'extends = "mofa-r01"\nfiscal_year_field = ""\n'
                         'organization_field = ""\ncontribution_field = ""\ndivision_field = ""\n'
-                        'budget_field = ""\noverall_rating_field = ""\noverview = []')
+                        'budget_field = ""\noverall_rating_field = ""\noverview = []\ncarry_from = []')
     (user / "mofa-r01x.toml").write_text(text, encoding="utf-8")
     assert [f.id for f in definition.get_form("mofa-r01x").fields] == ["memo"]
 

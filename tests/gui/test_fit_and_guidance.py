@@ -343,3 +343,32 @@ def test_findings_name_the_sub_item_on_one_line(window, qtbot) -> None:
     assert full in item.toolTip()
     window.findings_list.setCurrentItem(item)
     assert window.statusBar().currentMessage() == full
+
+
+def test_new_from_previous_across_formats_shows_the_report_first(window, monkeypatch, tmp_path) -> None:
+    """H30 → R01: the report (copied / joined / no place) before anything is created; the new
+    sheet marks the carried fields and shows the note of unplaced content."""
+    from desktop.gui import dialogs
+
+    src = next(s.id for s in window.store.list_sheets() if s.format == "mofa-h30")  # the demo 平成30年度 sheet
+    count = len(window.store.list_sheets())
+    seen: list[dialogs.CarryReportDialog] = []
+
+    def answer(parent, plan, ok: bool) -> bool:
+        seen.append(dialogs.CarryReportDialog(plan, parent))
+        return ok
+
+    monkeypatch.setattr(dialogs, "choose", lambda *_a, **_k: 1)  # a 2019 sheet may already exist: create anyway
+    monkeypatch.setattr(dialogs, "confirm_carry", lambda p, plan: answer(p, plan, False))
+    assert window.new_from_previous(src) is None and len(window.store.list_sheets()) == count
+    table = seen[0].table
+    rows = [tuple(table.item(r, c).text() for c in range(3)) for r in range(table.rowCount())]
+    assert ("移す先なし", "－", "種別") in rows
+    assert any(r[0] == "まとめる" and r[1].startswith("3-5") and "PLAN" in r[2] for r in rows)
+    seen[0].grab().save(str(tmp_path / "carry_report.png"))
+    monkeypatch.setattr(dialogs, "confirm_carry", lambda p, plan: answer(p, plan, True))
+    sid = window.new_from_previous(src)
+    assert sid is not None and window.controller.sheet_id == sid
+    assert "c3_5_mgmt_issues" in window.controller.carried
+    assert window.import_note_dock.isVisibleTo(window)
+    assert window.import_note.text.toPlainText().startswith("前年度様式から移せなかった内容")
