@@ -325,7 +325,7 @@ def build_document(form: FormDef, values: Values, sheet: dict[str, Any] | None =
         "computed": {k: c.text for k, c in compute(form, values).items() if c.text},
     }
     if review:
-        doc["review"] = [c.as_dict() for c in sorted(review, key=lambda c: (c.created, c.id))]
+        doc["review"] = [c.as_dict() for c in sorted(review, key=lambda c: c.created)]
     doc["sha256"] = digest(doc)
     return doc
 

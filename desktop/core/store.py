@@ -982,12 +982,12 @@ class Store:
     def comments(self, sheet_id: int) -> list[Comment]:
         """Every comment of the sheet, resolved ones included, oldest first."""
         return [self._comment(r) for r in self._read(
-            "SELECT * FROM comments WHERE sheet_id = ? ORDER BY created, id", [sheet_id])]
+            "SELECT * FROM comments WHERE sheet_id = ? ORDER BY created, rowid", [sheet_id])]
 
     def all_comments(self, sheet_ids: list[int] | None = None) -> dict[int, list[Comment]]:
         """Comments per sheet (every sheet, or those given)."""
         out: dict[int, list[Comment]] = {}
-        for r in self._read("SELECT * FROM comments ORDER BY created, id"):
+        for r in self._read("SELECT * FROM comments ORDER BY created, rowid"):
             c = self._comment(r)
             if sheet_ids is None or c.sheet_id in sheet_ids:
                 out.setdefault(c.sheet_id, []).append(c)
