@@ -64,6 +64,23 @@ class Check:
     when: expr.Expr
     severity: str
     message: str
+    message_en: str = ""
+
+    @property
+    def text(self) -> str:
+        """The message in the UI's language (field labels stay Japanese: they are the sheet's words)."""
+        return in_language(self.message, self.message_en)
+
+
+def in_language(ja: str, en: str) -> str:
+    """A format file's own message: its ``*_en`` text when the UI speaks English and one is given."""
+    from desktop.core.i18n import current_language
+
+    return en if en and current_language() == "en" else ja
+
+
+# The rule messages a format file may write, each with an English twin ``<key>_en``.
+RULE_MESSAGE_KEYS = ("required_message", "not_applicable_message", "dash_message")
 
 
 @dataclass(frozen=True)
@@ -103,6 +120,13 @@ class Field:
     dash_message: str = ""
     checks: tuple[Check, ...] = ()
     per_organization: bool = False  # about the whole organisation: sheets on one organisation must agree
+    required_message_en: str = ""
+    not_applicable_message_en: str = ""
+    dash_message_en: str = ""
+
+    def message(self, key: str) -> str:
+        """``required_message`` etc. in the UI's language ("" when the format gives none)."""
+        return in_language(getattr(self, key), getattr(self, f"{key}_en"))
 
     @property
     def computed(self) -> bool:
@@ -267,7 +291,7 @@ _GROUP_SCHEMA = {
     "value": _STR, "rows": _LIST, "applies_when": _STR, "import_patterns": _LIST,
 }
 _CELL_SCHEMA = {"label": _STR, "value": _STR}
-_CHECK_SCHEMA = {"when": _STR, "severity": _STR, "message": _STR}
+_CHECK_SCHEMA = {"when": _STR, "severity": _STR, "message": _STR, "message_en": _STR}
 _FIELD_SCHEMA: dict[str, tuple[type, ...]] = {
     "id": _STR, "label": _STR, "type": _STR, "number": _STR, "sublabel": _STR, "unit": _STR,
     "required": _BOOL, "required_message": _STR, "max_length": _INT, "min": _INT, "max": _INT, "choices": _LIST,
@@ -275,7 +299,8 @@ _FIELD_SCHEMA: dict[str, tuple[type, ...]] = {
     "default": (str, int, bool), "suggestions": _LIST, "hint": _STR, "group": _STR, "print": _STR, "carry": _STR,
     "compute": _STR, "rounding": _STR, "places": _INT, "applies_when": _STR, "not_applicable_message": _STR,
     "required_when": _STR, "dash_unless": _STR, "dash_message": _STR, "checks": _LIST, "tab": _STR,
-    "per_organization": _BOOL,
+    "per_organization": _BOOL, "required_message_en": _STR, "not_applicable_message_en": _STR,
+    "dash_message_en": _STR,
 }
 _FIELD_KEYS = set(_FIELD_SCHEMA)
 _ENUMS = {
@@ -357,6 +382,7 @@ def _build_field(raw: dict[str, Any], section: str, tab: str, form_id: str, limi
             when=_opt_expr(c, "when", where) or expr.compile_expr("False"),
             severity=c.get("severity", "error"),
             message=c["message"],
+            message_en=c.get("message_en", ""),
         )
         for c in raw.get("checks", ())
     )
@@ -417,6 +443,9 @@ def _build_field(raw: dict[str, Any], section: str, tab: str, form_id: str, limi
         dash_message=raw.get("dash_message", ""),
         checks=checks,
         per_organization=bool(raw.get("per_organization", False)),
+        required_message_en=raw.get("required_message_en", ""),
+        not_applicable_message_en=raw.get("not_applicable_message_en", ""),
+        dash_message_en=raw.get("dash_message_en", ""),
     )
 
 
