@@ -206,6 +206,21 @@ class PrintOptions:
 
 
 @dataclass(frozen=True)
+class Conventions:
+    """The format's ``[conventions]`` table: the writing style its texts follow (empty: not checked).
+
+    ``comma``/``full_stop``: 「，」 or 「、」, 「。」 or 「．」; ``not_applicable``: the mark a text that
+    does not apply consists of (「－」); ``section_numbers = "full_width"``: （１） rather than (1).
+    See ``desktop/core/conventions.py``.
+    """
+
+    comma: str = ""
+    full_stop: str = ""
+    not_applicable: str = ""
+    section_numbers: str = ""
+
+
+@dataclass(frozen=True)
 class Scale:
     values: tuple[str, ...]
     not_rated: str
@@ -237,6 +252,7 @@ class FormDef:
     budget_field: str = ""  # the amount the rating distribution weighs by
     overall_rating_field: str = ""  # 総合評価
     print: PrintOptions = field(default_factory=PrintOptions)
+    conventions: Conventions = field(default_factory=Conventions)
     by_id: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
     groups: dict[str, Group] = field(default_factory=dict, compare=False, repr=False)
 
@@ -276,8 +292,9 @@ _TOP_SCHEMA: dict[str, tuple[type, ...]] = {
     "organization_field": _STR, "contribution_field": _STR, "percent_sign": _STR, "layout": _STR,
     "first_fiscal_year": _INT, "last_fiscal_year": _INT, "grades": _DICT, "tabs": _LIST, "sections": _LIST,
     "limits": _DICT, "division_field": _STR, "negative_sign": _STR, "print": _DICT, "overview": _LIST,
-    "budget_field": _STR, "overall_rating_field": _STR,
+    "budget_field": _STR, "overall_rating_field": _STR, "conventions": _DICT,
 }
+_CONVENTIONS_SCHEMA = {"comma": _STR, "full_stop": _STR, "not_applicable": _STR, "section_numbers": _STR}
 _PRINT_SCHEMA = {"page_numbers": _BOOL, "label_breaks": _LIST}
 _OVERVIEW_SCHEMA = {"key": _STR, "label": _STR, "field": _STR, "width": _INT}
 _TAB_SCHEMA = {"id": _STR, "label": _STR}
@@ -309,6 +326,9 @@ _ENUMS = {
     ("group", "layout"): ("list", "inline", "table", "staff_table", "pdca_table", "h30_staff_table"),
     ("field", "print"): ("", "inline", "full_width"),
     ("field", "widget"): ("", "checkboxes"),
+    ("conventions", "comma"): ("，", "、"),
+    ("conventions", "full_stop"): ("。", "．"),
+    ("conventions", "section_numbers"): ("", "full_width"),
 }
 _TYPE_NAMES = {str: "文字列", int: "整数", bool: "真偽値", list: "配列", dict: "表"}
 
@@ -508,6 +528,16 @@ def _print_options(raw: dict[str, Any], form_id: str) -> PrintOptions:
     return PrintOptions(page_numbers=bool(raw.get("page_numbers", False)), label_breaks=breaks)
 
 
+def _conventions(raw: dict[str, Any], form_id: str) -> Conventions:
+    where = f"{form_id}: conventions"
+    _check_table(raw, _CONVENTIONS_SCHEMA, where, "conventions")
+    mark = raw.get("not_applicable", "")
+    if mark and (len(mark) != 1 or mark.isalnum() or mark.isspace()):
+        raise DefinitionError(f"{where}: key 'not_applicable' must be one mark such as '－', not {mark!r}")
+    return Conventions(comma=raw.get("comma", ""), full_stop=raw.get("full_stop", ""), not_applicable=mark,
+                       section_numbers=raw.get("section_numbers", ""))
+
+
 def parse_definition(data: dict[str, Any]) -> FormDef:
     """Build and cross-check a :class:`FormDef` from parsed TOML."""
     form_id = data.get("id", "?") if isinstance(data.get("id"), str) else "?"
@@ -594,6 +624,7 @@ def parse_definition(data: dict[str, Any]) -> FormDef:
         budget_field=data.get("budget_field", ""),
         overall_rating_field=data.get("overall_rating_field", ""),
         print=_print_options(data.get("print", {}), form_id),
+        conventions=_conventions(data.get("conventions", {}), form_id),
         by_id=by_id,
         groups=groups,
     )

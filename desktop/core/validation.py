@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.core import fieldtypes
+from desktop.core import conventions, fieldtypes
 from desktop.core.definition import Field, FormDef
 from desktop.core.i18n import _
 from desktop.core.values import Values, applies, environment, label_for
@@ -97,6 +97,11 @@ def _check_field(form: FormDef, f: Field, values: Values, env: dict[str, Any], o
         if any(_BLANK_RUN.search(t) for t in texts if isinstance(t, str)):
             add(Finding(f.id, WARNING, _("「{label}」に空行が続いています（印刷では１行にまとめます）。").format(label=label),
                         "blank_lines"))
+        for t in texts:
+            if isinstance(t, str):
+                for code, msg in conventions.problems(form.conventions, label, t):
+                    if not any(x.field_id == f.id and x.code == code for x in out):
+                        add(Finding(f.id, WARNING, msg, code))
         if f.type == "short" and any("\n" in t for t in texts if isinstance(t, str)):
             add(Finding(f.id, WARNING, _("「{label}」は１行で入力してください（改行は印刷時に詰められます）。").format(label=label), "newline"))
     for check in f.checks:
