@@ -69,15 +69,19 @@ def _section_repl(m: re.Match[str]) -> str:
     return f"（{m.group(1).translate(_TO_WIDE)}）"
 
 
+def _mark(mark: str) -> Callable[[re.Match[str]], str]:
+    return lambda _m: mark
+
+
 def _rules(conv: Conventions) -> list[Rule]:
     rules: list[Rule] = []
     if conv.comma:
         other = COMMAS[1] if conv.comma == COMMAS[0] else COMMAS[0]
-        rules.append(("punctuation", re.compile(f"[{other},]"), _wrong_comma, lambda _m, c=conv.comma: c))
+        rules.append(("punctuation", re.compile(f"[{other},]"), _wrong_comma, _mark(conv.comma)))
     if conv.full_stop:
         other = FULL_STOPS[1] if conv.full_stop == FULL_STOPS[0] else FULL_STOPS[0]
         pattern = re.compile(f"[{other}.]" if conv.full_stop == "。" else other)
-        rules.append(("full_stop", pattern, _wrong_stop, lambda _m, s=conv.full_stop: s))
+        rules.append(("full_stop", pattern, _wrong_stop, _mark(conv.full_stop)))
     if conv.section_numbers == "full_width":
         rules.append(("section_number", _SECTION, _section_to_fix, _section_repl))
     return rules
