@@ -35,6 +35,8 @@ def test_h30_flags_the_r01_comma_but_not_numbers_or_latin() -> None:
     text = "予算は1，000千円，ＩＯＭと協力。Smith， J. と１５，０１５件"
     assert conventions.fix_text(conv, text) == "予算は1，000千円、ＩＯＭと協力。Smith， J. と１５，０１５件"
     assert [code for code, _m in conventions.problems(conv, "x", text)] == ["punctuation"]
+    # an ASCII comma looks like 「，」 in a proportional font: the message says which one it is
+    assert "「,（半角）」" in conventions.problems(R01.conventions, "x", "職員,被害者")[0][1]
 
 
 def test_fix_keeps_numbers_latin_and_item_numbers() -> None:
