@@ -63,6 +63,23 @@ class Check:
     when: expr.Expr
     severity: str
     message: str
+    message_en: str = ""
+
+    @property
+    def text(self) -> str:
+        """The message in the UI's language (field labels stay Japanese: they are the sheet's words)."""
+        return in_language(self.message, self.message_en)
+
+
+def in_language(ja: str, en: str) -> str:
+    """A format file's own message: its ``*_en`` text when the UI speaks English and one is given."""
+    from desktop.core.i18n import current_language
+
+    return en if en and current_language() == "en" else ja
+
+
+# The rule messages a format file may write, each with an English twin ``<key>_en``.
+RULE_MESSAGE_KEYS = ("required_message", "not_applicable_message", "dash_message")
 
 
 @dataclass(frozen=True)
@@ -102,6 +119,13 @@ class Field:
     dash_message: str = ""
     checks: tuple[Check, ...] = ()
     per_organization: bool = False  # about the whole organisation: sheets on one organisation must agree
+    required_message_en: str = ""
+    not_applicable_message_en: str = ""
+    dash_message_en: str = ""
+
+    def message(self, key: str) -> str:
+        """``required_message`` etc. in the UI's language ("" when the format gives none)."""
+        return in_language(getattr(self, key), getattr(self, f"{key}_en"))
 
     @property
     def computed(self) -> bool:
@@ -194,6 +218,21 @@ class CarryRule:
 
 
 @dataclass(frozen=True)
+class Conventions:
+    """The format's ``[conventions]`` table: the writing style its texts follow (empty: not checked).
+
+    ``comma``/``full_stop``: 「，」 or 「、」, 「。」 or 「．」; ``not_applicable``: the mark a text that
+    does not apply consists of (「－」); ``section_numbers = "full_width"``: （１） rather than (1).
+    See ``desktop/core/conventions.py``.
+    """
+
+    comma: str = ""
+    full_stop: str = ""
+    not_applicable: str = ""
+    section_numbers: str = ""
+
+
+@dataclass(frozen=True)
 class Scale:
     values: tuple[str, ...]
     not_rated: str
@@ -238,6 +277,7 @@ class FormDef:
     print: PrintOptions = field(default_factory=PrintOptions)
     upgrades: tuple[Upgrade, ...] = ()  # ascending from_version
     carry_from: dict[str, tuple[CarryRule, ...]] = field(default_factory=dict, compare=False, repr=False)
+    conventions: Conventions = field(default_factory=Conventions)
     by_id: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
     groups: dict[str, Group] = field(default_factory=dict, compare=False, repr=False)
 
@@ -283,10 +323,12 @@ _TOP_SCHEMA: dict[str, tuple[type, ...]] = {
     "first_fiscal_year": _INT, "last_fiscal_year": _INT, "grades": _DICT, "tabs": _LIST, "sections": _LIST,
     "limits": _DICT, "division_field": _STR, "negative_sign": _STR, "print": _DICT, "overview": _LIST,
     "budget_field": _STR, "overall_rating_field": _STR, "extends": _STR, "upgrades": _LIST, "carry_from": _LIST,
+    "conventions": _DICT,
 }
 _UPGRADE_SCHEMA = {"from_version": _INT, "renamed": _DICT, "removed": _LIST}
 _CARRY_FROM_SCHEMA = {"format": _STR, "map": _LIST}
 _CARRY_RULE_SCHEMA: dict[str, tuple[type, ...]] = {"to": _STR, "from": (str, list), "join": _STR}
+_CONVENTIONS_SCHEMA = {"comma": _STR, "full_stop": _STR, "not_applicable": _STR, "section_numbers": _STR}
 _PRINT_SCHEMA = {"page_numbers": _BOOL, "label_breaks": _LIST, "footer": _STR}
 _OVERVIEW_SCHEMA = {"key": _STR, "label": _STR, "field": _STR, "width": _INT}
 _TAB_SCHEMA = {"id": _STR, "label": _STR}
@@ -300,7 +342,7 @@ _GROUP_SCHEMA = {
     "value": _STR, "rows": _LIST, "applies_when": _STR, "import_patterns": _LIST,
 }
 _CELL_SCHEMA = {"label": _STR, "value": _STR}
-_CHECK_SCHEMA = {"when": _STR, "severity": _STR, "message": _STR}
+_CHECK_SCHEMA = {"when": _STR, "severity": _STR, "message": _STR, "message_en": _STR}
 _FIELD_SCHEMA: dict[str, tuple[type, ...]] = {
     "id": _STR, "label": _STR, "type": _STR, "number": _STR, "sublabel": _STR, "unit": _STR,
     "required": _BOOL, "required_message": _STR, "max_length": _INT, "min": _INT, "max": _INT, "choices": _LIST,
@@ -308,7 +350,8 @@ _FIELD_SCHEMA: dict[str, tuple[type, ...]] = {
     "default": (str, int, bool), "suggestions": _LIST, "hint": _STR, "group": _STR, "print": _STR, "carry": _STR,
     "compute": _STR, "rounding": _STR, "places": _INT, "applies_when": _STR, "not_applicable_message": _STR,
     "required_when": _STR, "dash_unless": _STR, "dash_message": _STR, "checks": _LIST, "tab": _STR,
-    "per_organization": _BOOL,
+    "per_organization": _BOOL, "required_message_en": _STR, "not_applicable_message_en": _STR,
+    "dash_message_en": _STR,
 }
 _FIELD_KEYS = set(_FIELD_SCHEMA)
 _ENUMS = {
@@ -318,6 +361,9 @@ _ENUMS = {
     ("field", "print"): ("", "inline", "full_width"),
     ("field", "widget"): ("", "checkboxes"),
     ("carry", "join"): ("blank_line", "headings"),
+    ("conventions", "comma"): ("，", "、"),
+    ("conventions", "full_stop"): ("。", "．"),
+    ("conventions", "section_numbers"): ("", "full_width"),
 }
 _TYPE_NAMES = {str: "文字列", int: "整数", bool: "真偽値", list: "配列", dict: "表"}
 
@@ -391,6 +437,7 @@ def _build_field(raw: dict[str, Any], section: str, tab: str, form_id: str, limi
             when=_opt_expr(c, "when", where) or expr.compile_expr("False"),
             severity=c.get("severity", "error"),
             message=c["message"],
+            message_en=c.get("message_en", ""),
         )
         for c in raw.get("checks", ())
     )
@@ -451,6 +498,9 @@ def _build_field(raw: dict[str, Any], section: str, tab: str, form_id: str, limi
         dash_message=raw.get("dash_message", ""),
         checks=checks,
         per_organization=bool(raw.get("per_organization", False)),
+        required_message_en=raw.get("required_message_en", ""),
+        not_applicable_message_en=raw.get("not_applicable_message_en", ""),
+        dash_message_en=raw.get("dash_message_en", ""),
     )
 
 
@@ -576,6 +626,16 @@ def _build_upgrades(data: dict[str, Any], form_id: str) -> tuple[Upgrade, ...]:
     return tuple(sorted(out, key=lambda u: u.from_version))
 
 
+def _conventions(raw: dict[str, Any], form_id: str) -> Conventions:
+    where = f"{form_id}: conventions"
+    _check_table(raw, _CONVENTIONS_SCHEMA, where, "conventions")
+    mark = raw.get("not_applicable", "")
+    if mark and (len(mark) != 1 or mark.isalnum() or mark.isspace()):
+        raise DefinitionError(f"{where}: key 'not_applicable' must be one mark such as '－', not {mark!r}")
+    return Conventions(comma=raw.get("comma", ""), full_stop=raw.get("full_stop", ""), not_applicable=mark,
+                       section_numbers=raw.get("section_numbers", ""))
+
+
 def parse_definition(data: dict[str, Any]) -> FormDef:
     """Build and cross-check a :class:`FormDef` from parsed TOML."""
     form_id = data.get("id", "?") if isinstance(data.get("id"), str) else "?"
@@ -667,6 +727,7 @@ def parse_definition(data: dict[str, Any]) -> FormDef:
         print=_print_options(data.get("print", {}), form_id),
         upgrades=_build_upgrades(data, form_id),
         carry_from=_carry_from(data, form_id),
+        conventions=_conventions(data.get("conventions", {}), form_id),
         by_id=by_id,
         groups=groups,
     )

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.core import fieldtypes
+from desktop.core import conventions, fieldtypes
 from desktop.core.definition import Field, FormDef
 from desktop.core.i18n import _
 from desktop.core.values import Values, applies, environment, label_for
@@ -57,7 +57,7 @@ def _check_field(form: FormDef, f: Field, values: Values, env: dict[str, Any], o
     add = out.append
     if not applies(f, env):
         if not empty:
-            msg = f.not_applicable_message or _("この項目は該当しないため空欄にしてください。")
+            msg = f.message("not_applicable_message") or _("この項目は該当しないため空欄にしてください。")
             add(Finding(f.id, ERROR, msg, "not_applicable"))
         return
     if not empty and not fieldtypes.is_canonical(f, v, form.grades):
@@ -68,14 +68,14 @@ def _check_field(form: FormDef, f: Field, values: Values, env: dict[str, Any], o
             return
     triggered = f.required_when is not None and f.required_when.truth(env, unknown=False)
     if triggered and (empty or v == fieldtypes.DASH):
-        add(Finding(f.id, ERROR, f.required_message or _("「{label}」を入力してください。").format(label=label), "required"))
+        add(Finding(f.id, ERROR, f.message("required_message") or _("「{label}」を入力してください。").format(label=label), "required"))
     elif f.required and empty:
-        msg = f.required_message if f.required_message and f.required_when is None else ""
+        msg = f.message("required_message") if f.required_message and f.required_when is None else ""
         add(Finding(f.id, ERROR, msg or _("「{label}」を入力してください。").format(label=label), "required"))
     if empty:
         return
     if f.dash_unless is not None and v != fieldtypes.DASH and not f.dash_unless.truth(env, unknown=True):
-        add(Finding(f.id, WARNING, f.dash_message or _("該当しないため「－」としてください。"), "dash"))
+        add(Finding(f.id, WARNING, f.message("dash_message") or _("該当しないため「－」としてください。"), "dash"))
     if isinstance(v, int) and not isinstance(v, bool) and f.type in ("int", "money", "decimal", "pct"):
         low = f.min if f.min is not None else 0
         if v < low:
@@ -97,11 +97,16 @@ def _check_field(form: FormDef, f: Field, values: Values, env: dict[str, Any], o
         if any(_BLANK_RUN.search(t) for t in texts if isinstance(t, str)):
             add(Finding(f.id, WARNING, _("「{label}」に空行が続いています（印刷では１行にまとめます）。").format(label=label),
                         "blank_lines"))
+        for t in texts:
+            if isinstance(t, str):
+                for code, msg in conventions.problems(form.conventions, label, t):
+                    if not any(x.field_id == f.id and x.code == code for x in out):
+                        add(Finding(f.id, WARNING, msg, code))
         if f.type == "short" and any("\n" in t for t in texts if isinstance(t, str)):
             add(Finding(f.id, WARNING, _("「{label}」は１行で入力してください（改行は印刷時に詰められます）。").format(label=label), "newline"))
     for check in f.checks:
         if check.when.truth(env, unknown=False):
-            add(Finding(f.id, check.severity, check.message, "check"))
+            add(Finding(f.id, check.severity, check.text, "check"))
 
 
 def validate(form: FormDef, values: Values) -> list[Finding]:

@@ -23,7 +23,9 @@ from desktop.core.store import Store, StoreError, default_db_path
 if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
 
-FONT_FILES = ("BIZUDGothic-Regular.ttf", "BIZUDGothic-Bold.ttf")
+# The proportional member of the family: BIZ UDGothic's Latin is monospaced, which made English
+# and Latin words look typewritten. Bold is synthesised; the PDF keeps BIZ UDGothic/Mincho.
+FONT_FILES = ("BIZUDPGothic-Regular.ttf",)
 _T0 = time.perf_counter()
 
 
@@ -38,7 +40,7 @@ def settings() -> QSettings:
 
 
 def setup_application(app: object) -> str:
-    """Bundled BIZ UD Gothic as the UI font, so Japanese renders the same everywhere
+    """Bundled BIZ UDPGothic as the UI font, so Japanese renders the same everywhere
     (including offscreen screenshots, where no system CJK font may exist)."""
     from PySide6.QtGui import QFont, QFontDatabase
 

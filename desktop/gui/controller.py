@@ -26,7 +26,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from desktop.core import validation
+from desktop.core import conventions, validation
 from desktop.core.definition import FormDef
 from desktop.core.i18n import _
 from desktop.core.store import ConflictError, IncompleteError, NotFoundError, Sheet, Store, StoreError
@@ -204,6 +204,28 @@ class FormController(QObject):
         if new == old:
             return
         self.undo_stack.push(_SetValue(self, field_id, old, new))
+
+    def fix_conventions(self, field_ids: list[str] | None = None) -> int:
+        """Rewrite text fields in the format's writing style (``desktop/core/conventions.py``): the
+        given fields, or every one. One undo step; saved like any edit. Returns how many changed."""
+        if self.form is None or self.read_only:
+            return 0
+        changes = []
+        for f in self.form.input_fields:
+            if f.type not in ("short", "text", "lines") or (field_ids is not None and f.id not in field_ids):
+                continue
+            old = self.values.get(f.id)
+            new = normalize(f, conventions.fix_value(self.form.conventions, old), self.form)
+            if old is not None and new != old:
+                changes.append((f.id, old, new))
+        if not changes:
+            return 0
+        self.undo_stack.beginMacro(_("表記を直す（{n} 項目）").format(n=len(changes)))
+        for fid, old, new in changes:
+            self.undo_stack.push(_SetValue(self, fid, old, new, shown=False))
+        self.undo_stack.endMacro()
+        self.validate_now()
+        return len(changes)
 
     def _apply_defaults(self, before: dict[str, bool]) -> list[str]:
         """A pre-filled default (e.g. 報告の別 = 受領) follows its field in and out of
@@ -530,10 +552,10 @@ class FormController(QObject):
 class _SetValue(QUndoCommand):
     """One value of one field; undo puts the previous value back (and the widget shows it)."""
 
-    def __init__(self, controller: FormController, field_id: str, old: Any, new: Any):
+    def __init__(self, controller: FormController, field_id: str, old: Any, new: Any, *, shown: bool = True):
         super().__init__(field_id)
         self.controller, self.field_id, self.old, self.new = controller, field_id, old, new
-        self._first = True
+        self._first = shown  # False: the widget does not show the new value yet (a fix made for it)
 
     def _apply(self, value: Any) -> None:
         c = self.controller

@@ -26,13 +26,14 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QPlainTextEdit,
+    QPushButton,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.core import era, interchange, validation
+from desktop.core import conventions, era, interchange, validation
 from desktop.core.definition import Field, FormDef, UnknownFormatError, form_registry, get_form
 from desktop.core.i18n import _, current_language
 from desktop.core.store import DamagedSheetError, Sheet, Store, StoreError
@@ -165,7 +166,7 @@ class MainWindow(QMainWindow):
         self.findings_list.currentItemChanged.connect(lambda item, _prev: self._show_finding_message(item))
         self.findings_dock = QDockWidget(_("指摘"), self)
         self.findings_dock.setObjectName("findingsDock")
-        self.findings_dock.setWidget(self.findings_list)
+        self.findings_dock.setWidget(self._findings_panel())
         self.findings_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.findings_dock)
         self.resizeDocks([self.list_dock, self.findings_dock], [330, 250], Qt.Orientation.Horizontal)
@@ -607,6 +608,50 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     # ================================================================ findings
+    def _findings_panel(self) -> QWidget:
+        """The findings list with the one-click fixes of the format's writing style under it."""
+        panel = QWidget(self)
+        box = QVBoxLayout(panel)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.findings_list)
+        row = QHBoxLayout()
+        self.fix_field_button = QPushButton(_("この項目の表記を直す"), panel)
+        self.fix_field_button.setObjectName("fixFieldStyle")
+        self.fix_field_button.setToolTip(_("選んだ指摘の項目を様式の表記（読点・句点，「－」，項目番号）に直します（元に戻せます）。"))
+        self.fix_field_button.clicked.connect(self.fix_style_of_field)
+        self.fix_sheet_button = QPushButton(_("シート全体の表記を直す"), panel)
+        self.fix_sheet_button.setObjectName("fixSheetStyle")
+        self.fix_sheet_button.setToolTip(_("シートのすべての項目を様式の表記に直します。一度の「元に戻す」で戻せます。"))
+        self.fix_sheet_button.clicked.connect(self.fix_style_of_sheet)
+        row.addWidget(self.fix_field_button)
+        row.addWidget(self.fix_sheet_button)
+        box.addLayout(row)
+        self.findings_list.currentItemChanged.connect(lambda _item, _prev: self._update_fix_buttons())
+        self._update_fix_buttons()
+        return panel
+
+    def _style_findings(self) -> list[validation.Finding]:
+        return [f for f in self.controller.findings if f.code in conventions.CODES]
+
+    def _update_fix_buttons(self) -> None:
+        item = self.findings_list.currentItem()
+        editable = not self.controller.read_only
+        self.fix_field_button.setEnabled(
+            editable and item is not None and item.data(Qt.ItemDataRole.UserRole + 2) in conventions.CODES)
+        self.fix_sheet_button.setEnabled(editable and bool(self._style_findings()))
+        self.fix_field_button.setVisible(bool(self._style_findings()))
+        self.fix_sheet_button.setVisible(bool(self._style_findings()))
+
+    def fix_style_of_field(self) -> None:
+        item = self.findings_list.currentItem()
+        if item is not None and item.data(Qt.ItemDataRole.UserRole + 2) in conventions.CODES:
+            n = self.controller.fix_conventions([item.data(Qt.ItemDataRole.UserRole)])
+            self.statusBar().showMessage(_("表記を直しました（{n} 項目）。Ctrl+Z で元に戻せます。").format(n=n), 8000)
+
+    def fix_style_of_sheet(self) -> None:
+        n = self.controller.fix_conventions()
+        self.statusBar().showMessage(_("表記を直しました（{n} 項目）。Ctrl+Z で元に戻せます。").format(n=n), 8000)
+
     def _on_findings(self, findings: list[validation.Finding]) -> None:
         form = self.controller.form
         self.findings_list.clear()
@@ -620,6 +665,7 @@ class MainWindow(QMainWindow):
             item.setStatusTip(f.message)
             item.setData(Qt.ItemDataRole.UserRole, f.field_id)
             item.setData(Qt.ItemDataRole.UserRole + 1, f.message)
+            item.setData(Qt.ItemDataRole.UserRole + 2, f.code)
             item.setForeground(Qt.GlobalColor.darkRed if f.severity == "error" else Qt.GlobalColor.darkYellow)
             self.findings_list.addItem(item)
         for c in self.comments.comments() if hasattr(self, "comments") else []:
@@ -633,6 +679,7 @@ class MainWindow(QMainWindow):
         warnings = len(findings) - errors
         self.findings_status.setText(_("エラー {e} 件・注意 {w} 件").format(e=errors, w=warnings))
         self.findings_dock.setWindowTitle(_("指摘（エラー {e}・注意 {w}）").format(e=errors, w=warnings))
+        self._update_fix_buttons()
 
     def finding_place(self, field_id: str) -> tuple[str, str]:
         """(where, label) of a finding: the sub-item (「3-2」, 「3-4(1)」) or the tab when the field

@@ -35,3 +35,36 @@ def test_english_switch(capsys, tmp_path) -> None:
     finally:
         set_language("ja")
     assert _("シート {id} はありません。") == "シート {id} はありません。"
+
+
+def test_every_rule_message_of_every_format_has_an_english_text() -> None:
+    from desktop.core.definition import RULE_MESSAGE_KEYS, all_forms
+
+    missing = []
+    for form in all_forms().values():
+        for f in form.fields:
+            missing += [f"{form.id}: {f.id}.{key}" for key in RULE_MESSAGE_KEYS if getattr(f, key) and not getattr(f, f"{key}_en")]
+            missing += [f"{form.id}: {f.id}.checks" for c in f.checks if not c.message_en]
+    assert not missing, f"rule messages without an English text (*_en) in forms/: {missing[:5]}"
+
+
+def test_format_rule_messages_follow_the_ui_language(r01_values) -> None:
+    from desktop.core.definition import get_form
+    from desktop.core.validation import validate
+
+    form = get_form("mofa-r01")
+    values = {**r01_values, "contribution_form": "ノンイヤマーク"}  # 1-4 filled in: not applicable
+    values["c4_1_jp_staff"] = values["c4_1_total_staff"] + 1  # a check in the format file
+
+    def messages() -> set[str]:
+        return {f.message for f in validate(form, values) if f.code in ("not_applicable", "check")}
+
+    assert "ノンイヤマーク拠出では 1-4 は空欄にしてください。" in messages()
+    try:
+        set_language("en")
+        english = messages()
+    finally:
+        set_language("ja")
+    assert "Leave 1-4 empty for a non-earmarked contribution." in english
+    assert "The number of Japanese staff exceeds the total number of staff." in english
+    assert not any("ください" in m or "います" in m for m in english)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.core import conventions
 from desktop.core.definition import DefinitionError, get_form, parse_definition
 from desktop.core.sheet_import import (
     MISSING,
@@ -43,6 +44,10 @@ def rate(result, expected: dict) -> tuple[float, list[str]]:
 def test_seed_000_text_gives_back_the_demo_r01_sheet() -> None:
     result = import_text(SEED_R01.read_text(encoding="utf-8"))
     assert result.form.id == "mofa-r01"
+    # the demo has the seed's two slips of style corrected (「年．」, 「職員,被害者」): compare in the format's style
+    style = {k: conventions.fix_value(result.form.conventions, v) for k, v in result.values.items()}
+    assert sorted(k for k in style if style[k] != result.values[k]) == ["c1_3_results", "c2_2_usefulness"]
+    result.values.update(style)
     share, differ = rate(result, demo_values(DEMO_R01))
     assert share >= 0.95, differ
     assert set(differ) <= {r.field_id for r in result.fields if r.status != RECOVERED}  # the rest are reported
