@@ -23,7 +23,6 @@ blocks the UI: the pipe is polled by a timer. When it fails, the label says
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections.abc import Callable
 from typing import Any
@@ -35,7 +34,6 @@ from desktop.core.i18n import _
 
 from .controller import FormController
 
-ENABLED = True  # read when a label is made; the GUI tests switch it off except where they test it
 DEBOUNCE_MS = 700  # after the last edit
 POLL_MS = 40  # how often the pipe is looked at while a request is out
 HANG_S = 30.0  # a layout taking longer than this means the worker hangs: it is killed and restarted
@@ -50,6 +48,8 @@ class PageWorker:
         self.conn: Any = None  # multiprocessing.connection.Connection
 
     def start(self) -> None:
+        import multiprocessing  # here: not on the way to the first paint
+
         from desktop.page_worker import run
 
         ctx = multiprocessing.get_context("spawn")
@@ -93,9 +93,9 @@ class PageCountLabel(QLabel):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("pageCount")
+        self.setContentsMargins(0, 0, 12, 0)  # apart from the findings count beside it
         self.controller = controller
         self.current_field = current_field
-        self.enabled = ENABLED
         self.worker = PageWorker()
         self.generation = 0  # bumped by every edit, load and close: a request's id
         self.pending: tuple[int, str, dict[str, Any]] | None = None  # the newest request not yet sent
@@ -130,7 +130,7 @@ class PageCountLabel(QLabel):
     def _changed(self) -> None:
         self.generation += 1
         self.failures = 0
-        if self.controller.form is None or not self.enabled:
+        if self.controller.form is None:
             self._debounce.stop()
             self.pending = None
             self.refresh()
@@ -142,7 +142,7 @@ class PageCountLabel(QLabel):
         """Queue a layout of the open sheet as it is now (replacing any request not yet sent)."""
         self._debounce.stop()
         form = self.controller.form
-        if form is None or self._closed or not self.enabled:
+        if form is None or self._closed:
             return
         self.pending = (self.generation, form.id, dict(self.controller.values))
         self._pump()
@@ -152,7 +152,13 @@ class PageCountLabel(QLabel):
             return
         if not self.worker.alive():
             self.worker.stop(0)  # a dead one's pipe and process object
-            self.worker.start()
+            try:
+                self.worker.start()
+            except (OSError, RuntimeError, ValueError) as exc:  # no process to be had: say so, go on
+                self.pending, self.pages, self.fields = None, 0, {}
+                self.error, self.shown_generation = str(exc).strip().splitlines()[0], self.generation
+                self.refresh()
+                return
         request, self.pending = self.pending, None
         try:
             self.worker.conn.send(request)
@@ -223,7 +229,7 @@ class PageCountLabel(QLabel):
     # ------------------------------------------------------------ display
     def refresh(self) -> None:
         """Show the last map for the open sheet, for the field with the focus (no new layout)."""
-        if self.controller.form is None or not self.enabled:
+        if self.controller.form is None:
             self.hide()
             return
         self.show()

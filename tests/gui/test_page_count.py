@@ -22,11 +22,6 @@ LONG = "拠出先機関の戦略目標と日本の外交政策との関係につ
 WAIT = 60_000  # ms: the first answer starts a Python process and loads the fonts, on a busy machine
 
 
-@pytest.fixture
-def counting(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(page_count, "ENABLED", True)
-
-
 def _expected(win) -> tuple[int, dict[str, tuple[int, int]]]:
     """What the printer's layout says for the window's sheet as it is now (in this process)."""
     pmap = page_map(win.controller.form, dict(win.controller.values))
@@ -44,7 +39,7 @@ def _current(win) -> bool:
     return label.shown_generation == label.generation and label.pages > 0
 
 
-def test_count_follows_typing_and_focus(make_window, db_path: Path, qtbot, counting) -> None:
+def test_count_follows_typing_and_focus(make_window, db_path: Path, qtbot) -> None:
     win = make_window(db_path)
     win.open_sheet(1)  # the R01 demo
     label = win.page_count
@@ -74,7 +69,7 @@ def test_count_follows_typing_and_focus(make_window, db_path: Path, qtbot, count
     assert label.text() == f"全 {grown} ページ／この項目は {fields['c4_4_other'][0]} ページ"
 
 
-def test_a_stale_result_for_another_sheet_is_ignored(make_window, db_path: Path, qtbot, counting) -> None:
+def test_a_stale_result_for_another_sheet_is_ignored(make_window, db_path: Path, qtbot) -> None:
     win = make_window(db_path)
     win.open_sheet(1)  # R01: 10 pages
     label = win.page_count
@@ -91,7 +86,7 @@ def test_a_stale_result_for_another_sheet_is_ignored(make_window, db_path: Path,
     assert label.pages == pages and label.ignored >= 2
 
 
-def test_a_killed_worker_is_restarted(make_window, db_path: Path, qtbot, counting) -> None:
+def test_a_killed_worker_is_restarted(make_window, db_path: Path, qtbot) -> None:
     win = make_window(db_path)
     win.open_sheet(2)
     label = win.page_count
@@ -115,7 +110,7 @@ def test_a_killed_worker_is_restarted(make_window, db_path: Path, qtbot, countin
     assert not proc.is_alive() and proc.exitcode is not None
 
 
-def test_a_failing_worker_shows_a_dash(make_window, db_path: Path, qtbot, counting, tmp_path: Path,
+def test_a_failing_worker_shows_a_dash(make_window, db_path: Path, qtbot, tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     empty = tmp_path / "nofonts"
     empty.mkdir()
@@ -129,7 +124,7 @@ def test_a_failing_worker_shows_a_dash(make_window, db_path: Path, qtbot, counti
     assert label.worker.alive()  # an error is an answer: the worker stays
 
 
-def test_a_worker_that_never_answers_gives_up_with_a_dash(make_window, db_path: Path, qtbot, counting,
+def test_a_worker_that_never_answers_gives_up_with_a_dash(make_window, db_path: Path, qtbot,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(page_count, "HANG_S", 0.0)  # every layout "hangs": killed, restarted, then given up
     win = make_window(db_path)
@@ -145,7 +140,7 @@ def test_a_worker_that_never_answers_gives_up_with_a_dash(make_window, db_path: 
     assert win.controller.values["c3_usefulness"].endswith("い") and label.failures == 0
 
 
-def test_english(make_window, db_path: Path, qtbot, counting) -> None:
+def test_english(make_window, db_path: Path, qtbot) -> None:
     set_language("en")
     win = make_window(db_path)
     win.open_sheet(2)
