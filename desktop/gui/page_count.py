@@ -113,13 +113,19 @@ class PageCountLabel(QLabel):
         self._debounce.timeout.connect(self.request_now)
         self._poll = QTimer(self, interval=POLL_MS)
         self._poll.timeout.connect(self.poll)
-        controller.valuesChanged.connect(lambda _fid: self._changed())
+        controller.valuesChanged.connect(self._value_changed)
         controller.sheetLoaded.connect(self._loaded)
         controller.sheetClosed.connect(self._loaded)
         app = QApplication.instance()
-        if isinstance(app, QApplication):
-            app.focusChanged.connect(lambda _old, _new: self.refresh())
+        if isinstance(app, QApplication):  # a bound slot: disconnected when this label goes
+            app.focusChanged.connect(self._focus_changed)
         self.hide()
+
+    def _value_changed(self, _field_id: str) -> None:
+        self._changed()
+
+    def _focus_changed(self, _old: QWidget | None, _new: QWidget | None) -> None:
+        self.refresh()  # the last map: no new layout
 
     # ------------------------------------------------------------ requests
     def _loaded(self) -> None:
