@@ -34,7 +34,7 @@ test: system-deps $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
-	@for b in benchmarks/bench_pdf.py benchmarks/bench_gui.py benchmarks/bench_import.py benchmarks/bench_office.py; do [ -f $$b ] && QT_QPA_PLATFORM=offscreen $(BIN)/python $$b || true; done
+	@for b in benchmarks/bench_pdf.py benchmarks/bench_gui.py benchmarks/bench_import.py benchmarks/bench_office.py benchmarks/bench_pages.py; do [ -f $$b ] && QT_QPA_PLATFORM=offscreen $(BIN)/python $$b || true; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build dist

@@ -18,6 +18,14 @@ DEMO_R01 = ROOT / "resources" / "demo" / "000_iom_r01.json"
 DEMO_H30 = ROOT / "resources" / "demo" / "001_iom_h30.json"
 
 
+@pytest.fixture(autouse=True)
+def _japanese_ui() -> None:
+    """Every test starts in the default language (a test that switches to English leaks otherwise)."""
+    from desktop.core.i18n import set_language
+
+    set_language("ja")
+
+
 @pytest.fixture
 def r01_doc() -> dict:
     return json.loads(DEMO_R01.read_text(encoding="utf-8"))

@@ -45,6 +45,7 @@ from .dialogs import kind_label, status_label
 from .form_view import FormView
 from .import_sheet import FILE_FILTER, ImportNotePanel, ImportPreviewDialog
 from .office import CommentsPanel, FolderImportDialog, YearOverviewDialog
+from .page_count import PageCountLabel
 from .session import DatabaseLock, PreviousSession, SessionMarker
 from .sheet_list import SheetListPanel
 from .wrapping import WrapAnywhereDelegate
@@ -303,6 +304,8 @@ class MainWindow(QMainWindow):
         self.findings_status.setObjectName("findingsStatus")
         self.save_status = QLabel(sb)
         self.save_status.setObjectName("saveStatus")
+        self.page_count = PageCountLabel(self.controller, self._focused_field, sb)  # in a worker process
+        sb.addPermanentWidget(self.page_count)
         sb.addPermanentWidget(self.findings_status)
         sb.addPermanentWidget(self.save_status)
         if self.read_only:
@@ -1332,6 +1335,7 @@ class MainWindow(QMainWindow):
 
     def _release(self) -> None:
         """Flush, close the store, end the session and release the lock (in that order)."""
+        self.page_count.shutdown()
         self.controller.flush()
         self.controller.stop_watching()
         if self.session is not None:

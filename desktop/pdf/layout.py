@@ -235,6 +235,7 @@ class Sheet:
     computed: dict[str, Computed] = field(default_factory=dict)
     env: dict[str, Any] = field(default_factory=dict)
     emitted: list[str] = field(default_factory=list)  # field ids in the order they were printed
+    pending: list[str] = field(default_factory=list)  # emitted, not yet tagged on a paragraph
 
     def __post_init__(self) -> None:
         self.env = environment(self.form, self.values)
@@ -259,6 +260,13 @@ class Sheet:
     def _emit(self, fid: str) -> None:
         if fid not in self.emitted:
             self.emitted.append(fid)
+        self.pending.append(fid)
+
+    def take(self) -> tuple[str, ...]:
+        """The fields emitted since the last paragraph: the next paragraph prints them."""
+        out = tuple(dict.fromkeys(self.pending))
+        self.pending.clear()
+        return out
 
     def fill(self, template: str) -> str:
         """A group template with its ``{field_id}`` placeholders; blank if all are empty."""
@@ -299,7 +307,13 @@ class Builder:
 
     # ---------------------------------------------------------------- primitives
     def p(self, text: str, style: ParagraphStyle) -> JaParagraph:
-        return JaParagraph(to_markup(text, self.st.fallback), style)
+        return self.jp(to_markup(text, self.st.fallback), style)
+
+    def jp(self, markup: str, style: ParagraphStyle) -> JaParagraph:
+        """A paragraph tagged with the fields emitted since the last one (the page map's anchor)."""
+        para = JaParagraph(markup, style)
+        para.fields = self.s.take()
+        return para
 
     def label_column(self, labels: list[str], style: ParagraphStyle, lo: float, hi: float) -> float:
         """A label column width between ``lo`` and ``hi``: wide enough for every label that
@@ -316,7 +330,9 @@ class Builder:
 
     def lp(self, text: str, style: ParagraphStyle) -> JaParagraph:
         """A label: breaks only between phrases (see :func:`label_phrases`)."""
-        return label_paragraph(text, style, self.form, self.st.fallback)
+        para = label_paragraph(text, style, self.form, self.st.fallback)
+        para.fields = self.s.take()
+        return para
 
     def box(self, on: bool) -> str:
         sym = self.st.fonts.symbol
@@ -412,13 +428,13 @@ class Builder:
             v = self.s.values.get(f.id) if self.s.applies(f) else None
             self.s._emit(f.id)
             parts = [f"{self.box(v == c)} {to_markup(c)}" for c in f.choices]
-            return [JaParagraph("&#160;&#160;".join(parts), self.st.cell)]
+            return [self.jp("&#160;&#160;".join(parts), self.st.cell)]
         if f.type == "checks":
             return self.checks_grid(f)
         if f.type == "flag":
             self.s._emit(f.id)
             on = bool(self.s.values.get(f.id)) and self.s.applies(f)
-            return [JaParagraph(f"{self.box(on)} {to_markup(self.s.label(f))}", self.st.cell)]
+            return [self.jp(f"{self.box(on)} {to_markup(self.s.label(f))}", self.st.cell)]
         return [self.p(self.s.text(f.id), self.st.body if f.type in ("text", "lines") else self.st.cell)]
 
     def checks_grid(self, f: Field) -> list[Flowable]:
@@ -440,7 +456,7 @@ class Builder:
                         below = [Spacer(1, 2), self.p(f"{c}：{other}", self.st.cell)]
                         other = BELOW.strip("（）")
                     label += f"（{to_markup(other) if other else '&#160;' * 12}）"
-                cells.append(JaParagraph(f"{self.box(c in picked)} {label}", self.st.cell))
+                cells.append(self.jp(f"{self.box(c in picked)} {label}", self.st.cell))
             cells += [""] * (ncol - len(r))
             rows.append(cells)
         spans = [("SPAN", (len(r) - 1, i), (-1, i)) for i, r in enumerate(grid) if len(r) < ncol]
@@ -621,7 +637,9 @@ class Builder:
                 text = self.s.fill(cell.value) if applies else self._skip(cell)
                 value = self.p(text, self.st.cell)
                 if self.too_long(value, width):
-                    below.append(self.item(cell_label, [self.p(text, self.st.body)]))
+                    moved = self.p(text, self.st.body)
+                    moved.fields = value.fields  # the fields print below, not in the cell
+                    below.append(self.item(cell_label, [moved]))
                     value = self.p(BELOW, self.st.cell)
                 cells += [self.lp(cell_label, self.st.label), value]
             cells += [""] * (2 * ncell - len(cells))
@@ -704,7 +722,7 @@ class Builder:
                 text += f"&#160;&#160;&#160;{to_markup(cnt) if cnt else '&#160;' * 6}&#160;{to_markup(count.unit)}"
                 rest.remove(count)
             rest.remove(flag)
-            tail.append([JaParagraph(text, self.st.cell), ""])
+            tail.append([self.jp(text, self.st.cell), ""])
             tcmds.append(("SPAN", (0, 0), (-1, 0)))
         tlabels: dict[int, tuple[int | None, str]] = {}
         for f in rest:
@@ -868,7 +886,8 @@ def plain_story(form: FormDef, values: Values, fonts: FontSet, *, title_suffix: 
             label = f.display_label if f.number else sheet.label(f)
             if f.type == "flag":
                 on = bool(sheet.values.get(f.id)) and sheet.applies(f)
-                story += [JaParagraph(f"{builder.box(on)} {to_markup(label)}", st.body), Spacer(1, 3)]
+                sheet._emit(f.id)
+                story += [builder.jp(f"{builder.box(on)} {to_markup(label)}", st.body), Spacer(1, 3)]
                 continue
             text = sheet.text(f.id)
             if f.type == "checks":

@@ -318,6 +318,16 @@ class JaParagraph(Paragraph):  # type: ignore[misc]  # ReportLab has no type hin
 
     hang = True
     phrases: list[bool] | None = None  # break opportunities narrowed to phrase boundaries (labels)
+    fields: tuple[str, ...] = ()  # the field ids whose text this paragraph prints (see pagemap.py)
+
+    def draw(self) -> None:
+        """Draw, and note the page for :attr:`fields` when the canvas keeps a page map."""
+        pages = getattr(self.canv, "field_pages", None)
+        if self.fields and pages is not None:
+            page = self.canv.getPageNumber()
+            for fid in self.fields:
+                pages.setdefault(fid, []).append(page)
+        super().draw()
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:
         if not isinstance(maxWidths, list | tuple):
@@ -347,6 +357,8 @@ class JaParagraph(Paragraph):  # type: ignore[misc]  # ReportLab has no type hin
         printing time grew with the square of the text (issue 8).
         """
         parts = super().split(availWidth, availHeight)
+        for part in parts:  # both pieces print the same fields (the page map's first and last page)
+            part.fields = self.fields
         cached = getattr(self, "_ja_lines", None)
         if len(parts) == 2 and cached is not None:
             head, rest = parts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -35,16 +36,22 @@ class RenderReport:
     pages: int
     findings: list[Finding] = field(default_factory=list)
     field_order: list[str] = field(default_factory=list)  # field ids in printed order
+    field_pages: dict[str, tuple[int, int]] = field(default_factory=dict)  # field id → (first, last) page
 
 
-def _numbered_canvas(fonts: FontSet, counter: list[int], numbers: bool = True, footer: str = "") -> type[canvas.Canvas]:
+def _numbered_canvas(fonts: FontSet, counter: list[int], numbers: bool = True, footer: str = "",
+                     field_pages: dict[str, list[int]] | None = None, write: bool = True) -> type[canvas.Canvas]:
     """A canvas that counts pages and, with ``numbers``, draws "n / N" once the count is known;
-    the format's own ``footer`` (「暫定様式」) goes on every page either way."""
+    the format's own ``footer`` (「暫定様式」) goes on every page either way.
+
+    Paragraphs printing a field note their page in ``field_pages``; without ``write``
+    the pages are laid out and counted but no PDF is written (the page map)."""
 
     class NumberedCanvas(canvas.Canvas):  # type: ignore[misc]  # ReportLab has no type hints
         def __init__(self, *a: Any, **kw: Any) -> None:
             super().__init__(*a, **kw)
             self._saved: list[dict[str, Any]] = []
+            self.field_pages = field_pages
 
         def showPage(self) -> None:
             self._saved.append(dict(self.__dict__))
@@ -53,6 +60,8 @@ def _numbered_canvas(fonts: FontSet, counter: list[int], numbers: bool = True, f
         def save(self) -> None:
             n = len(self._saved)
             counter.append(n)
+            if not write:
+                return
             for state in self._saved:
                 self.__dict__.update(state)
                 if numbers:
@@ -96,12 +105,15 @@ _CHECKERS: dict[tuple[str, ...], GlyphChecker] = {}
 _ALIAS_CODES: dict[tuple[int, int], int] = {}
 
 
-def render_sheet(form: FormDef, values: Values, out: str | Path | BinaryIO, *, title_suffix: str = "",
+def render_sheet(form: FormDef, values: Values, out: str | Path | BinaryIO | None, *, title_suffix: str = "",
                  fonts: FontSet | None = None, page_numbers: bool | None = None) -> RenderReport:
     """Write one sheet as PDF to a path or binary stream.
 
     ``page_numbers``: an 「n / N」 footer on each page; None (the default) follows the
     format's ``[print] page_numbers`` (off on the official sheets).
+
+    ``out`` None lays the sheet out without writing a PDF: the report's page count and
+    ``field_pages`` are those of the PDF (see :mod:`desktop.pdf.pagemap`).
 
     ``values`` are stored (normalized) values. Unprintable characters are replaced by
     〓 and reported as ``glyph`` warnings instead of failing. Raises
@@ -117,7 +129,7 @@ def render_sheet(form: FormDef, values: Values, out: str | Path | BinaryIO, *, t
     try:
         return _build(form, clean, fonts, story, sheet, out, suffix, findings, numbers)
     except LayoutError as exc:  # never fail: print the plain layout and say so
-        if not isinstance(out, str | Path):
+        if out is not None and not isinstance(out, str | Path):
             out.seek(0)
             out.truncate()
         story, sheet = layout.plain_story(form, clean, fonts, title_suffix=suffix, fallback=fallback)
@@ -128,8 +140,8 @@ def render_sheet(form: FormDef, values: Values, out: str | Path | BinaryIO, *, t
 
 
 def _build(form: FormDef, clean: Values, fonts: FontSet, story: list[Flowable], sheet: layout.Sheet,
-           out: str | Path | BinaryIO, suffix: str, findings: list[Finding], numbers: bool) -> RenderReport:
-    target = str(out) if isinstance(out, Path) else out
+           out: str | Path | BinaryIO | None, suffix: str, findings: list[Finding], numbers: bool) -> RenderReport:
+    target = str(out) if isinstance(out, Path) else io.BytesIO() if out is None else out
     doc = SimpleDocTemplate(
         target,
         pagesize=layout.PAGE,
@@ -147,8 +159,11 @@ def _build(form: FormDef, clean: Values, fonts: FontSet, story: list[Flowable], 
         invariant=1,  # reproducible: no dates or random ids, the same sheet gives the same bytes
     )
     pages: list[int] = []
-    doc.build(story, canvasmaker=_numbered_canvas(fonts, pages, numbers, form.print.footer))
-    return RenderReport(pages=pages[-1] if pages else 0, findings=findings, field_order=sheet.emitted)
+    drawn: dict[str, list[int]] = {}
+    doc.build(story, canvasmaker=_numbered_canvas(fonts, pages, numbers, form.print.footer, drawn,
+                                                  write=out is not None))
+    return RenderReport(pages=pages[-1] if pages else 0, findings=findings, field_order=sheet.emitted,
+                        field_pages={fid: (min(p), max(p)) for fid, p in drawn.items()})
 
 
 def load_sheet_file(path: str | Path) -> tuple[FormDef, Values]:
