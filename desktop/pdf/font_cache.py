@@ -3,7 +3,7 @@
 Parsing the four fonts (character → glyph map, widths, glyph offsets) is a quarter of a
 second of every process. The parsed tables are stored with :mod:`marshal` (plain data, no
 code runs on load) in the user cache directory, one file per font, keyed by the font file's
-path, subfont index, size and modification time. The font's own bytes are still read from
+path, subfont index, size and modification time (and the Python and ReportLab versions). The font's own bytes are still read from
 the font file (subsetting needs them). A missing, damaged, stale or unwritable cache is
 never an error: the font is parsed as before. ``HYOKA_CACHE_DIR`` overrides the folder.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,7 @@ def _key(path: Path, index: int) -> tuple[str, tuple[Any, ...]]:
 
     st = path.stat()
     full = str(path.resolve())
-    ident = (FORMAT, reportlab.Version, full, index, st.st_size, st.st_mtime_ns)
+    ident = (FORMAT, sys.version_info[:2], reportlab.Version, full, index, st.st_size, st.st_mtime_ns)
     name = hashlib.sha256(repr((full, index)).encode()).hexdigest()[:24] + ".fontcache"
     return name, ident
 
@@ -72,7 +73,7 @@ def _read(cached: Path, ident: tuple[Any, ...], name: str, path: Path) -> TTFont
         for key in names:
             state[key] = TTFNameBytes(state[key].encode("utf-8"))
         data = path.read_bytes()
-        if len(data) != ident[4]:
+        if len(data) != ident[-2]:
             return None
         return font_from_face(name, state, data)
     except Exception:  # any damage (truncated, foreign, wrong shape) means: parse the font instead
