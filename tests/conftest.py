@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("HYOKA_DB", None)
 os.environ.pop("HYOKA_LANG", None)
 os.environ["HYOKA_FORMS_DIRS"] = ""  # no per-user or all-users formats unless a test installs one
+os.environ.setdefault("HYOKA_CACHE_DIR", tempfile.mkdtemp(prefix="hyoka-test-cache-"))  # not the user's cache
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_R01 = ROOT / "resources" / "demo" / "000_iom_r01.json"

@@ -203,3 +203,33 @@ __all__ = [
     "text_out_adjusted",
     "utf16_hex",
 ]
+
+
+def font_from_face(name: str, state: dict[str, Any], data: bytes) -> Any:
+    """A ``TTFont`` built from a parsed face's saved attributes and the font file's bytes, without
+    parsing (what ``TTFont.__init__`` / ``TTFontFile.extractInfo`` would have set; see font_cache)."""
+    from fnmatch import fnmatch
+    from weakref import WeakKeyDictionary
+
+    from reportlab import rl_config
+
+    face = ttfonts.TTFontFace.__new__(ttfonts.TTFontFace)
+    face.__dict__.update(state)
+    face._ttf_data = data
+    factor: float = 1000 / int(face.unitsPerEm)
+
+    def scale(x: float) -> float:
+        return x * factor
+
+    face._pdfScale = scale
+    for attr in ("charToGlyph", "charWidths", "glyphPos", "hmetrics", "table", "name"):
+        if not hasattr(face, attr):
+            raise ValueError(f"cached font lacks {attr}")
+    font = ttfonts.TTFont.__new__(ttfonts.TTFont)
+    font.fontName = name
+    font.face = face
+    font.encoding = ttfonts.TTEncoding()
+    font.state = WeakKeyDictionary()
+    font._asciiReadable = rl_config.ttfAsciiReadable
+    font.shapable = not any(fnmatch(name, g) for g in rl_config.unShapedFontGlob)
+    return font

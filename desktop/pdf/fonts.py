@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.ttfonts import TTFError
 
 from desktop.core.resources import resource_dir
+from desktop.pdf.font_cache import load_font
 
 BUNDLED_DIR = resource_dir("fonts")
 ENV_VAR = "HYOKA_FONT_DIRS"
@@ -101,7 +102,7 @@ def _register(path: Path, index: int, *, need: str) -> str | None:
         return _REGISTERED[key]
     name = f"{path.stem}-{index}" if path.suffix.lower() == ".ttc" else path.stem
     try:
-        font = TTFont(name, str(path), subfontIndex=index)
+        font = load_font(name, path, index)  # the parsed tables from the cache when current
     except (TTFError, OSError):
         return None
     if any(ord(c) not in font.face.charToGlyph for c in need):

@@ -23,7 +23,6 @@ import re
 from collections.abc import Callable
 from typing import Any, cast
 from unicodedata import category
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.platypus.paragraph import Paragraph
@@ -31,6 +30,13 @@ from reportlab.platypus.paragraph import Paragraph
 from desktop.pdf.compat import FUZZ as _FUZZ
 from desktop.pdf.compat import FragLine, ParaLines, cjkU, makeCJKParaLine, text_out_adjusted
 from desktop.pdf.compat import rl_paragraph as _rlp
+
+
+def escape(text: str) -> str:
+    """``&``, ``<``, ``>`` as entities for ReportLab's paragraph markup (what xml.sax.saxutils.escape
+    does, without its import of urllib.request / http.client / email: 45 ms of every ``hyoka pdf``)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
 
 NO_START = frozenset(
     "’”)〕]}〉》」』】⦆〙〗»〟）］｝｠｣"  # cl-02 closing brackets
