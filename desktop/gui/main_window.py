@@ -234,6 +234,9 @@ class MainWindow(QMainWindow):
         self.act_next = A("actNextFinding", _("次の指摘"), lambda: self.goto_finding(+1), "F8")
         self.act_prev = A("actPrevFinding", _("前の指摘"), lambda: self.goto_finding(-1), "Shift+F8")
         self.act_print = A("actPrint", _("印刷 / PDF…"), self.on_print, "Ctrl+P", _("印刷プレビューを開きます（PDF 保存・印刷）"))
+        self.act_help = A("actHelp", _("ヘルプ…"), self.on_help, "F1", _("キーボード操作と評価の意味を表示します"))
+        self.act_about = A("actAbout", _("hyoka について…"), self.on_about, None,
+                           _("版，ライセンス，データベースの場所を表示します"))
         self.act_lang_ja = A("actLangJa", "日本語", lambda: self.set_language("ja"))
         self.act_lang_en = A("actLangEn", "English", lambda: self.set_language("en"))
         for act in (self.act_lang_ja, self.act_lang_en):
@@ -279,6 +282,9 @@ class MainWindow(QMainWindow):
         lang = m.addMenu(_("言語"))
         lang.addAction(self.act_lang_ja)
         lang.addAction(self.act_lang_en)
+        m = mb.addMenu(_("ヘルプ(&H)"))
+        m.addAction(self.act_help)
+        m.addAction(self.act_about)
 
         tb = self.addToolBar(_("ツールバー"))
         tb.setObjectName("mainToolbar")
@@ -1136,6 +1142,26 @@ class MainWindow(QMainWindow):
             return
         self.preview = dialogs.PreviewDialog(out, self._suggested_name("pdf"), self)
         self.preview.open()
+
+    # ================================================================ help
+    def on_help(self) -> QDialog:
+        """F1: the shortcuts of this window's actions and the grades of the open format (else all)."""
+        from desktop.core.definition import all_forms
+
+        from .help import HelpDialog
+
+        form = self.controller.form
+        forms = [form] if form is not None else list(all_forms().values())
+        self.help_dialog = HelpDialog(self.actions(), forms, self)
+        self.help_dialog.open()
+        return self.help_dialog
+
+    def on_about(self) -> QDialog:
+        from .help import AboutDialog, app_version
+
+        self.about_dialog = AboutDialog(app_version(), str(self.store.path), self)
+        self.about_dialog.open()
+        return self.about_dialog
 
     # ================================================================ databases & language
     def _remember_recent(self, path: Path) -> None:
