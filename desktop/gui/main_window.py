@@ -12,7 +12,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QRect, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QPoint, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QPlainTextEdit,
     QStackedWidget,
     QToolButton,
@@ -293,6 +294,37 @@ class MainWindow(QMainWindow):
                     self.act_next, self.act_complete):
             tb.addAction(act)
         self._fill_recent_menu()
+        self._build_list_actions()
+
+    def _build_list_actions(self) -> None:
+        """In the sheet list: Delete sends the selected sheet to the wastebasket (the menu's
+        confirmation and path), and a context menu offers the sheet actions that exist."""
+        self.act_list_delete = QAction(self.act_delete.text(), self.table)
+        self.act_list_delete.setObjectName("actListDelete")
+        self.act_list_delete.setShortcut(QKeySequence(Qt.Key.Key_Delete))
+        self.act_list_delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.act_list_delete.triggered.connect(lambda: self.act_delete.isEnabled() and self.on_delete())
+        self.table.addAction(self.act_list_delete)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._list_context_menu)
+
+    def list_menu(self) -> QMenu:
+        """The sheet list's context menu, built from the window's own actions."""
+        menu = QMenu(self)
+        menu.setObjectName("sheetListMenu")
+        for act in (self.act_from_prev, self.act_duplicate, None, self.act_export, self.act_print, self.act_history,
+                    None, self.act_delete):
+            if act is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(act)
+        return menu
+
+    def _list_context_menu(self, pos: QPoint) -> None:
+        row = self.table.rowAt(pos.y())
+        if row >= 0:
+            self.table.selectRow(row)  # opens it: the menu's actions work on the open sheet
+        self.list_menu().exec(self.table.viewport().mapToGlobal(pos))
 
     def _build_status(self) -> None:
         sb = self.statusBar()

@@ -105,3 +105,29 @@ def test_english_list_screenshot(make_window, db_path: Path, tmp_path: Path) -> 
         assert win.list_dock.grab().save(str(out))
     finally:
         set_language("ja")
+
+
+def test_delete_key_in_the_list_asks_and_moves_the_sheet_to_the_wastebasket(window, qtbot, messages) -> None:
+    window.open_sheet(1)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    assert messages and messages[-1][0] == "シートの削除"  # the menu action's confirmation
+    assert 1 not in window.listed_ids()
+    assert window.store.get_sheet(1).deleted is not None
+    assert window.controller.sheet_id is None
+
+
+def test_delete_key_is_refused_when_the_confirmation_is_declined(window, qtbot, monkeypatch) -> None:
+    from desktop.gui import dialogs
+
+    monkeypatch.setattr(dialogs, "ask", lambda *_a: False)
+    window.open_sheet(1)
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    assert 1 in window.listed_ids()
+
+
+def test_list_context_menu_offers_the_sheet_actions(window) -> None:
+    window.open_sheet(1)
+    names = [a.objectName() for a in window.list_menu().actions() if not a.isSeparator()]
+    assert names == ["actNewFromPrevious", "actDuplicate", "actExport", "actPrint", "actHistory", "actDelete"]
+    assert window.table.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
