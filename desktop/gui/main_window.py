@@ -235,6 +235,8 @@ class MainWindow(QMainWindow):
         self.act_next = A("actNextFinding", _("次の指摘"), lambda: self.goto_finding(+1), "F8")
         self.act_prev = A("actPrevFinding", _("前の指摘"), lambda: self.goto_finding(-1), "Shift+F8")
         self.act_print = A("actPrint", _("印刷 / PDF…"), self.on_print, "Ctrl+P", _("印刷プレビューを開きます（PDF 保存・印刷）"))
+        self.act_large = A("actLargeEditor", _("大きく編集…"), self.on_large_editor, "Ctrl+Shift+L",
+                           _("カーソルのある文章の欄を大きな画面で編集します"))
         self.act_help = A("actHelp", _("ヘルプ…"), self.on_help, "F1", _("キーボード操作と評価の意味を表示します"))
         self.act_about = A("actAbout", _("hyoka について…"), self.on_about, None,
                            _("版，ライセンス，データベースの場所を表示します"))
@@ -273,12 +275,17 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_complete)
         m.addAction(self.act_draft)
+        m.addSeparator()
+        m.addAction(self.act_large)
         m = mb.addMenu(_("評価室(&O)"))
         for act in (self.act_overview, self.act_import_folder, self.act_comment, self.act_author):
             m.addAction(act)
         m = mb.addMenu(_("表示(&V)"))
-        m.addAction(self.list_dock.toggleViewAction())
-        m.addAction(self.findings_dock.toggleViewAction())
+        for dock, keys in ((self.list_dock, "Alt+1"), (self.findings_dock, "Alt+2")):
+            toggle = dock.toggleViewAction()  # collapse / show again; saveState remembers it
+            toggle.setShortcut(QKeySequence(keys))
+            self.addAction(toggle)
+            m.addAction(toggle)
         m.addAction(self.comments_dock.toggleViewAction())
         lang = m.addMenu(_("言語"))
         lang.addAction(self.act_lang_ja)
@@ -1176,6 +1183,18 @@ class MainWindow(QMainWindow):
         self.preview.open()
 
     # ================================================================ help
+    def on_large_editor(self) -> QDialog | None:
+        """Ctrl+Shift+L: the text field with the cursor in the larger editor."""
+        from .widgets import TextEditor
+
+        view = self.current_view()
+        field_id = view.field_with_focus() if view is not None else ""
+        editor = view.editors.get(field_id) if view is not None else None
+        if not isinstance(editor, TextEditor):
+            self.statusBar().showMessage(_("大きく編集するには，文章の欄にカーソルを置いてください。"), 5000)
+            return None
+        return editor.open_large()
+
     def on_help(self) -> QDialog:
         """F1: the shortcuts of this window's actions and the grades of the open format (else all)."""
         from desktop.core.definition import all_forms
