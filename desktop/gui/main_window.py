@@ -128,6 +128,33 @@ class MainWindow(QMainWindow):
         self.header.setWordWrap(True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
         v.addWidget(self.header)
+        self.find_bar = QWidget(central)
+        self.find_bar.setObjectName("findBar")
+        fl = QHBoxLayout(self.find_bar)
+        fl.setContentsMargins(0, 0, 0, 0)
+        self.find_edit = QLineEdit(self.find_bar)
+        self.find_edit.setObjectName("findEdit")
+        self.find_edit.setPlaceholderText(_("シート内を検索"))
+        self.find_edit.setClearButtonEnabled(True)
+        self.find_edit.returnPressed.connect(lambda: self.find_next(+1))
+        self.find_edit.textChanged.connect(lambda _t: self._reset_find())
+        fl.addWidget(self.find_edit, 1)
+        for text, step in ((_("前へ"), -1), (_("次へ"), +1)):
+            b = QToolButton(self.find_bar)
+            b.setText(text)
+            b.clicked.connect(lambda _c=False, s=step: self.find_next(s))
+            fl.addWidget(b)
+        self.find_status = QLabel(self.find_bar)
+        self.find_status.setObjectName("findStatus")
+        fl.addWidget(self.find_status)
+        close_find = QToolButton(self.find_bar)
+        close_find.setText("×")
+        close_find.setAutoRaise(True)
+        close_find.clicked.connect(self.find_bar.hide)
+        fl.addWidget(close_find)
+        self.find_bar.hide()
+        v.addWidget(self.find_bar)
+        self._find_pos = -1
         self.stack = QStackedWidget(central)
         self.placeholder = QLabel(_("左の一覧からシートを選ぶか，「新規」でシートを作成してください。"), self.stack)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -237,6 +264,13 @@ class MainWindow(QMainWindow):
         self.act_print = A("actPrint", _("印刷 / PDF…"), self.on_print, "Ctrl+P", _("印刷プレビューを開きます（PDF 保存・印刷）"))
         self.act_large = A("actLargeEditor", _("大きく編集…"), self.on_large_editor, "Ctrl+Shift+L",
                            _("カーソルのある文章の欄を大きな画面で編集します"))
+        self.act_find = A("actFind", _("シート内を検索…"), self.on_find, QKeySequence.StandardKey.Find,
+                          _("開いているシートの項目名と入力内容を検索します"))
+        self.act_zoom_in = A("actZoomIn", _("拡大"), lambda: self.zoom_by(+10), QKeySequence.StandardKey.ZoomIn)
+        self.act_zoom_in.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+="), QKeySequence("Ctrl+;")])
+        self.act_zoom_out = A("actZoomOut", _("縮小"), lambda: self.zoom_by(-10), QKeySequence.StandardKey.ZoomOut)
+        self.act_zoom_out.setShortcuts([QKeySequence("Ctrl+-")])
+        self.act_zoom_reset = A("actZoomReset", _("標準の大きさ"), lambda: self.set_zoom(100), "Ctrl+0")
         self.act_help = A("actHelp", _("ヘルプ…"), self.on_help, "F1", _("キーボード操作と評価の意味を表示します"))
         self.act_about = A("actAbout", _("hyoka について…"), self.on_about, None,
                            _("版，ライセンス，データベースの場所を表示します"))
@@ -276,6 +310,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_complete)
         m.addAction(self.act_draft)
         m.addSeparator()
+        m.addAction(self.act_find)
         m.addAction(self.act_large)
         m = mb.addMenu(_("評価室(&O)"))
         for act in (self.act_overview, self.act_import_folder, self.act_comment, self.act_author):
@@ -287,6 +322,9 @@ class MainWindow(QMainWindow):
             self.addAction(toggle)
             m.addAction(toggle)
         m.addAction(self.comments_dock.toggleViewAction())
+        m.addSeparator()
+        for act in (self.act_zoom_in, self.act_zoom_out, self.act_zoom_reset):
+            m.addAction(act)
         lang = m.addMenu(_("言語"))
         lang.addAction(self.act_lang_ja)
         lang.addAction(self.act_lang_en)
@@ -443,6 +481,8 @@ class MainWindow(QMainWindow):
             view.commentsRequested.connect(self.show_comments)
             if self.read_only:
                 _make_read_only(view)
+            if self.zoom() != 100:
+                view.set_zoom(self.zoom())
             self.views[form_id] = view
             self.stack.addWidget(view)
         return view
@@ -1181,6 +1221,50 @@ class MainWindow(QMainWindow):
             return
         self.preview = dialogs.PreviewDialog(out, self._suggested_name("pdf"), self)
         self.preview.open()
+
+    # ================================================================ zoom and find
+    def zoom(self) -> int:
+        value = self.settings.value("view/zoom", 100) if self.settings is not None else 100
+        try:
+            return max(60, min(200, int(value)))  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            return 100
+
+    def set_zoom(self, percent: int) -> None:
+        """The form's size (Ctrl+plus / Ctrl+minus / Ctrl+0), remembered for the next start."""
+        percent = max(60, min(200, percent))
+        if self.settings is not None:
+            self.settings.setValue("view/zoom", percent)
+        for view in self.views.values():
+            view.set_zoom(percent)
+        self.statusBar().showMessage(_("表示の大きさ：{p}％").format(p=percent), 3000)
+
+    def zoom_by(self, step: int) -> None:
+        self.set_zoom(self.zoom() + step)
+
+    def on_find(self) -> None:
+        """Ctrl+F: the find bar over the form (Enter: the next field that matches)."""
+        self.find_bar.show()
+        self.find_edit.setFocus()
+        self.find_edit.selectAll()
+
+    def _reset_find(self) -> None:
+        self._find_pos = -1
+        self.find_status.setText("")
+
+    def find_next(self, step: int = 1) -> str:
+        """Jump to the next (or previous) field whose label or value holds the find text."""
+        view = self.current_view()
+        hits = view.find(self.find_edit.text()) if view is not None else []
+        if view is None or not hits:
+            self.find_status.setText(_("見つかりません") if self.find_edit.text().strip() else "")
+            return ""
+        self._find_pos = (self._find_pos + step) % len(hits) if self._find_pos >= 0 or step > 0 else len(hits) - 1
+        field_id = hits[self._find_pos]
+        view.highlight(field_id)
+        self.find_edit.setFocus()  # Enter again goes on to the next one
+        self.find_status.setText(_("{i} / {n} 件").format(i=self._find_pos + 1, n=len(hits)))
+        return field_id
 
     # ================================================================ help
     def on_large_editor(self) -> QDialog | None:

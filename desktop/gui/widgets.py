@@ -308,6 +308,11 @@ class GrowingTextEdit(QPlainTextEdit):
             self._watched = viewport
         self.fit()
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.fit()  # zoomed: the lines are taller
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._watched and event.type() == QEvent.Type.Resize:
             self.fit()  # a taller or shorter window: a new cap
@@ -325,7 +330,7 @@ class LargeTextDialog(QDialog):
         assert isinstance(box, GrowingTextEdit)
         self.box = box
         self.setObjectName("largeTextDialog")
-        self.setWindowTitle(f"{editor.field.number} {editor.field.display_label}".strip())
+        self.setWindowTitle(editor.field.display_label)
         v = QVBoxLayout(self)
         title = QLabel(self.windowTitle(), self)
         title.setWordWrap(True)

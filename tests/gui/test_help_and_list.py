@@ -131,3 +131,50 @@ def test_list_context_menu_offers_the_sheet_actions(window) -> None:
     names = [a.objectName() for a in window.list_menu().actions() if not a.isSeparator()]
     assert names == ["actNewFromPrevious", "actDuplicate", "actExport", "actPrint", "actHistory", "actDelete"]
     assert window.table.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
+
+
+def test_zoom_keys_change_the_form_and_are_remembered(make_window, db_path: Path, qtbot) -> None:
+    win = make_window(db_path)
+    win.open_sheet(1)
+    view = win.current_view()
+    box = view.editors["contribution_name"].widget
+    size = box.font().pointSizeF()
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    qtbot.keyClick(win, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(win, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    assert box.font().pointSizeF() == pytest.approx(size * 1.2)
+    qtbot.keyClick(win, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert box.font().pointSizeF() == pytest.approx(size * 1.1)
+    win.close()
+    again = make_window(db_path)
+    again.open_sheet(1)
+    assert again.current_view().editors["contribution_name"].widget.font().pointSizeF() == pytest.approx(size * 1.1)
+    again.activateWindow()
+    qtbot.waitUntil(again.isActiveWindow)
+    qtbot.keyClick(again, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert again.current_view().editors["contribution_name"].widget.font().pointSizeF() == pytest.approx(size)
+
+
+def test_find_in_the_sheet_jumps_to_labels_and_values(window, qtbot) -> None:
+    window.open_sheet(1)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.find_bar.isVisible() and window.find_edit.hasFocus()
+    view = window.current_view()
+    form = window.controller.form
+    expected = [f for f in view._order if "MiGOF" in str(window.controller.values.get(f, ""))]
+    assert len(expected) >= 2
+    window.find_edit.setText("migof")  # case-insensitive, in values
+    qtbot.keyClick(window.find_edit, Qt.Key.Key_Return)
+    assert view.editors[expected[0]].container.property("found") is True
+    assert view.tabs.currentIndex() == view.tab_index[form.field(expected[0]).tab]
+    qtbot.keyClick(window.find_edit, Qt.Key.Key_Return)
+    assert view.editors[expected[1]].container.property("found") is True
+    assert not view.editors[expected[0]].container.property("found")
+    assert window.find_status.text() == f"2 / {len(view.find('migof'))} 件"
+    window.find_edit.setText("拠出先国際機関名")  # a label
+    assert window.find_next() == "recipient_org_name"
+    window.find_edit.setText("存在しない語句")
+    assert window.find_next() == "" and window.find_status.text() == "見つかりません"
