@@ -236,6 +236,7 @@ class Conventions:
 class Scale:
     values: tuple[str, ...]
     not_rated: str
+    meanings: dict[str, str] = field(default_factory=dict)  # grade -> what it means (the help shows it)
 
     @property
     def all(self) -> tuple[str, ...]:
@@ -332,7 +333,7 @@ _CONVENTIONS_SCHEMA = {"comma": _STR, "full_stop": _STR, "not_applicable": _STR,
 _PRINT_SCHEMA = {"page_numbers": _BOOL, "label_breaks": _LIST, "footer": _STR}
 _OVERVIEW_SCHEMA = {"key": _STR, "label": _STR, "field": _STR, "width": _INT}
 _TAB_SCHEMA = {"id": _STR, "label": _STR}
-_GRADE_SCHEMA = {"values": _LIST, "not_rated": _STR}
+_GRADE_SCHEMA = {"values": _LIST, "not_rated": _STR, "meanings": _DICT}
 _SECTION_SCHEMA = {
     "id": _STR, "tab": _STR, "title": _STR, "fields": _LIST, "groups": _LIST, "rating_field": _STR,
     "page_break": _BOOL, "print": _STR, "import_patterns": _LIST,
@@ -385,6 +386,16 @@ def _check_table(raw: Any, schema: Mapping[str, tuple[type, ...]], where: str, k
         if allowed is not None and value not in allowed:
             raise DefinitionError(f"{where}: key {key!r}: unknown value {value!r} (allowed: {', '.join(map(repr, allowed))})")
     return raw
+
+
+def _check_meanings(grade: dict[str, Any], where: str) -> None:
+    """``meanings = {A = "…"}``: text for grades of this scale only (a typo'd grade fails at load)."""
+    scale = (*grade.get("values", ()), grade.get("not_rated", "－"))
+    for key, text in grade.get("meanings", {}).items():
+        if key not in scale:
+            raise DefinitionError(f"{where}: meanings: {key!r} is not a grade of this scale ({', '.join(scale)})")
+        if not isinstance(text, str):
+            raise DefinitionError(f"{where}: meanings: {key!r} must be str, not {type(text).__name__}")
 
 
 def _str_list(raw: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
@@ -700,8 +711,9 @@ def parse_definition(data: dict[str, Any]) -> FormDef:
         _str_list(g, "values", f"{form_id}: grades.{name}")
         if not g.get("values"):
             raise DefinitionError(f"{form_id}: grades.{name}: key 'values' missing")
+        _check_meanings(g, f"{form_id}: grades.{name}")
     grades = {
-        name: Scale(values=tuple(g["values"]), not_rated=g.get("not_rated", "－"))
+        name: Scale(values=tuple(g["values"]), not_rated=g.get("not_rated", "－"), meanings=dict(g.get("meanings", {})))
         for name, g in data.get("grades", {}).items()
     }
     form = FormDef(

@@ -64,6 +64,7 @@ class FormView(QWidget):
         self.scrolls: dict[str, QScrollArea] = {}
         self.tab_index: dict[str, int] = {}
         self._order: list[str] = []
+        self.zoom = 100
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -391,6 +392,44 @@ class FormView(QWidget):
 
     def current_tab_id(self) -> str:
         return self.form.tabs[self.tabs.currentIndex()].id
+
+    # ------------------------------------------------------------------ zoom and find
+    def set_zoom(self, percent: int) -> None:
+        """The whole form's text at ``percent`` of the application font (Ctrl+plus/minus)."""
+        from PySide6.QtWidgets import QApplication
+
+        font = QApplication.font()
+        font.setPointSizeF(max(font.pointSizeF(), 1.0) * percent / 100)
+        self.setFont(font)
+        self.zoom = percent
+
+    def find(self, text: str) -> list[str]:
+        """Fields whose label or value holds ``text`` (case-insensitive), in the sheet's order."""
+        needle = text.casefold().strip()
+        if not needle:
+            return []
+        values = self.controller.values
+        hits = []
+        for fid in self._order:
+            f = self.form.field(fid)
+            value = values.get(fid)
+            shown = "\n".join(map(str, value)) if isinstance(value, list) else "" if value is None else str(value)
+            label = f"{f.number} {label_for(self.form, f, values)} {label_for(self.form, f, values, sublabel=True)}"
+            if needle in label.casefold() or needle in shown.casefold():
+                hits.append(fid)
+        return hits
+
+    def highlight(self, field_id: str) -> None:
+        """Jump to a found field and mark it (a yellow frame until the next find)."""
+        for ed in self.editors.values():
+            if ed.container.property("found"):
+                ed.container.setProperty("found", False)
+                ed.container.setStyleSheet("")
+        ed = self.editors[field_id]
+        ed.container.setProperty("found", True)
+        ed.container.setStyleSheet(f"QWidget#row\\:{field_id} {{ background: #fff3a0; }}")
+        ed.container.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.focus_field(field_id)
 
 
 def _mark_button(page: QWidget, name: str, text: str, background: str, color: str, tip: str,

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QRect, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QPoint, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QStackedWidget,
@@ -137,6 +138,33 @@ class MainWindow(QMainWindow):
         self.header.setWordWrap(True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
         v.addWidget(self.header)
+        self.find_bar = QWidget(central)
+        self.find_bar.setObjectName("findBar")
+        fl = QHBoxLayout(self.find_bar)
+        fl.setContentsMargins(0, 0, 0, 0)
+        self.find_edit = QLineEdit(self.find_bar)
+        self.find_edit.setObjectName("findEdit")
+        self.find_edit.setPlaceholderText(_("シート内を検索"))
+        self.find_edit.setClearButtonEnabled(True)
+        self.find_edit.returnPressed.connect(lambda: self.find_next(+1))
+        self.find_edit.textChanged.connect(lambda _t: self._reset_find())
+        fl.addWidget(self.find_edit, 1)
+        for text, step in ((_("前へ"), -1), (_("次へ"), +1)):
+            b = QToolButton(self.find_bar)
+            b.setText(text)
+            b.clicked.connect(lambda _c=False, s=step: self.find_next(s))
+            fl.addWidget(b)
+        self.find_status = QLabel(self.find_bar)
+        self.find_status.setObjectName("findStatus")
+        fl.addWidget(self.find_status)
+        close_find = QToolButton(self.find_bar)
+        close_find.setText("×")
+        close_find.setAutoRaise(True)
+        close_find.clicked.connect(self.find_bar.hide)
+        fl.addWidget(close_find)
+        self.find_bar.hide()
+        v.addWidget(self.find_bar)
+        self._find_pos = -1
         self.stack = QStackedWidget(central)
         self.placeholder = QLabel(_("左の一覧からシートを選ぶか，「新規」でシートを作成してください。"), self.stack)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -244,6 +272,18 @@ class MainWindow(QMainWindow):
         self.act_next = A("actNextFinding", _("次の指摘"), lambda: self.goto_finding(+1), "F8")
         self.act_prev = A("actPrevFinding", _("前の指摘"), lambda: self.goto_finding(-1), "Shift+F8")
         self.act_print = A("actPrint", _("印刷 / PDF…"), self.on_print, "Ctrl+P", _("印刷プレビューを開きます（PDF 保存・印刷）"))
+        self.act_large = A("actLargeEditor", _("大きく編集…"), self.on_large_editor, "Ctrl+Shift+L",
+                           _("カーソルのある文章の欄を大きな画面で編集します"))
+        self.act_find = A("actFind", _("シート内を検索…"), self.on_find, QKeySequence.StandardKey.Find,
+                          _("開いているシートの項目名と入力内容を検索します"))
+        self.act_zoom_in = A("actZoomIn", _("拡大"), lambda: self.zoom_by(+10), QKeySequence.StandardKey.ZoomIn)
+        self.act_zoom_in.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+="), QKeySequence("Ctrl+;")])
+        self.act_zoom_out = A("actZoomOut", _("縮小"), lambda: self.zoom_by(-10), QKeySequence.StandardKey.ZoomOut)
+        self.act_zoom_out.setShortcuts([QKeySequence("Ctrl+-")])
+        self.act_zoom_reset = A("actZoomReset", _("標準の大きさ"), lambda: self.set_zoom(100), "Ctrl+0")
+        self.act_help = A("actHelp", _("ヘルプ…"), self.on_help, "F1", _("キーボード操作と評価の意味を表示します"))
+        self.act_about = A("actAbout", _("hyoka について…"), self.on_about, None,
+                           _("版，ライセンス，データベースの場所を表示します"))
         self.act_lang_ja = A("actLangJa", "日本語", lambda: self.set_language("ja"))
         self.act_lang_en = A("actLangEn", "English", lambda: self.set_language("en"))
         for act in (self.act_lang_ja, self.act_lang_en):
@@ -279,16 +319,28 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_complete)
         m.addAction(self.act_draft)
+        m.addSeparator()
+        m.addAction(self.act_find)
+        m.addAction(self.act_large)
         m = mb.addMenu(_("評価室(&O)"))
         for act in (self.act_overview, self.act_import_folder, self.act_comment, self.act_author):
             m.addAction(act)
         m = mb.addMenu(_("表示(&V)"))
-        m.addAction(self.list_dock.toggleViewAction())
-        m.addAction(self.findings_dock.toggleViewAction())
+        for dock, keys in ((self.list_dock, "Alt+1"), (self.findings_dock, "Alt+2")):
+            toggle = dock.toggleViewAction()  # collapse / show again; saveState remembers it
+            toggle.setShortcut(QKeySequence(keys))
+            self.addAction(toggle)
+            m.addAction(toggle)
         m.addAction(self.comments_dock.toggleViewAction())
+        m.addSeparator()
+        for act in (self.act_zoom_in, self.act_zoom_out, self.act_zoom_reset):
+            m.addAction(act)
         lang = m.addMenu(_("言語"))
         lang.addAction(self.act_lang_ja)
         lang.addAction(self.act_lang_en)
+        m = mb.addMenu(_("ヘルプ(&H)"))
+        m.addAction(self.act_help)
+        m.addAction(self.act_about)
 
         tb = self.addToolBar(_("ツールバー"))
         tb.setObjectName("mainToolbar")
@@ -297,6 +349,37 @@ class MainWindow(QMainWindow):
                     self.act_next, self.act_complete):
             tb.addAction(act)
         self._fill_recent_menu()
+        self._build_list_actions()
+
+    def _build_list_actions(self) -> None:
+        """In the sheet list: Delete sends the selected sheet to the wastebasket (the menu's
+        confirmation and path), and a context menu offers the sheet actions that exist."""
+        self.act_list_delete = QAction(self.act_delete.text(), self.table)
+        self.act_list_delete.setObjectName("actListDelete")
+        self.act_list_delete.setShortcut(QKeySequence(Qt.Key.Key_Delete))
+        self.act_list_delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.act_list_delete.triggered.connect(lambda: self.act_delete.isEnabled() and self.on_delete())
+        self.table.addAction(self.act_list_delete)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._list_context_menu)
+
+    def list_menu(self) -> QMenu:
+        """The sheet list's context menu, built from the window's own actions."""
+        menu = QMenu(self)
+        menu.setObjectName("sheetListMenu")
+        for act in (self.act_from_prev, self.act_duplicate, None, self.act_export, self.act_print, self.act_history,
+                    None, self.act_delete):
+            if act is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(act)
+        return menu
+
+    def _list_context_menu(self, pos: QPoint) -> None:
+        row = self.table.rowAt(pos.y())
+        if row >= 0:
+            self.table.selectRow(row)  # opens it: the menu's actions work on the open sheet
+        self.list_menu().exec(self.table.viewport().mapToGlobal(pos))
 
     def _build_status(self) -> None:
         sb = self.statusBar()
@@ -410,6 +493,8 @@ class MainWindow(QMainWindow):
             view.commentsRequested.connect(self.show_comments)
             if self.read_only:
                 _make_read_only(view)
+            if self.zoom() != 100:
+                view.set_zoom(self.zoom())
             self.views[form_id] = view
             self.stack.addWidget(view)
         return view
@@ -1197,6 +1282,82 @@ class MainWindow(QMainWindow):
             return
         self.preview = dialogs.PreviewDialog(out, self._suggested_name("pdf"), self)
         self.preview.open()
+
+    # ================================================================ zoom and find
+    def zoom(self) -> int:
+        value = self.settings.value("view/zoom", 100) if self.settings is not None else 100
+        try:
+            return max(60, min(200, int(value)))  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            return 100
+
+    def set_zoom(self, percent: int) -> None:
+        """The form's size (Ctrl+plus / Ctrl+minus / Ctrl+0), remembered for the next start."""
+        percent = max(60, min(200, percent))
+        if self.settings is not None:
+            self.settings.setValue("view/zoom", percent)
+        for view in self.views.values():
+            view.set_zoom(percent)
+        self.statusBar().showMessage(_("表示の大きさ：{p}％").format(p=percent), 3000)
+
+    def zoom_by(self, step: int) -> None:
+        self.set_zoom(self.zoom() + step)
+
+    def on_find(self) -> None:
+        """Ctrl+F: the find bar over the form (Enter: the next field that matches)."""
+        self.find_bar.show()
+        self.find_edit.setFocus()
+        self.find_edit.selectAll()
+
+    def _reset_find(self) -> None:
+        self._find_pos = -1
+        self.find_status.setText("")
+
+    def find_next(self, step: int = 1) -> str:
+        """Jump to the next (or previous) field whose label or value holds the find text."""
+        view = self.current_view()
+        hits = view.find(self.find_edit.text()) if view is not None else []
+        if view is None or not hits:
+            self.find_status.setText(_("見つかりません") if self.find_edit.text().strip() else "")
+            return ""
+        self._find_pos = (self._find_pos + step) % len(hits) if self._find_pos >= 0 or step > 0 else len(hits) - 1
+        field_id = hits[self._find_pos]
+        view.highlight(field_id)
+        self.find_edit.setFocus()  # Enter again goes on to the next one
+        self.find_status.setText(_("{i} / {n} 件").format(i=self._find_pos + 1, n=len(hits)))
+        return field_id
+
+    # ================================================================ help
+    def on_large_editor(self) -> QDialog | None:
+        """Ctrl+Shift+L: the text field with the cursor in the larger editor."""
+        from .widgets import TextEditor
+
+        view = self.current_view()
+        field_id = view.field_with_focus() if view is not None else ""
+        editor = view.editors.get(field_id) if view is not None else None
+        if not isinstance(editor, TextEditor):
+            self.statusBar().showMessage(_("大きく編集するには，文章の欄にカーソルを置いてください。"), 5000)
+            return None
+        return editor.open_large()
+
+    def on_help(self) -> QDialog:
+        """F1: the shortcuts of this window's actions and the grades of the open format (else all)."""
+        from desktop.core.definition import all_forms
+
+        from .help import HelpDialog
+
+        form = self.controller.form
+        forms = [form] if form is not None else list(all_forms().values())
+        self.help_dialog = HelpDialog(self.actions(), forms, self)
+        self.help_dialog.open()
+        return self.help_dialog
+
+    def on_about(self) -> QDialog:
+        from .help import AboutDialog, app_version
+
+        self.about_dialog = AboutDialog(app_version(), str(self.store.path), self)
+        self.about_dialog.open()
+        return self.about_dialog
 
     # ================================================================ databases & language
     def _remember_recent(self, path: Path) -> None:

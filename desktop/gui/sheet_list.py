@@ -7,10 +7,10 @@ It only shows what it is given and reports which sheet the officer picked
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHeaderView, QLineEdit, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLineEdit, QStyle, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from desktop.core.definition import UnknownFormatError, get_form
-from desktop.core.i18n import _
+from desktop.core.i18n import LANGUAGES, _
 from desktop.core.store import Sheet
 
 from .dialogs import local_time, status_label
@@ -65,6 +65,7 @@ class SheetListPanel(QWidget):
         header.setStretchLastSection(False)
         for col, width in enumerate((48, 56, 170, 110, 118)):
             self.table.setColumnWidth(col, width)
+        self.table.setColumnWidth(1, status_column_width(self.table))
         self.table.sortItems(0, Qt.SortOrder.DescendingOrder)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         v.addWidget(self.table, 1)
@@ -136,6 +137,25 @@ class SheetListPanel(QWidget):
         rows = {i.row() for i in self.table.selectedItems()}
         if rows:
             self.sheetActivated.emit(int(self.table.item(min(rows), 0).data(ID_ROLE)))
+
+
+def status_column_width(table: QTableWidget) -> int:
+    """The 状態 column fits its header and every status text in every UI language
+    (「Complete」 under --lang en was clipped to 「Compl…」 at a fixed width)."""
+    from desktop.core.i18n import current_language, set_language
+
+    texts = []
+    lang = current_language()
+    try:
+        for code in LANGUAGES:
+            set_language(code)
+            texts += [status_label("draft"), status_label("complete"), _("状態")]
+    finally:
+        set_language(lang)
+    cell = table.fontMetrics()
+    header = table.horizontalHeader().fontMetrics()
+    padding = 2 * table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 16
+    return max(max(cell.horizontalAdvance(t), header.horizontalAdvance(t)) for t in texts) + padding
 
 
 def _format_name(form_id: str) -> str:

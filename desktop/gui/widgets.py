@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QShowEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
@@ -22,13 +22,16 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
+    QDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QRadioButton,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -85,7 +88,9 @@ class FieldEditor(QObject):
         self.findings_label.setObjectName(f"findings:{field.id}")
         self.findings_label.setWordWrap(True)
         self.findings_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.findings_label.hide()
+        # the line is always there (empty when all is well), so a finding appearing or going
+        # away while the officer types never moves the fields below under the pointer
+        self.findings_label.setMinimumHeight(self.findings_label.fontMetrics().lineSpacing())
         outer.addWidget(self.findings_label)
 
     # -- subclass API -----------------------------------------------------
@@ -122,7 +127,6 @@ class FieldEditor(QObject):
 
     def set_findings(self, findings: list[Finding]) -> None:
         if not findings:
-            self.findings_label.hide()
             self.findings_label.clear()
             self.widget.setProperty("severity", "")
         else:
@@ -130,7 +134,6 @@ class FieldEditor(QObject):
             self.findings_label.setText("\n".join(f"{FINDING_ICONS[f.severity]} {f.message}" for f in findings))
             color = ERROR_COLOR if worst == "error" else WARNING_COLOR
             self.findings_label.setStyleSheet(f"color: {color};")
-            self.findings_label.show()
             self.widget.setProperty("severity", worst)
         self.widget.style().unpolish(self.widget)
         self.widget.style().polish(self.widget)
@@ -198,19 +201,34 @@ class TextEditor(_Counted):
     wide = True
 
     def build(self) -> QWidget:
-        edit = QPlainTextEdit(self.container)
-        edit.setTabChangesFocus(True)  # keyboard-only use: Tab moves on, it never inserts
         limit = self.field.max_length or 1000
-        lines = 4 if limit <= 1000 else 6 if limit <= 3000 else 9
-        line_h = edit.fontMetrics().lineSpacing()
-        edit.setMinimumHeight(lines * line_h + 14)
-        edit.setMaximumHeight(lines * line_h + 14)
-        edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        edit = GrowingTextEdit(4 if limit <= 1000 else 6 if limit <= 3000 else 9, self.container)
+        edit.setTabChangesFocus(True)  # keyboard-only use: Tab moves on, it never inserts
         edit.textChanged.connect(self._changed)
         self.row.addWidget(edit, 1)
         self.add_counter()
-        self.container.layout().addWidget(self.counter, 0, Qt.AlignmentFlag.AlignRight)
+        foot = QHBoxLayout()
+        foot.setSpacing(6)
+        self.enlarge = QToolButton(self.container)
+        self.enlarge.setObjectName(f"enlarge:{self.field.id}")
+        self.enlarge.setText(_("大きく編集…"))
+        self.enlarge.setAutoRaise(True)
+        self.enlarge.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the shortcut (Ctrl+Shift+L) is the keyboard's way
+        self.enlarge.setToolTip(_("この欄を大きな画面で編集します（Ctrl+Shift+L）"))
+        self.enlarge.clicked.connect(self.open_large)
+        foot.addStretch(1)
+        foot.addWidget(self.enlarge)
+        foot.addWidget(self.counter)
+        self.container.layout().addLayout(foot)
         return edit
+
+    def open_large(self) -> QDialog:
+        """The larger editor: the very same text box moves into a dialog and back, so its
+        undo history, IME state and the autosave path (``edited``) are the box's own."""
+        dlg = LargeTextDialog(self, self.container.window())
+        dlg.open()
+        self.large_dialog = dlg
+        return dlg
 
     def _changed(self) -> None:
         text = self.widget.toPlainText()
@@ -232,6 +250,129 @@ class TextEditor(_Counted):
         self.update_count(self._length(text))
 
 
+class GrowingTextEdit(QPlainTextEdit):
+    """A text box as tall as its text (at least ``min_lines``), at most 80 % of the visible
+    page, then it scrolls inside: a 6,000-character answer is read without a 9-line slot."""
+
+    CAP = 0.8
+
+    def __init__(self, min_lines: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.min_lines = min_lines
+        self.growing = True
+        self._watched: QWidget | None = None
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.document().documentLayout().documentSizeChanged.connect(lambda _s: self.fit())
+        self.fit()
+
+    def _page(self) -> QAbstractScrollArea | None:
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QAbstractScrollArea):
+            area = area.parentWidget()
+        return area
+
+    def cap(self) -> int:
+        area = self._page()
+        height = area.viewport().height() if area is not None and area.isVisible() else 560
+        return max(int(height * self.CAP), self.min_height())
+
+    def _chrome(self) -> int:
+        margins = self.contentsMargins()
+        return margins.top() + margins.bottom() + int(2 * self.document().documentMargin()) + 2
+
+    def min_height(self) -> int:
+        return self.min_lines * self.fontMetrics().lineSpacing() + self._chrome()
+
+    def content_height(self) -> int:
+        """Height of the wrapped text (the plain-text layout counts lines)."""
+        lines = max(1, int(self.document().documentLayout().documentSize().height()))
+        return lines * self.fontMetrics().lineSpacing() + self._chrome()
+
+    def fit(self) -> None:
+        if not self.growing:
+            return
+        height = max(self.min_height(), min(self.content_height(), self.cap()))
+        if height != self.minimumHeight() or height != self.maximumHeight():
+            self.setFixedHeight(height)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        area = self._page()
+        viewport = area.viewport() if area is not None else None
+        if viewport is not self._watched:
+            if self._watched is not None:
+                self._watched.removeEventFilter(self)
+            if viewport is not None:
+                viewport.installEventFilter(self)
+            self._watched = viewport
+        self.fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.fit()  # zoomed: the lines are taller
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._watched and event.type() == QEvent.Type.Resize:
+            self.fit()  # a taller or shorter window: a new cap
+        return False
+
+
+class LargeTextDialog(QDialog):
+    """One answer in a large window (most of the screen): the field's own text box is
+    moved in while the dialog is open and put back when it closes."""
+
+    def __init__(self, editor: TextEditor, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.editor = editor
+        box = editor.widget
+        assert isinstance(box, GrowingTextEdit)
+        self.box = box
+        self.setObjectName("largeTextDialog")
+        self.setWindowTitle(editor.field.display_label)
+        v = QVBoxLayout(self)
+        title = QLabel(self.windowTitle(), self)
+        title.setWordWrap(True)
+        title.setStyleSheet("font-weight: bold;")
+        v.addWidget(title)
+        self._index = editor.row.indexOf(box)
+        box.growing = False
+        box.setMinimumHeight(0)
+        box.setMaximumHeight(16777215)
+        box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        v.addWidget(box, 1)
+        foot = QHBoxLayout()
+        self.count = QLabel(editor.counter.text(), self)
+        box.textChanged.connect(self._count)
+        foot.addWidget(self.count)
+        foot.addStretch(1)
+        close = QPushButton(_("閉じる"), self)
+        close.setDefault(False)
+        close.setAutoDefault(False)
+        close.clicked.connect(self.accept)
+        foot.addWidget(close)
+        v.addLayout(foot)
+        screen = (parent.screen() if parent is not None else None) or QApplication.primaryScreen()
+        area = screen.availableGeometry() if screen is not None else None
+        if area is not None:
+            self.resize(min(960, int(area.width() * 0.9)), int(area.height() * 0.85))
+        self.finished.connect(self._put_back)
+        box.setFocus()
+
+    def _count(self) -> None:
+        self.count.setText(self.editor.counter.text())
+
+    def _put_back(self, _result: int) -> None:
+        box = self.box
+        box.textChanged.disconnect(self._count)
+        box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.editor.row.insertWidget(max(self._index, 0), box, 1)
+        box.growing = True
+        box.fit()
+        box.setFocus()
+
+
 class ShortEditor(_Counted):
     """One-line text, with the definition's suggestions (e.g. currencies) as completions."""
 
@@ -242,6 +383,7 @@ class ShortEditor(_Counted):
             completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
             edit.setCompleter(completer)
             edit.setPlaceholderText(_("例：{example}").format(example="，".join(self.field.suggestions[:3])))
+            edit.setMinimumWidth(text_width(edit, edit.placeholderText()))
         edit.textChanged.connect(self._changed)
         self.row.addWidget(edit, 1)
         if self.field.max_length:
@@ -260,6 +402,20 @@ class ShortEditor(_Counted):
             self.widget.setText(text)
         if self.field.max_length:
             self.update_count(len(text))
+
+
+def text_width(edit: QLineEdit, text: str) -> int:
+    """Width a line edit needs to show ``text`` whole (frame and text margins included)."""
+    margins = edit.textMargins()
+    return edit.fontMetrics().horizontalAdvance(text) + margins.left() + margins.right() + 20
+
+
+def fit_width(edit: QLineEdit, text: str, least: int) -> None:
+    """A period or date box as wide as its placeholder or value (「例：2018-06，令和元年6月」,
+    「2018年1月～2018年12月」 were cut at a fixed 240 px), never narrower than ``least``."""
+    width = max(least, text_width(edit, text))
+    edit.setMinimumWidth(width)
+    edit.setMaximumWidth(width)
 
 
 def unit_of(field: Field, form: FormDef) -> str:
@@ -353,8 +509,8 @@ class PeriodEditor(FieldEditor):
 
     def build(self) -> QWidget:
         edit = QLineEdit(self.container)
-        edit.setMaximumWidth(240)
         edit.setPlaceholderText(_("例：{example}").format(example=self.EXAMPLES.get(self.field.type, "")))
+        fit_width(edit, edit.placeholderText(), 240)
         edit.textChanged.connect(self._changed)
         self.row.addWidget(edit)
         self.echo = QLabel(self.container)
@@ -378,6 +534,7 @@ class PeriodEditor(FieldEditor):
         self.echo.setText("→ " + shown)
 
     def _changed(self, text: str) -> None:
+        fit_width(self.widget, max(text, self.widget.placeholderText(), key=self.widget.fontMetrics().horizontalAdvance), 240)
         self._echo(text)
         self.emit(text)
 
