@@ -84,7 +84,9 @@ def markdown(form: FormDef, raw: dict[str, Any] | None = None) -> str:
         lines.append("")
     if form.grades:
         lines += ["## 評語", ""]
-        lines += [f"- `{name}`：{'／'.join(g.values)}（未評価：{g.not_rated}）" for name, g in form.grades.items()]
+        for name, g in form.grades.items():
+            lines.append(f"- `{name}`：{'／'.join(g.values)}（未評価：{g.not_rated}）")
+            lines += [f"  - {grade}：{text}" for grade, text in g.meanings.items()]
         lines.append("")
     if form.upgrades:
         lines += ["## 旧版のシートの読み方", ""]

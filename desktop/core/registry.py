@@ -132,7 +132,25 @@ def resolve(file: FormFile, files: list[FormFile], chain: tuple[Path, ...] = ())
         raise DefinitionError(f"{where}: unknown format {base_id!r} (installed: {known})")
     base = max(candidates, key=lambda f: (f.version, -_RANK[f.origin]))
     merged_base = {k: v for k, v in resolve(base, files, (*chain, file.path)).items() if k != "upgrades"}
-    return merge(merged_base, {k: v for k, v in raw.items() if k != "extends"})
+    return _follow_scales(merge(merged_base, {k: v for k, v in raw.items() if k != "extends"}), raw)
+
+
+def _follow_scales(merged: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """An inherited grade meaning follows its grade: when the child gives a scale new ``values``,
+    meanings of grades no longer on it are dropped (the child's own meanings are kept as written,
+    so a typo there is still an error)."""
+    grades, own = merged.get("grades"), child.get("grades")
+    if not isinstance(grades, dict) or not isinstance(own, dict):
+        return merged
+    for name, scale in own.items():
+        table = grades.get(name)
+        if not (isinstance(scale, dict) and "values" in scale and isinstance(table, dict)):
+            continue
+        meanings, own_meanings = table.get("meanings"), scale.get("meanings", {})
+        if isinstance(meanings, dict) and isinstance(own_meanings, dict) and isinstance(scale["values"], list):
+            on_scale = {*scale["values"], table.get("not_rated")}
+            grades[name] = dict(table, meanings={g: t for g, t in meanings.items() if g in on_scale or g in own_meanings})
+    return merged
 
 
 def build(file: FormFile, files: list[FormFile]) -> FormDef:

@@ -97,6 +97,8 @@ def test_extends_merges_tables_and_replaces_the_rest(folders) -> None:
     assert child.grades["overall"].values == ("S", "A", "B")  # the array replaced
     assert child.grades["overall"].not_rated == base.grades["overall"].not_rated  # the table kept
     assert set(child.grades) == set(base.grades)
+    assert child.grades["overall"].meanings == {g: t for g, t in base.grades["overall"].meanings.items()
+                                                if g in ("A", "B", "－")}  # inherited meanings follow their grades
     assert [s.id for s in child.sections] == [s.id for s in base.sections]  # arrays not declared: the base's
 
 
@@ -179,7 +181,7 @@ def test_a_format_in_the_user_folder_is_in_the_new_sheet_dialog(folders, qapp) -
     print(user.parent / "new_sheet.png")
 
 
-@pytest.mark.parametrize("form_id", ["mofa-r01", "mofa-h30"])
+@pytest.mark.parametrize("form_id", sorted(f.name.removesuffix(".toml") for f in (ROOT / "forms").glob("*.toml")))
 def test_forms_doc_covers_every_field_of_every_shipped_format(form_id: str, capsys) -> None:
     from desktop.cli import main
 
@@ -192,6 +194,7 @@ def test_forms_doc_covers_every_field_of_every_shipped_format(form_id: str, caps
     computed = [f for f in form.fields if f.compute is not None]
     assert computed and all(f"計算：`{f.compute.source}`" in out for f in computed if "|" not in f.compute.source)
     assert all(f"`{name}`：{'／'.join(g.values)}" in out for name, g in form.grades.items())
+    assert all(f"  - {grade}：{text}" in out for g in form.grades.values() for grade, text in g.meanings.items())
 
 
 def test_forms_doc_renders_a_declared_carry_mapping_and_upgrades(folders, capsys) -> None:
