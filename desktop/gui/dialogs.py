@@ -367,7 +367,7 @@ class CompareDialog(QDialog):
 
 # --------------------------------------------------------------------------- wastebasket
 class TrashDialog(QDialog):
-    """Deleted sheets, with 元に戻す: deleting is never final from the app."""
+    """Deleted sheets, with シートを戻す: deleting is never final from the app."""
 
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
@@ -381,7 +381,7 @@ class TrashDialog(QDialog):
         lay.addWidget(self.list)
         self._fill()
         buttons = QDialogButtonBox(self)
-        restore = QPushButton(_("元に戻す"), self)
+        restore = QPushButton(_("シートを戻す"), self)
         restore.setObjectName("undelete")
         restore.clicked.connect(self._restore)
         buttons.addButton(restore, QDialogButtonBox.ButtonRole.ActionRole)

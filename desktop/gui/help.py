@@ -102,10 +102,13 @@ def about_html(version: str, db_path: str) -> str:
         for name, licence, file in LICENCES)
     items += "<li>" + html.escape(_("Qt / PySide6 {v} — GNU LGPL v3（動的リンク）").format(v=pyside_version)) + "</li>"
     items += "<li>ReportLab — BSD License</li>"
-    return (f"<h3>hyoka {html.escape(version)}</h3>"
-            f"<p>{html.escape(_('国際機関等への拠出金等に対する評価シートの作成'))}</p>"
-            f"<p><b>{html.escape(_('データベース'))}</b><br>{html.escape(db_path)}</p>"
-            f"<p><b>{html.escape(_('ライセンス'))}</b></p><ul>{items}</ul>")
+    # the texts outside the f-string: message extraction does not look inside f-strings
+    what = html.escape(_("国際機関等への拠出金等に対する評価シートの作成"))
+    database = html.escape(_("データベース"))
+    licences = html.escape(_("ライセンス"))
+    return (f"<h3>hyoka {html.escape(version)}</h3><p>{what}</p>"
+            f"<p><b>{database}</b><br>{html.escape(db_path)}</p>"
+            f"<p><b>{licences}</b></p><ul>{items}</ul>")
 
 
 class AboutDialog(QDialog):

@@ -78,6 +78,15 @@ def test_about_names_version_licences_and_database(window) -> None:
     assert window.menuBar().actions()[-1].text() == "ヘルプ(&H)"
 
 
+def test_about_is_english_under_english(gui_app) -> None:
+    """Its headings were _() calls inside an f-string, which message extraction never saw."""
+    from desktop.gui.help import about_html
+
+    set_language("en")
+    text = about_html("0.1.0", "/tmp/x.sqlite3")
+    assert "データベース" not in text and "ライセンス" not in text and "評価シートの作成" not in text
+
+
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_status_column_is_not_clipped(gui_app, lang: str) -> None:
     from desktop.gui.dialogs import status_label
@@ -105,6 +114,20 @@ def test_english_list_screenshot(make_window, db_path: Path, tmp_path: Path) -> 
         assert win.list_dock.grab().save(str(out))
     finally:
         set_language("ja")
+
+
+def test_undo_and_the_wastebaskets_restore_are_different_words_in_english(make_window, db_path: Path) -> None:
+    """One Japanese msgid served two actions, so Edit → Undo read "Restore" in English."""
+    from PySide6.QtWidgets import QPushButton
+
+    from desktop.gui.dialogs import TrashDialog
+
+    set_language("en")
+    win = make_window(db_path)
+    dialog = TrashDialog(win.store, win)
+    assert win.act_undo.text().replace("&", "") == "Undo"
+    assert dialog.findChild(QPushButton, "undelete").text() != win.act_undo.text()
+    dialog.close()
 
 
 def test_delete_key_in_the_list_asks_and_moves_the_sheet_to_the_wastebasket(window, qtbot, messages) -> None:
