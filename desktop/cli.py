@@ -33,8 +33,13 @@ class CliError(Exception):
         self.code = code
 
 
+# A command waits longer than the app (3 s, it must not freeze) for another program's write
+# to finish: on a busy terminal two imports at once otherwise failed with 「使用中」.
+CLI_LOCK_WAIT = 15.0
+
+
 def _store(args: argparse.Namespace) -> Store:
-    return Store(Path(args.db).expanduser() if args.db else default_db_path())
+    return Store(Path(args.db).expanduser() if args.db else default_db_path(), timeout=CLI_LOCK_WAIT)
 
 
 def _sheet_id(text: str) -> int:
