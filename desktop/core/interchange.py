@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,11 +102,14 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # one C-level scan, not a Python loop per character
+
+
 def _bad_text(text: str) -> str:
     """Why a decoded JSON string cannot be stored, or ''."""
     if "\x00" in text:
         return _("NUL 文字が含まれています")
-    if any("\ud800" <= ch <= "\udfff" for ch in text):
+    if _LONE_SURROGATE.search(text):
         return _("対になっていないサロゲート（\\ud800 など）が含まれています")
     if len(text) > MAX_TEXT_CHARS:
         return _("{n} 文字を超えています").format(n=f"{MAX_TEXT_CHARS:,}")
