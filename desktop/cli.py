@@ -291,7 +291,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_forms(args: argparse.Namespace) -> int:
     """``forms list``: every installed format and version, where it was found, and the warnings;
-    ``forms check FILE``: the file's error (with its line for a syntax error), exit 1."""
+    ``forms check FILE``: every error of the file, one line each (``FILE: table path: message``, the
+    line for a syntax error), then how many, exit 1."""
     from desktop.core import definition
 
     if args.forms_command == "doc":
@@ -305,7 +306,9 @@ def cmd_forms(args: argparse.Namespace) -> int:
         try:
             form = definition.load_definition(Path(args.file))
         except DefinitionError as exc:
-            print(str(exc))
+            for line in exc.errors:
+                print(line)
+            print(_("{file}：誤りが {n} 件あります。").format(file=Path(args.file).name, n=len(exc.errors)))
             return EXIT_FINDINGS
         print(_("{file}：誤りはありません（様式 {form} 第{version}版，{n} 項目）。").format(
             file=args.file, form=form.id, version=form.version, n=len(form.fields)))
