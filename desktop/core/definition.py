@@ -713,16 +713,18 @@ def parse_definition(data: dict[str, Any]) -> FormDef:
         if key not in data:
             problems.errors.append(f"{key}: key missing")
     tabs: list[Tab] = []
+    tab_ids: set[str] = set()  # a tab with a mistake still counts, so its sections are not reported too
     for i, t in enumerate(data.get("tabs", ()) if isinstance(data.get("tabs"), list) else ()):
         with problems.table():
-            try:
-                _check_table(t, _TAB_SCHEMA, f"tabs[{i}]", "tab")
-            finally:  # a tab with a stray key still counts, so its sections are not reported too
-                if isinstance(t, dict) and isinstance(t.get("id"), str) and isinstance(t.get("label"), str):
-                    tabs.append(Tab(t["id"], t["label"]))
-            if "id" not in t or "label" not in t:
-                raise DefinitionError(f"tabs[{i}]: needs 'id' and 'label'")
-    tab_ids = {t.id for t in tabs}
+            _check_table(t, _TAB_SCHEMA, f"tabs[{i}]", "tab")
+        if not isinstance(t, dict):
+            continue
+        if isinstance(t.get("id"), str):
+            tab_ids.add(t["id"])
+        if "id" not in t or "label" not in t:
+            problems.errors.append(f"tabs[{i}]: needs 'id' and 'label'")
+        elif isinstance(t["id"], str) and isinstance(t["label"], str):
+            tabs.append(Tab(t["id"], t["label"]))
     limits = dict(DEFAULT_LIMITS)
     for key, value in (data.get("limits", {}) if isinstance(data.get("limits"), dict) else {}).items():
         if key not in NUMBER_TYPES:

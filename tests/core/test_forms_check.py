@@ -101,3 +101,12 @@ def test_a_sound_file_is_exit_0(tmp_path: Path, capsys, path: Path | None) -> No
     path = path or _write(tmp_path, _format_text())
     assert main(["forms", "check", str(path)]) == 0
     assert "誤りはありません" in capsys.readouterr().out
+
+
+def test_a_mistake_in_a_tab_does_not_also_blame_its_sections(tmp_path: Path) -> None:
+    data = tomllib.loads(_format_text())
+    data["tabs"][1]["lable"] = data["tabs"][1].pop("label")
+    with pytest.raises(DefinitionError) as err:
+        parse_definition(data)
+    assert err.value.errors == ["tabs[1]: unknown key 'lable' (did you mean 'label'?)",
+                                "tabs[1]: needs 'id' and 'label'"]  # not: sections[1] (s1).tab: unknown tab
