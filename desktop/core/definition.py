@@ -654,19 +654,25 @@ def _carry_from(data: dict[str, Any]) -> dict[str, tuple[CarryRule, ...]]:
     return out
 
 
+def carry_source_errors(form: FormDef, forms: Mapping[str, FormDef]) -> list[str]:
+    """Declared source fields that are not input fields of their (installed) source format."""
+    errors = []
+    for k, (src_id, rules) in enumerate(form.carry_from.items()):
+        src = forms.get(src_id)
+        if src is None:
+            continue  # the older format is not installed here: nothing can be carried from it
+        for i, rule in enumerate(rules):
+            for name in rule.sources:
+                if name not in src.by_id or src.by_id[name].computed:
+                    errors.append(f"carry_from[{k}] ({src_id}).map[{i}].from: unknown input field {name!r} of {src_id}")
+    return errors
+
+
 def check_carry_sources(forms: Mapping[str, FormDef]) -> None:
     """Every declared source field must exist in its (installed) source format."""
-    for form in forms.values():
-        for src_id, rules in form.carry_from.items():
-            src = forms.get(src_id)
-            if src is None:
-                continue  # the older format is not installed here: nothing can be carried from it
-            k = list(form.carry_from).index(src_id)
-            for i, rule in enumerate(rules):
-                for name in rule.sources:
-                    if name not in src.by_id or src.by_id[name].computed:
-                        raise DefinitionError(f"{form.id}.toml: carry_from[{k}] ({src_id}).map[{i}].from: "
-                                              f"unknown input field {name!r} of {src_id}")
+    errors = [f"{form.id}.toml: {e}" for form in forms.values() for e in carry_source_errors(form, forms)]
+    if errors:
+        raise DefinitionError(errors[0], errors)
 
 
 def _build_upgrades(data: dict[str, Any]) -> tuple[Upgrade, ...]:

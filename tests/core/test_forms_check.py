@@ -110,3 +110,16 @@ def test_a_mistake_in_a_tab_does_not_also_blame_its_sections(tmp_path: Path) -> 
         parse_definition(data)
     assert err.value.errors == ["tabs[1]: unknown key 'lable' (did you mean 'label'?)",
                                 "tabs[1]: needs 'id' and 'label'"]  # not: sections[1] (s1).tab: unknown tab
+
+
+def test_carry_sources_are_checked_against_the_installed_older_format(tmp_path: Path, capsys) -> None:
+    text = (ROOT / "forms" / "mofa-r01.toml").read_text(encoding="utf-8")
+    text = text.replace('{to = "initial_budget_kyen", from = "budget_kyen"}',
+                        '{to = "initial_budget_kyen", from = "budget_kyne"}', 1)
+    path = tmp_path / "mofa-r01.toml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["forms", "check", str(path)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "mofa-r01.toml: carry_from[0] (mofa-h30).map[0].from: unknown input field 'budget_kyne' of mofa-h30",
+        "mofa-r01.toml：誤りが 1 件あります。",
+    ]
