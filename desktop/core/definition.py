@@ -444,9 +444,15 @@ def _check_meanings(grade: dict[str, Any], where: str) -> None:
 
 def _str_list(raw: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     items = raw.get(key, ())
-    if not all(isinstance(x, str) for x in items):
+    if not isinstance(items, list | tuple) or not all(isinstance(x, str) for x in items):
         raise DefinitionError(f"{_at(where, key)}: must be a list of strings")
     return tuple(items)
+
+
+def _array(raw: dict[str, Any], key: str) -> list[Any]:
+    """An array of tables to walk; one of the wrong type is reported by :func:`_check_table`."""
+    value = raw.get(key, [])
+    return value if isinstance(value, list) else []
 
 
 def _check_label(text: str, allowed: frozenset[str], where: str) -> None:
@@ -631,7 +637,7 @@ def _print_options(raw: dict[str, Any]) -> PrintOptions:
 def _carry_from(data: dict[str, Any]) -> dict[str, tuple[CarryRule, ...]]:
     """``[[carry_from]]``: how a sheet of an older format is carried into this one."""
     out: dict[str, tuple[CarryRule, ...]] = {}
-    for i, raw in enumerate(data.get("carry_from", ())):
+    for i, raw in enumerate(_array(data, "carry_from")):
         where = f"carry_from[{i}]"
         _check_table(raw, _CARRY_FROM_SCHEMA, where, "carry_from")
         if "format" not in raw:
@@ -678,7 +684,7 @@ def check_carry_sources(forms: Mapping[str, FormDef]) -> None:
 def _build_upgrades(data: dict[str, Any]) -> tuple[Upgrade, ...]:
     version = data.get("version", 1)
     out: list[Upgrade] = []
-    for i, raw in enumerate(data.get("upgrades", ())):
+    for i, raw in enumerate(_array(data, "upgrades")):
         where = f"upgrades[{i}]"
         _check_table(raw, _UPGRADE_SCHEMA, where, "upgrade")
         start = raw.get("from_version")
@@ -745,18 +751,21 @@ def parse_definition(data: dict[str, Any]) -> FormDef:
     paths: dict[str, str] = {}  # field or group id -> its table path, for the cross-checks
     for i, rs in enumerate(data.get("sections", ()) if isinstance(data.get("sections"), list) else ()):
         where = f"sections[{i}]"
+        known = len(problems.errors)
         with problems.table():
             _check_table(rs, _SECTION_SCHEMA, f"{where} ({rs.get('id')})" if isinstance(rs, dict) else where, "section")
+        sound = len(problems.errors) == known  # its fields and groups are checked either way
         if not isinstance(rs, dict) or not isinstance(rs.get("id"), str):
             if isinstance(rs, dict):
                 problems.errors.append(f"{where}: key 'id' missing")
             continue
         sid = rs["id"]
         tab = rs.get("tab", "")
+        if not isinstance(tab, str) or not isinstance(rs.get("fields", []), list) \
+                or not isinstance(rs.get("groups", []), list):
+            continue  # a key of the wrong type: reported with the table
         if tab not in tab_ids:
             problems.errors.append(f"{where} ({sid}).tab: unknown tab {tab!r}")
-        if not isinstance(rs.get("fields", []), list) or not isinstance(rs.get("groups", []), list):
-            continue
         fields: list[Field] = []
         for j, rf in enumerate(rs.get("fields", ())):
             with problems.table():
@@ -780,19 +789,20 @@ def parse_definition(data: dict[str, Any]) -> FormDef:
                 paths[g.id] = gpath
                 sgroups.append(g)
         with problems.table():
-            sections.append(
-                Section(
-                    id=sid,
-                    tab=tab,
-                    title=rs.get("title", ""),
-                    fields=tuple(fields),
-                    groups=tuple(sgroups),
-                    rating_field=rs.get("rating_field", ""),
-                    page_break=bool(rs.get("page_break", False)),
-                    print=rs.get("print", ""),
-                    import_patterns=_str_list(rs, "import_patterns", f"{where} ({sid})"),
+            if sound:
+                sections.append(
+                    Section(
+                        id=sid,
+                        tab=tab,
+                        title=rs.get("title", ""),
+                        fields=tuple(fields),
+                        groups=tuple(sgroups),
+                        rating_field=rs.get("rating_field", ""),
+                        page_break=bool(rs.get("page_break", False)),
+                        print=rs.get("print", ""),
+                        import_patterns=_str_list(rs, "import_patterns", f"{where} ({sid})"),
+                    )
                 )
-            )
     grades: dict[str, Scale] = {}
     for name, g in (data.get("grades", {}) if isinstance(data.get("grades"), dict) else {}).items():
         with problems.table():

@@ -123,3 +123,16 @@ def test_carry_sources_are_checked_against_the_installed_older_format(tmp_path: 
         "mofa-r01.toml: carry_from[0] (mofa-h30).map[0].from: unknown input field 'budget_kyne' of mofa-h30",
         "mofa-r01.toml：誤りが 1 件あります。",
     ]
+
+
+@pytest.mark.parametrize(("edit", "errors"), [
+    (lambda d: d["sections"][0].update(tab=[]), ["sections[0] (s0).tab: must be str, not list"]),
+    (lambda d: d["sections"][0].update(import_patterns=5), ["sections[0] (s0).import_patterns: must be list, not int"]),
+    (lambda d: d.update(carry_from=5), ["carry_from: must be list, not int"]),
+])
+def test_a_key_of_the_wrong_type_is_reported_once_and_checking_goes_on(edit, errors: list[str]) -> None:
+    data = tomllib.loads(_format_text())
+    edit(data)
+    with pytest.raises(DefinitionError) as err:
+        parse_definition(data)
+    assert err.value.errors == errors
