@@ -296,7 +296,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_forms(args: argparse.Namespace) -> int:
     """``forms list``: every installed format and version, where it was found, and the warnings;
-    ``forms check FILE``: the file's error (with its line for a syntax error), exit 1."""
+    ``forms check FILE``: every error of the file, one line each (``FILE: table path: message``, the
+    line for a syntax error), then how many, exit 1."""
     from desktop.core import definition
 
     if args.forms_command == "doc":
@@ -307,10 +308,20 @@ def cmd_forms(args: argparse.Namespace) -> int:
         print(markdown(form, file.raw if file is not None else None))
         return EXIT_OK
     if args.forms_command == "check":
+        name = Path(args.file).name
         try:
             form = definition.load_definition(Path(args.file))
+            try:
+                installed = definition.all_forms()
+            except DefinitionError:
+                installed = {}  # another broken format file: this one is checked on its own
+            errors = [f"{name}: {e}" for e in definition.carry_source_errors(form, {**installed, form.id: form})]
         except DefinitionError as exc:
-            print(str(exc))
+            errors = exc.errors
+        if errors:
+            for line in errors:
+                print(line)
+            print(_("{file}：誤りが {n} 件あります。").format(file=name, n=len(errors)))
             return EXIT_FINDINGS
         print(_("{file}：誤りはありません（様式 {form} 第{version}版，{n} 項目）。").format(
             file=args.file, form=form.id, version=form.version, n=len(form.fields)))

@@ -11,7 +11,8 @@ from __future__ import annotations
 import difflib
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -46,7 +47,45 @@ OVERVIEW_BUILTINS = frozenset({"@status", "@open_comments", "@id", "@format"})
 
 
 class DefinitionError(ValueError):
-    """The form definition file itself is wrong."""
+    """The form definition file itself is wrong: ``errors`` holds every problem found, one line
+    each, named by its table path (``sections[3].fields[2] (c1).type: …``); ``str()`` is the
+    first and how many more, so a caller that shows one line still says there are others."""
+
+    def __init__(self, message: str, errors: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.errors: list[str] = list(errors) if errors else [message]
+
+    def __str__(self) -> str:
+        more = len(self.errors) - 1
+        return f"{self.errors[0]} (+{more} more)" if more else self.errors[0]
+
+
+class _Problems:
+    """The errors found so far: tables are checked one by one, so a file reports them all at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    @contextmanager
+    def table(self) -> Iterator[None]:
+        """Check one table: its errors are kept and the next table is checked."""
+        try:
+            yield
+        except DefinitionError as exc:
+            self.errors.extend(exc.errors)
+
+    def raise_any(self) -> None:
+        if self.errors:
+            raise DefinitionError(self.errors[0], self.errors)
+
+
+def _at(where: str, key: str) -> str:
+    """The TOML path of ``key`` in the table at ``where`` ("" is the top of the file)."""
+    return f"{where}.{key}" if where else key
+
+
+def _msg(where: str, text: str) -> str:
+    return f"{where}: {text}" if where else text
 
 
 class UnknownFormatError(KeyError):
@@ -312,7 +351,7 @@ def _opt_expr(raw: dict[str, Any], key: str, where: str) -> expr.Expr | None:
     try:
         return expr.compile_expr(src)
     except expr.ExprError as exc:
-        raise DefinitionError(f"{where}: {key}: {exc}") from None
+        raise DefinitionError(f"{_at(where, key)}: {exc}") from None
 
 
 # Every key a table may have, with its TOML type (pyxform-style strictness: a typo or a
@@ -370,21 +409,26 @@ _TYPE_NAMES = {str: "文字列", int: "整数", bool: "真偽値", list: "配列
 
 
 def _check_table(raw: Any, schema: Mapping[str, tuple[type, ...]], where: str, kind: str) -> dict[str, Any]:
-    """Reject unknown keys (with a suggestion) and keys of the wrong TOML type."""
+    """Reject unknown keys (with a suggestion) and keys of the wrong TOML type, all of them at once."""
     if not isinstance(raw, dict):
-        raise DefinitionError(f"{where}: must be a table, not {_TYPE_NAMES.get(type(raw), type(raw).__name__)}")
+        raise DefinitionError(_msg(where, f"must be a table, not {_TYPE_NAMES.get(type(raw), type(raw).__name__)}"))
+    errors = []
     for key, value in raw.items():
         if key not in schema:
             close = difflib.get_close_matches(key, schema, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise DefinitionError(f"{where}: unknown key {key!r}{hint}")
+            errors.append(_msg(where, f"unknown key {key!r}{hint}"))
+            continue
         want = schema[key]
         if not isinstance(value, want) or (isinstance(value, bool) and bool not in want):
             names = " or ".join(t.__name__ for t in want)
-            raise DefinitionError(f"{where}: key {key!r} must be {names}, not {type(value).__name__}")
+            errors.append(f"{_at(where, key)}: must be {names}, not {type(value).__name__}")
+            continue
         allowed = _ENUMS.get((kind, key))
         if allowed is not None and value not in allowed:
-            raise DefinitionError(f"{where}: key {key!r}: unknown value {value!r} (allowed: {', '.join(map(repr, allowed))})")
+            errors.append(f"{_at(where, key)}: unknown value {value!r} (allowed: {', '.join(map(repr, allowed))})")
+    if errors:
+        raise DefinitionError(errors[0], errors)
     return raw
 
 
@@ -393,16 +437,22 @@ def _check_meanings(grade: dict[str, Any], where: str) -> None:
     scale = (*grade.get("values", ()), grade.get("not_rated", "－"))
     for key, text in grade.get("meanings", {}).items():
         if key not in scale:
-            raise DefinitionError(f"{where}: meanings: {key!r} is not a grade of this scale ({', '.join(scale)})")
+            raise DefinitionError(f"{where}.meanings: {key!r} is not a grade of this scale ({', '.join(scale)})")
         if not isinstance(text, str):
-            raise DefinitionError(f"{where}: meanings: {key!r} must be str, not {type(text).__name__}")
+            raise DefinitionError(f"{where}.meanings.{key}: must be str, not {type(text).__name__}")
 
 
 def _str_list(raw: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     items = raw.get(key, ())
-    if not all(isinstance(x, str) for x in items):
-        raise DefinitionError(f"{where}: key {key!r} must be a list of strings")
+    if not isinstance(items, list | tuple) or not all(isinstance(x, str) for x in items):
+        raise DefinitionError(f"{_at(where, key)}: must be a list of strings")
     return tuple(items)
+
+
+def _array(raw: dict[str, Any], key: str) -> list[Any]:
+    """An array of tables to walk; one of the wrong type is reported by :func:`_check_table`."""
+    value = raw.get(key, [])
+    return value if isinstance(value, list) else []
 
 
 def _check_label(text: str, allowed: frozenset[str], where: str) -> None:
@@ -420,59 +470,62 @@ def _check_label(text: str, allowed: frozenset[str], where: str) -> None:
                                   f"{', '.join(sorted(allowed))})")
 
 
-def _build_field(raw: dict[str, Any], section: str, tab: str, form_id: str, limits: dict[str, int]) -> Field:
+def _build_field(raw: dict[str, Any], section: str, tab: str, where: str, limits: dict[str, int]) -> Field:
+    """``where`` is the field's table path, ``sections[3].fields[2]``; its id is added when it has one."""
     fid = raw.get("id", "") if isinstance(raw, dict) else ""
-    where = f"{form_id}: field {fid if isinstance(fid, str) and fid else '?'}"
+    if isinstance(fid, str) and _ID.match(fid):
+        where = f"{where} ({fid})"
     _check_table(raw, _FIELD_SCHEMA, where, "field")
     if not _ID.match(fid):
-        raise DefinitionError(f"{where}: bad field id")
+        raise DefinitionError(f"{where}.id: bad field id {fid!r}" if fid else f"{where}: key 'id' missing")
     ftype = raw.get("type")
     if ftype not in FIELD_TYPES:
-        raise DefinitionError(f"{where}: unknown type {ftype!r}")
+        raise DefinitionError(f"{where}.type: unknown type {ftype!r} (allowed: {', '.join(sorted(FIELD_TYPES))})"
+                              if ftype is not None else f"{where}: key 'type' missing")
     if "label" not in raw:
-        raise DefinitionError(f"{where}: label missing")
+        raise DefinitionError(f"{where}: key 'label' missing")
     carry = raw.get("carry", "copy")
     if carry not in CARRY_POLICIES and not carry.startswith("from:"):
-        raise DefinitionError(f"{where}: unknown carry policy {carry!r}")
+        raise DefinitionError(f"{where}.carry: unknown carry policy {carry!r}")
     rounding = raw.get("rounding", "half_up")
     if rounding not in ROUNDING:
-        raise DefinitionError(f"{where}: unknown rounding {rounding!r}")
+        raise DefinitionError(f"{where}.rounding: unknown rounding {rounding!r}")
     if ftype in ("choice", "checks") and not raw.get("choices"):
-        raise DefinitionError(f"{where}: {ftype} needs choices")
+        raise DefinitionError(f"{where}.choices: {ftype} needs choices")
     for i, c in enumerate(raw.get("checks", ())):
-        _check_table(c, _CHECK_SCHEMA, f"{where}: checks[{i}]", "check")
+        _check_table(c, _CHECK_SCHEMA, f"{where}.checks[{i}]", "check")
         if "message" not in c:
-            raise DefinitionError(f"{where}: checks[{i}]: key 'message' missing")
+            raise DefinitionError(f"{where}.checks[{i}]: key 'message' missing")
     checks = tuple(
         Check(
-            when=_opt_expr(c, "when", where) or expr.compile_expr("False"),
+            when=_opt_expr(c, "when", f"{where}.checks[{i}]") or expr.compile_expr("False"),
             severity=c.get("severity", "error"),
             message=c["message"],
             message_en=c.get("message_en", ""),
         )
-        for c in raw.get("checks", ())
+        for i, c in enumerate(raw.get("checks", ()))
     )
     places = raw.get("places", 0)
     if not 0 <= places <= 6:
-        raise DefinitionError(f"{where}: key 'places' must be between 0 and 6, not {places}")
+        raise DefinitionError(f"{where}.places: must be between 0 and 6, not {places}")
     if raw.get("max_length") is not None and not 1 <= raw["max_length"] <= 1_000_000:
-        raise DefinitionError(f"{where}: key 'max_length' must be between 1 and 1000000")
+        raise DefinitionError(f"{where}.max_length: must be between 1 and 1000000")
     maximum = raw.get("max")
     if maximum is None and ftype in NUMBER_TYPES:
         maximum = limits[ftype]
     for key in ("min", "max"):
         if raw.get(key) is not None and ftype not in NUMBER_TYPES:
-            raise DefinitionError(f"{where}: key {key!r} is only for number types ({', '.join(sorted(NUMBER_TYPES))})")
+            raise DefinitionError(f"{where}.{key}: is only for number types ({', '.join(sorted(NUMBER_TYPES))})")
         if raw.get(key) is not None and abs(raw[key]) > 10**18:
-            raise DefinitionError(f"{where}: key {key!r} is too large")
+            raise DefinitionError(f"{where}.{key}: is too large")
     grid = raw.get("grid", ())
     if not all(isinstance(row, list) and all(isinstance(x, str) for x in row) for row in grid):
-        raise DefinitionError(f"{where}: key 'grid' must be a list of lists of strings")
-    for c in checks:
+        raise DefinitionError(f"{where}.grid: must be a list of lists of strings")
+    for i, c in enumerate(checks):
         if c.severity not in ("error", "warning"):
-            raise DefinitionError(f"{where}: bad severity {c.severity!r}")
+            raise DefinitionError(f"{where}.checks[{i}].severity: bad severity {c.severity!r}")
     if raw.get("default") is not None and ftype == "choice" and raw["default"] not in raw["choices"]:
-        raise DefinitionError(f"{where}: default not among choices")
+        raise DefinitionError(f"{where}.default: not among choices")
     return Field(
         id=fid,
         label=raw["label"],
@@ -515,37 +568,41 @@ def _build_field(raw: dict[str, Any], section: str, tab: str, form_id: str, limi
     )
 
 
-def _build_overview(data: dict[str, Any], form_id: str) -> tuple[OverviewColumn, ...]:
-    columns = []
+def _build_overview(data: dict[str, Any], problems: _Problems) -> tuple[OverviewColumn, ...]:
+    columns: list[OverviewColumn] = []
     for i, raw in enumerate(data.get("overview", ())):
-        where = f"{form_id}: overview[{i}]"
-        _check_table(raw, _OVERVIEW_SCHEMA, where, "overview")
-        for key in ("key", "field"):
-            if key not in raw:
-                raise DefinitionError(f"{where}: key {key!r} missing")
-        if not _ID.match(raw["key"]):
-            raise DefinitionError(f"{where}: bad key {raw['key']!r}")
-        if not 1 <= raw.get("width", 12) <= 200:
-            raise DefinitionError(f"{where}: key 'width' must be between 1 and 200")
-        columns.append(OverviewColumn(key=raw["key"], label=raw.get("label", ""), field=raw["field"],
-                                      width=raw.get("width", 12)))
-    if len({c.key for c in columns}) != len(columns):
-        raise DefinitionError(f"{form_id}: overview: duplicate key")
+        where = f"overview[{i}]"
+        with problems.table():
+            _check_table(raw, _OVERVIEW_SCHEMA, where, "overview")
+            for key in ("key", "field"):
+                if key not in raw:
+                    raise DefinitionError(f"{where}: key {key!r} missing")
+            if not _ID.match(raw["key"]):
+                raise DefinitionError(f"{where}.key: bad key {raw['key']!r}")
+            if not 1 <= raw.get("width", 12) <= 200:
+                raise DefinitionError(f"{where}.width: must be between 1 and 200")
+            if any(c.key == raw["key"] for c in columns):
+                raise DefinitionError(f"{where}.key: duplicate key {raw['key']!r}")
+            columns.append(OverviewColumn(key=raw["key"], label=raw.get("label", ""), field=raw["field"],
+                                          width=raw.get("width", 12)))
     return tuple(columns)
 
 
-def _build_group(raw: dict[str, Any], section: str, form_id: str) -> Group:
-    where = f"{form_id}: group {raw.get('id', '?') if isinstance(raw, dict) else '?'}"
+def _build_group(raw: dict[str, Any], section: str, where: str) -> Group:
+    """``where`` is the group's table path, ``sections[1].groups[0]``; its id is added when it has one."""
+    gid = raw.get("id") if isinstance(raw, dict) else None
+    if isinstance(gid, str):
+        where = f"{where} ({gid})"
     _check_table(raw, _GROUP_SCHEMA, where, "group")
     if "id" not in raw:
         raise DefinitionError(f"{where}: key 'id' missing")
-    for row in raw.get("rows", ()):
+    for r, row in enumerate(raw.get("rows", ())):
         if not isinstance(row, list):
-            raise DefinitionError(f"{where}: key 'rows' must be a list of lists of cells")
-        for c in row:
-            _check_table(c, _CELL_SCHEMA, f"{where}: rows", "cell")
-            if "label" not in c or "value" not in c:
-                raise DefinitionError(f"{where}: rows: a cell needs 'label' and 'value'")
+            raise DefinitionError(f"{where}.rows[{r}]: must be a list of cells")
+        for c, cell in enumerate(row):
+            _check_table(cell, _CELL_SCHEMA, f"{where}.rows[{r}][{c}]", "cell")
+            if "label" not in cell or "value" not in cell:
+                raise DefinitionError(f"{where}.rows[{r}][{c}]: a cell needs 'label' and 'value'")
     rows = tuple(
         tuple(Cell(label=c["label"], value=c["value"]) for c in row) for row in raw.get("rows", ())
     )
@@ -564,29 +621,29 @@ def _build_group(raw: dict[str, Any], section: str, form_id: str) -> Group:
     )
 
 
-def _print_options(raw: dict[str, Any], form_id: str) -> PrintOptions:
-    where = f"{form_id}: print"
+def _print_options(raw: dict[str, Any]) -> PrintOptions:
+    where = "print"
     _check_table(raw, _PRINT_SCHEMA, where, "print")
     breaks = _str_list(raw, "label_breaks", where)
     for b in breaks:
         if "|" not in b or b.startswith("|") or b.endswith("|") or "||" in b:
-            raise DefinitionError(f"{where}: label_breaks: {b!r} needs a '|' between characters at each break")
+            raise DefinitionError(f"{where}.label_breaks: {b!r} needs a '|' between characters at each break")
     footer = raw.get("footer", "")
     if "\n" in footer or len(footer) > 80:
-        raise DefinitionError(f"{where}: key 'footer' must be one line of at most 80 characters")
+        raise DefinitionError(f"{where}.footer: must be one line of at most 80 characters")
     return PrintOptions(page_numbers=bool(raw.get("page_numbers", False)), label_breaks=breaks, footer=footer)
 
 
-def _carry_from(data: dict[str, Any], form_id: str) -> dict[str, tuple[CarryRule, ...]]:
+def _carry_from(data: dict[str, Any]) -> dict[str, tuple[CarryRule, ...]]:
     """``[[carry_from]]``: how a sheet of an older format is carried into this one."""
     out: dict[str, tuple[CarryRule, ...]] = {}
-    for i, raw in enumerate(data.get("carry_from", ())):
-        where = f"{form_id}: carry_from[{i}]"
+    for i, raw in enumerate(_array(data, "carry_from")):
+        where = f"carry_from[{i}]"
         _check_table(raw, _CARRY_FROM_SCHEMA, where, "carry_from")
         if "format" not in raw:
             raise DefinitionError(f"{where}: key 'format' missing")
         if raw["format"] in out:
-            raise DefinitionError(f"{where}: format {raw['format']!r} declared twice")
+            raise DefinitionError(f"{where}.format: format {raw['format']!r} declared twice")
         rules: list[CarryRule] = []
         for j, r in enumerate(raw.get("map", ())):
             rwhere = f"{where}.map[{j}]"
@@ -595,7 +652,7 @@ def _carry_from(data: dict[str, Any], form_id: str) -> dict[str, tuple[CarryRule
                 raise DefinitionError(f"{rwhere}: needs 'to' and 'from'")
             sources = (r["from"],) if isinstance(r["from"], str) else _str_list(r, "from", rwhere)
             if not sources:
-                raise DefinitionError(f"{rwhere}: key 'from' is empty")
+                raise DefinitionError(f"{rwhere}.from: is empty")
             if any(rule.to == r["to"] for rule in rules):
                 raise DefinitionError(f"{rwhere}.to: field {r['to']!r} mapped twice")
             rules.append(CarryRule(to=r["to"], sources=sources, join=r.get("join", "blank_line")))
@@ -603,29 +660,36 @@ def _carry_from(data: dict[str, Any], form_id: str) -> dict[str, tuple[CarryRule
     return out
 
 
+def carry_source_errors(form: FormDef, forms: Mapping[str, FormDef]) -> list[str]:
+    """Declared source fields that are not input fields of their (installed) source format."""
+    errors = []
+    for k, (src_id, rules) in enumerate(form.carry_from.items()):
+        src = forms.get(src_id)
+        if src is None:
+            continue  # the older format is not installed here: nothing can be carried from it
+        for i, rule in enumerate(rules):
+            for name in rule.sources:
+                if name not in src.by_id or src.by_id[name].computed:
+                    errors.append(f"carry_from[{k}] ({src_id}).map[{i}].from: unknown input field {name!r} of {src_id}")
+    return errors
+
+
 def check_carry_sources(forms: Mapping[str, FormDef]) -> None:
     """Every declared source field must exist in its (installed) source format."""
-    for form in forms.values():
-        for src_id, rules in form.carry_from.items():
-            src = forms.get(src_id)
-            if src is None:
-                continue  # the older format is not installed here: nothing can be carried from it
-            for i, rule in enumerate(rules):
-                for name in rule.sources:
-                    if name not in src.by_id or src.by_id[name].computed:
-                        raise DefinitionError(f"{form.id}.toml: carry_from {src_id}: map[{i}].from: "
-                                              f"unknown input field {name!r} of {src_id}")
+    errors = [f"{form.id}.toml: {e}" for form in forms.values() for e in carry_source_errors(form, forms)]
+    if errors:
+        raise DefinitionError(errors[0], errors)
 
 
-def _build_upgrades(data: dict[str, Any], form_id: str) -> tuple[Upgrade, ...]:
+def _build_upgrades(data: dict[str, Any]) -> tuple[Upgrade, ...]:
     version = data.get("version", 1)
     out: list[Upgrade] = []
-    for i, raw in enumerate(data.get("upgrades", ())):
-        where = f"{form_id}: upgrades[{i}]"
+    for i, raw in enumerate(_array(data, "upgrades")):
+        where = f"upgrades[{i}]"
         _check_table(raw, _UPGRADE_SCHEMA, where, "upgrade")
         start = raw.get("from_version")
         if not isinstance(start, int) or not 1 <= start < version:
-            raise DefinitionError(f"{where}: key 'from_version' must be an older version (1 to {version - 1})")
+            raise DefinitionError(f"{where}.from_version: must be an older version (1 to {version - 1})")
         renamed = raw.get("renamed", {})
         for old, new in renamed.items():
             if not _ID.match(old) or not isinstance(new, str) or not _ID.match(new):
@@ -633,89 +697,135 @@ def _build_upgrades(data: dict[str, Any], form_id: str) -> tuple[Upgrade, ...]:
         removed = _str_list(raw, "removed", where)
         out.append(Upgrade(start, tuple(renamed.items()), removed))
     if len({u.from_version for u in out}) != len(out):
-        raise DefinitionError(f"{form_id}: upgrades: from_version declared twice")
+        raise DefinitionError("upgrades: from_version declared twice")
     return tuple(sorted(out, key=lambda u: u.from_version))
 
 
-def _conventions(raw: dict[str, Any], form_id: str) -> Conventions:
-    where = f"{form_id}: conventions"
+def _conventions(raw: dict[str, Any]) -> Conventions:
+    where = "conventions"
     _check_table(raw, _CONVENTIONS_SCHEMA, where, "conventions")
     mark = raw.get("not_applicable", "")
     if mark and (len(mark) != 1 or mark.isalnum() or mark.isspace()):
-        raise DefinitionError(f"{where}: key 'not_applicable' must be one mark such as '－', not {mark!r}")
+        raise DefinitionError(f"{where}.not_applicable: must be one mark such as '－', not {mark!r}")
     return Conventions(comma=raw.get("comma", ""), full_stop=raw.get("full_stop", ""), not_applicable=mark,
                        section_numbers=raw.get("section_numbers", ""))
 
 
 def parse_definition(data: dict[str, Any]) -> FormDef:
-    """Build and cross-check a :class:`FormDef` from parsed TOML."""
+    """Build and cross-check a :class:`FormDef` from parsed TOML. Every table is checked on its own
+    and every error is gathered (:attr:`DefinitionError.errors`, named by table path); the
+    cross-checks, which need sound tables, run only when those passed."""
+    problems = _Problems()
     form_id = data.get("id", "?") if isinstance(data.get("id"), str) else "?"
-    _check_table(data, _TOP_SCHEMA, form_id, "form")
+    with problems.table():
+        _check_table(data, _TOP_SCHEMA, "", "form")
     if "extends" in data:
-        raise DefinitionError(f"{form_id}: extends: a file that extends another is read through the registry "
-                              "(load_definition)")
+        raise DefinitionError("extends: a file that extends another is read through the registry (load_definition)")
     for key in ("id", "tabs", "sections"):
         if key not in data:
-            raise DefinitionError(f"{form_id}: key {key!r} missing")
-    for i, t in enumerate(data["tabs"]):
-        _check_table(t, _TAB_SCHEMA, f"{form_id}: tabs[{i}]", "tab")
+            problems.errors.append(f"{key}: key missing")
+    tabs: list[Tab] = []
+    tab_ids: set[str] = set()  # a tab with a mistake still counts, so its sections are not reported too
+    for i, t in enumerate(data.get("tabs", ()) if isinstance(data.get("tabs"), list) else ()):
+        with problems.table():
+            _check_table(t, _TAB_SCHEMA, f"tabs[{i}]", "tab")
+        if not isinstance(t, dict):
+            continue
+        if isinstance(t.get("id"), str):
+            tab_ids.add(t["id"])
         if "id" not in t or "label" not in t:
-            raise DefinitionError(f"{form_id}: tabs[{i}]: needs 'id' and 'label'")
-    tabs = tuple(Tab(t["id"], t["label"]) for t in data.get("tabs", ()))
-    tab_ids = {t.id for t in tabs}
+            problems.errors.append(f"tabs[{i}]: needs 'id' and 'label'")
+        elif isinstance(t["id"], str) and isinstance(t["label"], str):
+            tabs.append(Tab(t["id"], t["label"]))
     limits = dict(DEFAULT_LIMITS)
-    for key, value in data.get("limits", {}).items():
+    for key, value in (data.get("limits", {}) if isinstance(data.get("limits"), dict) else {}).items():
         if key not in NUMBER_TYPES:
-            raise DefinitionError(f"{form_id}: limits: unknown type {key!r} (allowed: {', '.join(sorted(NUMBER_TYPES))})")
-        if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= 10**18:
-            raise DefinitionError(f"{form_id}: limits: key {key!r} must be a positive integer up to 10^18")
-        limits[key] = value
+            problems.errors.append(f"limits: unknown type {key!r} (allowed: {', '.join(sorted(NUMBER_TYPES))})")
+        elif not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= 10**18:
+            problems.errors.append(f"limits.{key}: must be a positive integer up to 10^18")
+        else:
+            limits[key] = value
     sections: list[Section] = []
     by_id: dict[str, Field] = {}
     groups: dict[str, Group] = {}
-    for i, rs in enumerate(data["sections"]):
-        _check_table(rs, _SECTION_SCHEMA, f"{form_id}: sections[{i}]", "section")
-        if "id" not in rs:
-            raise DefinitionError(f"{form_id}: sections[{i}]: key 'id' missing")
+    paths: dict[str, str] = {}  # field or group id -> its table path, for the cross-checks
+    for i, rs in enumerate(data.get("sections", ()) if isinstance(data.get("sections"), list) else ()):
+        where = f"sections[{i}]"
+        known = len(problems.errors)
+        with problems.table():
+            _check_table(rs, _SECTION_SCHEMA, f"{where} ({rs.get('id')})" if isinstance(rs, dict) else where, "section")
+        sound = len(problems.errors) == known  # its fields and groups are checked either way
+        if not isinstance(rs, dict) or not isinstance(rs.get("id"), str):
+            if isinstance(rs, dict):
+                problems.errors.append(f"{where}: key 'id' missing")
+            continue
         sid = rs["id"]
         tab = rs.get("tab", "")
+        if not isinstance(tab, str) or not isinstance(rs.get("fields", []), list) \
+                or not isinstance(rs.get("groups", []), list):
+            continue  # a key of the wrong type: reported with the table
         if tab not in tab_ids:
-            raise DefinitionError(f"{form_id}: section {sid}: unknown tab {tab!r}")
-        fields = tuple(_build_field(rf, sid, tab, form_id, limits) for rf in rs.get("fields", ()))
-        sgroups = tuple(_build_group(rg, sid, form_id) for rg in rs.get("groups", ()))
-        for f in fields:
-            if f.id in by_id:
-                raise DefinitionError(f"{form_id}: duplicate field id {f.id}")
-            if f.tab not in tab_ids:
-                raise DefinitionError(f"{form_id}: field {f.id}: unknown tab {f.tab!r}")
-            by_id[f.id] = f
-        for g in sgroups:
-            if g.id in groups or g.id in by_id:
-                raise DefinitionError(f"{form_id}: duplicate group id {g.id}")
-            groups[g.id] = g
-        sections.append(
-            Section(
-                id=sid,
-                tab=tab,
-                title=rs.get("title", ""),
-                fields=fields,
-                groups=sgroups,
-                rating_field=rs.get("rating_field", ""),
-                page_break=bool(rs.get("page_break", False)),
-                print=rs.get("print", ""),
-                import_patterns=_str_list(rs, "import_patterns", f"{form_id}: section {sid}"),
-            )
-        )
-    for name, g in data.get("grades", {}).items():
-        _check_table(g, _GRADE_SCHEMA, f"{form_id}: grades.{name}", "grade")
-        _str_list(g, "values", f"{form_id}: grades.{name}")
-        if not g.get("values"):
-            raise DefinitionError(f"{form_id}: grades.{name}: key 'values' missing")
-        _check_meanings(g, f"{form_id}: grades.{name}")
-    grades = {
-        name: Scale(values=tuple(g["values"]), not_rated=g.get("not_rated", "－"), meanings=dict(g.get("meanings", {})))
-        for name, g in data.get("grades", {}).items()
-    }
+            problems.errors.append(f"{where} ({sid}).tab: unknown tab {tab!r}")
+        fields: list[Field] = []
+        for j, rf in enumerate(rs.get("fields", ())):
+            with problems.table():
+                f = _build_field(rf, sid, tab, f"{where}.fields[{j}]", limits)
+                fpath = f"{where}.fields[{j}] ({f.id})"
+                if f.id in by_id:
+                    raise DefinitionError(f"{fpath}.id: duplicate field id {f.id} (also {paths[f.id]})")
+                if f.tab not in tab_ids and f.tab != tab:
+                    raise DefinitionError(f"{fpath}.tab: unknown tab {f.tab!r}")
+                by_id[f.id] = f
+                paths[f.id] = fpath
+                fields.append(f)
+        sgroups: list[Group] = []
+        for j, rg in enumerate(rs.get("groups", ())):
+            with problems.table():
+                g = _build_group(rg, sid, f"{where}.groups[{j}]")
+                gpath = f"{where}.groups[{j}] ({g.id})"
+                if g.id in groups or g.id in by_id:
+                    raise DefinitionError(f"{gpath}.id: duplicate group id {g.id} (also {paths[g.id]})")
+                groups[g.id] = g
+                paths[g.id] = gpath
+                sgroups.append(g)
+        with problems.table():
+            if sound:
+                sections.append(
+                    Section(
+                        id=sid,
+                        tab=tab,
+                        title=rs.get("title", ""),
+                        fields=tuple(fields),
+                        groups=tuple(sgroups),
+                        rating_field=rs.get("rating_field", ""),
+                        page_break=bool(rs.get("page_break", False)),
+                        print=rs.get("print", ""),
+                        import_patterns=_str_list(rs, "import_patterns", f"{where} ({sid})"),
+                    )
+                )
+    grades: dict[str, Scale] = {}
+    for name, g in (data.get("grades", {}) if isinstance(data.get("grades"), dict) else {}).items():
+        with problems.table():
+            _check_table(g, _GRADE_SCHEMA, f"grades.{name}", "grade")
+            _str_list(g, "values", f"grades.{name}")
+            if not g.get("values"):
+                raise DefinitionError(f"grades.{name}: key 'values' missing")
+            _check_meanings(g, f"grades.{name}")
+            grades[name] = Scale(values=tuple(g["values"]), not_rated=g.get("not_rated", "－"),
+                                 meanings=dict(g.get("meanings", {})))
+    overview = _build_overview(data, problems) if isinstance(data.get("overview", []), list) else ()
+    print_options, conventions = PrintOptions(), Conventions()
+    upgrades: tuple[Upgrade, ...] = ()
+    carry_from: dict[str, tuple[CarryRule, ...]] = {}
+    with problems.table():
+        print_options = _print_options(data.get("print", {}))
+    with problems.table():
+        upgrades = _build_upgrades(data)
+    with problems.table():
+        carry_from = _carry_from(data)
+    with problems.table():
+        conventions = _conventions(data.get("conventions", {}))
+    problems.raise_any()
     form = FormDef(
         id=form_id,
         version=int(data.get("version", 1)),
@@ -725,7 +835,7 @@ def parse_definition(data: dict[str, Any]) -> FormDef:
         organization_field=data.get("organization_field", ""),
         contribution_field=data.get("contribution_field", ""),
         percent_sign=data.get("percent_sign", "％"),
-        tabs=tabs,
+        tabs=tuple(tabs),
         sections=tuple(sections),
         grades=grades,
         layout=data.get("layout", "sections"),
@@ -733,82 +843,68 @@ def parse_definition(data: dict[str, Any]) -> FormDef:
         last_fiscal_year=data.get("last_fiscal_year"),
         division_field=data.get("division_field", ""),
         negative_sign=data.get("negative_sign", "-"),
-        overview=_build_overview(data, form_id),
+        overview=overview,
         budget_field=data.get("budget_field", ""),
         overall_rating_field=data.get("overall_rating_field", ""),
-        print=_print_options(data.get("print", {}), form_id),
-        upgrades=_build_upgrades(data, form_id),
-        carry_from=_carry_from(data, form_id),
-        conventions=_conventions(data.get("conventions", {}), form_id),
+        print=print_options,
+        upgrades=upgrades,
+        carry_from=carry_from,
+        conventions=conventions,
         by_id=by_id,
         groups=groups,
     )
-    _cross_check(form)
+    _cross_check(form, paths)
     return form
 
 
-def _cross_check(form: FormDef) -> None:
-    """References between fields, groups and expressions must all resolve."""
+def _cross_check(form: FormDef, paths: Mapping[str, str]) -> None:
+    """References between fields, groups and expressions must all resolve (every broken one is
+    reported); the cycle check, which needs them, runs only when they do."""
+    problems = _Problems()
     ids = set(form.by_id)
     for key in ("fiscal_year_field", "organization_field", "contribution_field", "division_field", "budget_field",
                 "overall_rating_field"):
         ref = getattr(form, key)
         if ref and ref not in ids:
-            raise DefinitionError(f"{form.id}: {key} names unknown field {ref!r}")
-    if form.budget_field and form.by_id[form.budget_field].type not in NUMBER_TYPES:
-        raise DefinitionError(f"{form.id}: budget_field {form.budget_field!r} is not a number field")
-    if form.overall_rating_field and form.by_id[form.overall_rating_field].type != "rating":
-        raise DefinitionError(f"{form.id}: overall_rating_field {form.overall_rating_field!r} is not a rating field")
-    for src_id, rules in form.carry_from.items():
+            problems.errors.append(f"{key}: names unknown field {ref!r}")
+    if form.budget_field in ids and form.by_id[form.budget_field].type not in NUMBER_TYPES:
+        problems.errors.append(f"budget_field: {form.budget_field!r} is not a number field")
+    if form.overall_rating_field in ids and form.by_id[form.overall_rating_field].type != "rating":
+        problems.errors.append(f"overall_rating_field: {form.overall_rating_field!r} is not a rating field")
+    for k, (src_id, rules) in enumerate(form.carry_from.items()):
         for i, rule in enumerate(rules):
+            where = f"carry_from[{k}] ({src_id}).map[{i}]"
             target = form.by_id.get(rule.to)
             if target is None or target.computed:
-                raise DefinitionError(f"{form.id}: carry_from {src_id}: map[{i}].to: unknown input field {rule.to!r}")
-            if len(rule.sources) > 1 and target.type != "text":
-                raise DefinitionError(f"{form.id}: carry_from {src_id}: map[{i}]: several sources need a text "
-                                      f"field, {rule.to} is {target.type}")
-    for col in form.overview:
+                problems.errors.append(f"{where}.to: unknown input field {rule.to!r}")
+            elif len(rule.sources) > 1 and target.type != "text":
+                problems.errors.append(f"{where}.from: several sources need a text field, {rule.to} is {target.type}")
+    for i, col in enumerate(form.overview):
         if col.field not in ids and col.field not in OVERVIEW_BUILTINS:
-            raise DefinitionError(f"{form.id}: overview column {col.key!r} names unknown field {col.field!r} "
-                                  f"(or one of: {', '.join(sorted(OVERVIEW_BUILTINS))})")
+            problems.errors.append(f"overview[{i}].field: column {col.key!r} names unknown field {col.field!r} "
+                                   f"(or one of: {', '.join(sorted(OVERVIEW_BUILTINS))})")
     for f in form.by_id.values():
-        where = f"{form.id}: field {f.id}"
-        exprs = [f.compute, f.applies_when, f.required_when, f.dash_unless, *(c.when for c in f.checks)]
-        for e in exprs:
-            if e is not None and not e.names <= ids:
-                raise DefinitionError(f"{where}: expression names unknown fields {sorted(e.names - ids)}")
-        if f.group and f.group not in form.groups:
-            raise DefinitionError(f"{where}: unknown group {f.group!r}")
-        if f.type == "rating" and f.scale not in form.grades:
-            raise DefinitionError(f"{where}: unknown grade scale {f.scale!r}")
-        if f.other_field and f.other_field not in ids:
-            raise DefinitionError(f"{where}: unknown other_field {f.other_field!r}")
-        if f.carry.startswith("from:") and f.carry[5:] not in ids:
-            raise DefinitionError(f"{where}: carry source unknown")
-        for row in f.grid:
-            for choice in row:
-                if choice not in f.choices:
-                    raise DefinitionError(f"{where}: grid names unknown choice {choice!r}")
-        for key in ("label", "sublabel"):
-            _check_label(getattr(f, key), LABEL_VARIABLES, f"{where}: key {key!r}")
-        _check_expr_types(form, f, where)
+        with problems.table():
+            _cross_check_field(form, f, paths[f.id])
     field_ids = frozenset(ids)
     for g in form.groups.values():
-        gwhere = f"{form.id}: group {g.id}"
-        _check_label(g.label, LABEL_VARIABLES, f"{gwhere}: key 'label'")
-        _check_label(g.sublabel, LABEL_VARIABLES, f"{gwhere}: key 'sublabel'")
-        _check_label(g.value, field_ids, f"{gwhere}: key 'value'")
-        for cells in g.rows:
-            for cell in cells:
-                _check_label(cell.value, field_ids, f"{gwhere}: rows")
-                _check_label(cell.label, LABEL_VARIABLES, f"{gwhere}: rows")
-        for pattern in g.import_patterns:
-            _check_label(pattern, field_ids | LABEL_VARIABLES, f"{gwhere}: import_patterns")
-        if g.parent and g.parent not in form.groups:
-            raise DefinitionError(f"{form.id}: group {g.id}: unknown parent {g.parent!r}")
-    for s in form.sections:
-        for pattern in s.import_patterns:
-            _check_label(pattern, field_ids | LABEL_VARIABLES, f"{form.id}: section {s.id}: import_patterns")
+        gwhere = paths[g.id]
+        with problems.table():
+            _check_label(g.label, LABEL_VARIABLES, f"{gwhere}.label")
+            _check_label(g.sublabel, LABEL_VARIABLES, f"{gwhere}.sublabel")
+            _check_label(g.value, field_ids, f"{gwhere}.value")
+            for r, cells in enumerate(g.rows):
+                for c, cell in enumerate(cells):
+                    _check_label(cell.value, field_ids, f"{gwhere}.rows[{r}][{c}].value")
+                    _check_label(cell.label, LABEL_VARIABLES, f"{gwhere}.rows[{r}][{c}].label")
+            for pattern in g.import_patterns:
+                _check_label(pattern, field_ids | LABEL_VARIABLES, f"{gwhere}.import_patterns")
+            if g.parent and g.parent not in form.groups:
+                raise DefinitionError(f"{gwhere}.parent: unknown parent {g.parent!r}")
+    for i, s in enumerate(form.sections):
+        with problems.table():
+            for pattern in s.import_patterns:
+                _check_label(pattern, field_ids | LABEL_VARIABLES, f"sections[{i}] ({s.id}).import_patterns")
     for i, u in enumerate(form.upgrades):
         later = form.upgrades[i + 1:]
         for old, new in u.renamed:
@@ -816,12 +912,37 @@ def _cross_check(form: FormDef) -> None:
                 new = dict(v.renamed).get(new, new)
             gone = any(new in v.removed for v in later)
             if not gone and (new not in form.by_id or form.by_id[new].computed):
-                raise DefinitionError(f"{form.id}: upgrades (from_version {u.from_version}): renamed {old!r} "
-                                      f"to {new!r}, which is not an input field of this version")
+                problems.errors.append(f"upgrades[{i}].renamed: (from_version {u.from_version}) renamed {old!r} "
+                                       f"to {new!r}, which is not an input field of this version")
+    problems.raise_any()
     try:
         expr.topological_order({f.id: f.compute for f in form.by_id.values() if f.compute})
     except expr.ExprError as exc:
-        raise DefinitionError(f"{form.id}: {exc}") from None
+        raise DefinitionError(f"sections: computed fields: {exc}") from None
+
+
+def _cross_check_field(form: FormDef, f: Field, where: str) -> None:
+    ids = form.by_id
+    exprs = [("compute", f.compute), ("applies_when", f.applies_when), ("required_when", f.required_when),
+             ("dash_unless", f.dash_unless), *((f"checks[{i}].when", c.when) for i, c in enumerate(f.checks))]
+    for key, e in exprs:
+        if e is not None and not e.names <= ids.keys():
+            raise DefinitionError(f"{where}.{key}: expression names unknown fields {sorted(e.names - ids.keys())}")
+    if f.group and f.group not in form.groups:
+        raise DefinitionError(f"{where}.group: unknown group {f.group!r}")
+    if f.type == "rating" and f.scale not in form.grades:
+        raise DefinitionError(f"{where}.scale: unknown grade scale {f.scale!r}")
+    if f.other_field and f.other_field not in ids:
+        raise DefinitionError(f"{where}.other_field: unknown other_field {f.other_field!r}")
+    if f.carry.startswith("from:") and f.carry[5:] not in ids:
+        raise DefinitionError(f"{where}.carry: carry source unknown")
+    for row in f.grid:
+        for choice in row:
+            if choice not in f.choices:
+                raise DefinitionError(f"{where}.grid: names unknown choice {choice!r}")
+    for key in ("label", "sublabel"):
+        _check_label(getattr(f, key), LABEL_VARIABLES, f"{where}.{key}")
+    _check_expr_types(form, f, where)
 
 
 _NUMERIC_FOR_EXPR = NUMBER_TYPES | {"fy", "month"}
@@ -832,9 +953,9 @@ def _check_expr_types(form: FormDef, f: Field, where: str) -> None:
     """Expressions that load but would fail when run are rejected here, at load."""
     if f.compute is not None:
         if f.compute.kind == "bool":
-            raise DefinitionError(f"{where}: key 'compute': a condition is not a number ({f.compute.source!r})")
+            raise DefinitionError(f"{where}.compute: a condition is not a number ({f.compute.source!r})")
         if f.type not in NUMBER_TYPES:
-            raise DefinitionError(f"{where}: key 'compute' needs a number type, not {f.type!r}")
+            raise DefinitionError(f"{where}.compute: needs a number type, not {f.type!r}")
     for key in ("compute", "applies_when", "required_when", "dash_unless"):
         e = getattr(f, key)
         if e is None:
@@ -842,17 +963,17 @@ def _check_expr_types(form: FormDef, f: Field, where: str) -> None:
         for name in e.containers:
             ref = form.by_id.get(name)
             if ref is not None and (ref.computed or ref.type not in _CONTAINER_TYPES):
-                raise DefinitionError(f"{where}: key {key!r}: 'in {name}' needs a list or text field, "
+                raise DefinitionError(f"{where}.{key}: 'in {name}' needs a list or text field, "
                                       f"{name} is {ref.type}")
         for name in e.arithmetic | (e.names if key == "compute" else frozenset()):
             ref = form.by_id.get(name)
             if ref is not None and not (ref.computed or ref.type in _NUMERIC_FOR_EXPR):
-                raise DefinitionError(f"{where}: key {key!r}: {name} is {ref.type}, not a number")
-    for c in f.checks:
+                raise DefinitionError(f"{where}.{key}: {name} is {ref.type}, not a number")
+    for i, c in enumerate(f.checks):
         for name in c.when.containers:
             ref = form.by_id.get(name)
             if ref is not None and (ref.computed or ref.type not in _CONTAINER_TYPES):
-                raise DefinitionError(f"{where}: checks: 'in {name}' needs a list or text field")
+                raise DefinitionError(f"{where}.checks[{i}].when: 'in {name}' needs a list or text field")
 
 
 def load_definition(path: Path) -> FormDef:

@@ -158,8 +158,9 @@ def build(file: FormFile, files: list[FormFile]) -> FormDef:
     try:
         form = definition.parse_definition(resolve(file, files))
     except DefinitionError as exc:
-        msg = str(exc)
-        raise DefinitionError(msg if msg.startswith(f"{file.path.name}:") else f"{file.path.name}: {msg}") from None
+        name = file.path.name
+        errors = [e if e.startswith(f"{name}:") else f"{name}: {e}" for e in exc.errors]
+        raise DefinitionError(errors[0], errors) from None
     except (RecursionError, MemoryError):
         raise DefinitionError(f"{file.path.name}: nested too deeply") from None
     stem = file.path.stem

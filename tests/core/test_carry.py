@@ -117,11 +117,11 @@ def test_carry_report_lists_copied_joined_and_no_place(r01_values: dict) -> None
 
 @pytest.mark.parametrize(("snippet", "message"), [
     ('[[carry_from]]\nformat = "mofa-h30"\nmap = [{to = "no_such_field", from = "budget_kyen"}]\n',
-     "map[0].to: unknown input field 'no_such_field'"),
+     "carry_from[0] (mofa-h30).map[0].to: unknown input field 'no_such_field'"),
     ('[[carry_from]]\nformat = "mofa-h30"\nmap = [{to = "c4_4_other", from = "no_such_source"}]\n',
-     "carry_from mofa-h30: map[0].from: unknown input field 'no_such_source' of mofa-h30"),
+     "carry_from[0] (mofa-h30).map[0].from: unknown input field 'no_such_source' of mofa-h30"),
     ('[[carry_from]]\nformat = "mofa-h30"\nmap = [{to = "c4_4_other", from = "jp_other", join = "comma"}]\n',
-     "key 'join': unknown value 'comma'"),
+     "carry_from[0].map[0].join: unknown value 'comma'"),
     ('[[carry_from]]\nformat = "mofa-h30"\nmap = [{to = "c4_4_other", form = "jp_other"}]\n',
      "unknown key 'form' (did you mean 'from'?)"),
     ('[[carry_from]]\nformat = "mofa-h30"\nmap = [{to = "initial_budget_kyen", from = ["budget_kyen", "jp_staff"]}]\n',

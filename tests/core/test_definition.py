@@ -128,16 +128,16 @@ def _field(data: dict, fid: str) -> dict:
     ("mutate", "message"),
     [
         # wrong-typed keys, everywhere, named with their table
-        (lambda d: _field(d, "c4_4_other").update(max_length="1000"), "field c4_4_other: key 'max_length' must be int"),
-        (lambda d: _field(d, "c4_4_other").update(required="yes"), "key 'required' must be bool"),
-        (lambda d: _field(d, "contribution_form").update(choices=[1, 2]), "key 'choices' must be a list of strings"),
-        (lambda d: d["sections"][0].update(layuot="x"), "sections\\[0\\]: unknown key 'layuot'"),
-        (lambda d: d["sections"][0].update(page_break="no"), "key 'page_break' must be bool"),
-        (lambda d: d.update(version="1"), "key 'version' must be int"),
+        (lambda d: _field(d, "c4_4_other").update(max_length="1000"), r"sections\[6\]\.fields\[15\] \(c4_4_other\)\.max_length: must be int, not str"),
+        (lambda d: _field(d, "c4_4_other").update(required="yes"), r"\(c4_4_other\)\.required: must be bool"),
+        (lambda d: _field(d, "contribution_form").update(choices=[1, 2]), r"\(contribution_form\)\.choices: must be a list of strings"),
+        (lambda d: d["sections"][0].update(layuot="x"), r"^sections\[0\] \(header\): unknown key 'layuot'"),
+        (lambda d: d["sections"][0].update(page_break="no"), r"^sections\[0\] \(header\)\.page_break: must be bool"),
+        (lambda d: d.update(version="1"), "^version: must be int"),
         (lambda d: d.update(layout="grid"), "unknown value 'grid'"),
         (lambda d: d.update(titel="x"), "unknown key 'titel' \\(did you mean 'title'\\?\\)"),
         (lambda d: d["tabs"][0].update(lable="x"), "tabs\\[0\\]: unknown key 'lable'"),
-        (lambda d: d["grades"]["criteria"].update(values="ABCD"), "grades.criteria: key 'values' must be list"),
+        (lambda d: d["grades"]["criteria"].update(values="ABCD"), r"^grades\.criteria\.values: must be list"),
         (lambda d: _field(d, "c4_4_other").update(checks=[{"when": "True", "mesage": "x"}]), "checks\\[0\\]: unknown key"),
         # expressions that would fail when run
         (lambda d: _field(d, "c3_2_reason_if_65pct").update(required_when="c3_2_budget in c3_2_actual"), "'in c3_2_actual' needs a list"),
@@ -145,16 +145,16 @@ def _field(data: dict, fid: str) -> dict:
         (lambda d: _field(d, "c3_2_diff").update(compute="c3_2_budget * 1e999"), "not a usable number"),
         (lambda d: _field(d, "c3_2_diff").update(compute="c3_2_budget * " + "9" * 40), "too large"),
         (lambda d: _field(d, "c3_2_diff").update(compute="contribution_name * 2"), "contribution_name is short, not a number"),
-        (lambda d: _field(d, "c3_2_diff").update(places=100000), "'places' must be between 0 and 6"),
+        (lambda d: _field(d, "c3_2_diff").update(places=100000), r"\(c3_2_diff\)\.places: must be between 0 and 6"),
         (lambda d: _field(d, "c3_2_diff").update(compute="(" * 5000 + "1" + ")" * 5000), "expression"),
-        (lambda d: _field(d, "c3_2_diff").update(compute=5), "key 'compute' must be str"),
+        (lambda d: _field(d, "c3_2_diff").update(compute=5), r"\(c3_2_diff\)\.compute: must be str"),
         # label placeholders: plain declared names only
         (lambda d: _field(d, "c4_4_other").update(label="{fy.__class__.__mro__}"), "placeholder"),
         (lambda d: _field(d, "c4_4_other").update(label="{0}"), "placeholder"),
         (lambda d: _field(d, "c4_4_other").update(label="{fy_era:>300000000}"), "placeholder"),
         (lambda d: _field(d, "c4_4_other").update(label="{fy!r}"), "placeholder"),
         (lambda d: _field(d, "c4_4_other").update(label="a}b"), "bad braces"),
-        (lambda d: _field(d, "c4_4_other").update(max=5), "'max' is only for number types"),
+        (lambda d: _field(d, "c4_4_other").update(max=5), r"\(c4_4_other\)\.max: is only for number types"),
         (lambda d: d.update(limits={"money": -1}), "limits"),
         (lambda d: d.update(limits={"text": 5}), "limits: unknown type 'text'"),
     ],
@@ -180,7 +180,7 @@ def test_limits_come_from_the_format_and_a_field_may_override() -> None:
     [
         (b'id = "mofa-x"\n[[tabs]\n', "mofa-x.toml: .*line 2"),
         ('id = "mofa-x"\ntitle = "評価"\n'.encode("shift_jis"), "mofa-x.toml: not UTF-8"),
-        (b'id = "mofa-x"\ntabs = []\nsections = [{id = "s", tab = "t"}]\n', "mofa-x.toml: mofa-x: section s: unknown tab"),
+        (b'id = "mofa-x"\ntabs = []\nsections = [{id = "s", tab = "t"}]\n', r"mofa-x.toml: sections\[0\] \(s\)\.tab: unknown tab 't'"),
     ],
 )
 def test_format_file_errors_name_the_file(tmp_path: Path, content: bytes, message: str) -> None:

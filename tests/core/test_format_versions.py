@@ -103,7 +103,7 @@ def test_an_older_version_file_imports_through_the_renames(user_folder: Path, tm
 
 
 @pytest.mark.parametrize(("upgrades", "message"), [
-    ('[[upgrades]]\nfrom_version = 2\n', "from_version' must be an older version"),
+    ('[[upgrades]]\nfrom_version = 2\n', r"upgrades\[0\]\.from_version: must be an older version"),
     ('[[upgrades]]\nfrom_version = 1\nrenamed = { a = "nowhere" }\n', "renamed 'a' to 'nowhere'"),
     ('[[upgrades]]\nfrom_version = 1\nrenmaed = {}\n', "did you mean 'renamed'"),
 ])

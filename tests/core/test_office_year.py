@@ -64,7 +64,7 @@ def test_format_declares_shared_fields_and_overview_columns() -> None:
     (lambda d: d["overview"].append({"key": "x", "field": "@status", "wdith": 3}), "did you mean 'width'"),
     (lambda d: d["overview"].append({"key": "budget", "field": "@status"}), "duplicate key"),
     (lambda d: d.update(budget_field="contribution_name"), "not a number field"),
-    (lambda d: d["sections"][2]["fields"][0].update(per_organization="yes"), "'per_organization' must be bool"),
+    (lambda d: d["sections"][2]["fields"][0].update(per_organization="yes"), r"\(contribution_name\)\.per_organization: must be bool"),
 ])
 def test_new_format_keys_are_checked(edit, message: str) -> None:
     data = tomllib.loads((ROOT / "forms" / "mofa-r01.toml").read_text(encoding="utf-8"))
