@@ -174,6 +174,25 @@ def installed_files() -> list[FormFile]:
     return _scan([])
 
 
+def _choose_current(reg: Registry) -> None:
+    """The highest version per id, leaving out an outside file whose declared carry sources are
+    not in the older format installed here (it would break loading for every format); the next
+    version of that id is used instead. A shipped file must be sound: its error is raised."""
+    while True:
+        reg.current = {}
+        for (form_id, _version), form in sorted(reg.forms.items()):
+            reg.current[form_id] = form  # sorted by version: the highest stays
+        bad = [(form, errs) for form in reg.current.values()
+               if (errs := definition.carry_source_errors(form, reg.current))
+               and reg.files[(form.id, form.version)].origin != SHIPPED]
+        if not bad:
+            return
+        for form, errs in bad:
+            file = reg.files.pop((form.id, form.version))
+            del reg.forms[(form.id, form.version)]
+            reg.warnings.append(f"様式ファイル {file.path} に誤りがあるため使いません：{errs[0]}")
+
+
 def load() -> Registry:
     """Read every folder; shipped files must be sound, others are skipped with a warning."""
     reg = Registry()
@@ -196,8 +215,7 @@ def load() -> Registry:
                 continue
         reg.forms[key] = form
         reg.files[key] = file
-    for (form_id, _version), form in sorted(reg.forms.items()):
-        reg.current[form_id] = form  # sorted by version: the highest stays
+    _choose_current(reg)
     for w in reg.warnings:
         log.warning("%s", w)
     return reg

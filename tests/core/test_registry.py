@@ -70,6 +70,19 @@ def test_a_broken_user_file_is_skipped_with_a_one_line_warning(folders) -> None:
     assert "mofa-r08.toml" in warnings[1] and "txt" in warnings[1]  # schema: while building
 
 
+def test_a_user_file_with_a_bad_carry_source_is_skipped_and_the_older_version_used(folders) -> None:
+    """Its error was raised by all_forms(): one bad file in the user folder stopped the app."""
+    from desktop.cli import main
+
+    user, _ = folders
+    (user / "mofa-r01.v2.toml").write_text(_r01(2, **{'from = "jp_other"': 'from = "no_such_h30_field"'}),
+                                           encoding="utf-8")
+    assert definition.get_form("mofa-r01").version == 1  # the shipped version stays in use
+    warnings = definition.form_registry().warnings
+    assert len(warnings) == 1 and "mofa-r01.v2.toml" in warnings[0] and "no_such_h30_field" in warnings[0]
+    assert main(["forms", "list"]) == 0
+
+
 def test_a_unknown_version_names_what_to_install(folders) -> None:
     with pytest.raises(definition.UnknownFormatError, match="mofa-r01 第3版"):
         definition.get_form("mofa-r01", version=3)
