@@ -29,6 +29,19 @@ def _japanese_ui() -> None:
 
 
 @pytest.fixture
+def user_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """An empty per-user format folder, read instead of the real ones (formats are reloaded)."""
+    from desktop.core import definition, registry
+
+    user = tmp_path / "user"
+    user.mkdir()
+    monkeypatch.setenv(registry.ENV_VAR, str(user))
+    definition.all_forms.cache_clear()
+    yield user
+    definition.all_forms.cache_clear()
+
+
+@pytest.fixture
 def r01_doc() -> dict:
     return json.loads(DEMO_R01.read_text(encoding="utf-8"))
 

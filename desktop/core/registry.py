@@ -183,8 +183,11 @@ def _choose_current(reg: Registry) -> None:
         for (form_id, _version), form in sorted(reg.forms.items()):
             reg.current[form_id] = form  # sorted by version: the highest stays
         bad = [(form, errs) for form in reg.current.values()
-               if (errs := definition.carry_source_errors(form, reg.current))
-               and reg.files[(form.id, form.version)].origin != SHIPPED]
+               if (errs := definition.carry_source_errors(form, reg.current))]
+        shipped = [f"{form.id}.toml: {e}" for form, errs in bad for e in errs
+                   if reg.files[(form.id, form.version)].origin == SHIPPED]
+        if shipped:
+            raise DefinitionError(shipped[0], shipped)
         if not bad:
             return
         for form, errs in bad:

@@ -23,16 +23,6 @@ V2 = (R01.replace("\nversion = 1\n", "\nversion = 2\n", 1).replace(REMOVED_BLOCK
       + '\n[[upgrades]]\nfrom_version = 1\nrenamed = { c4_4_other = "c4_4_remarks" }\nremoved = ["c4_3_recruitment_support"]\n')
 
 
-@pytest.fixture
-def user_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    user = tmp_path / "user"
-    user.mkdir()
-    monkeypatch.setenv(registry.ENV_VAR, str(user))
-    definition.all_forms.cache_clear()
-    yield user
-    definition.all_forms.cache_clear()
-
-
 def _install_v2(user: Path) -> None:
     (user / "mofa-r01.v2.toml").write_text(V2, encoding="utf-8")
     definition.all_forms.cache_clear()

@@ -4,20 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from desktop.core import definition, registry
 from tests.conftest import ROOT
-
-
-@pytest.fixture
-def user_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    user = tmp_path / "user"
-    user.mkdir()
-    monkeypatch.setenv(registry.ENV_VAR, str(user))
-    definition.all_forms.cache_clear()
-    yield user
-    definition.all_forms.cache_clear()
 
 
 def test_a_tie_with_the_shipped_format_is_shown_in_the_status_bar(user_folder: Path, make_window, db_path: Path) -> None:
