@@ -395,14 +395,16 @@ def import_document(store: Store, doc: Document, *, on_conflict: str = "refuse",
     if on_conflict not in ON_CONFLICT:
         raise ValueError(on_conflict)
     status = doc.sheet.get("status", "draft")
+    findings = None
     if status == "complete":
-        errs = validation.errors(validation.validate(doc.form, doc.values))
+        findings = validation.validate(doc.form, doc.values)  # once: creating the sheet reuses it
+        errs = validation.errors(findings)
         if errs:
             return ImportResult(REJECTED, message=_("「完了」のシートですがエラーが {n} 件あります（最初：{first}）。").format(
                 n=len(errs), first=errs[0].line().replace("\t", " ")), document=doc)
     try:
         with store.transaction():
-            result = _import(store, doc, status, on_conflict, as_new)
+            result = _import(store, doc, status, on_conflict, as_new, findings)
             if doc.review and result.ok and result.sheet_id is not None:
                 result.comments_merged = store.merge_comments(
                     result.sheet_id, [Comment(**{**c.__dict__}) for c in doc.review])
@@ -428,22 +430,24 @@ def _stamp(iso: str) -> str:
     return iso[:16].replace("T", " ")
 
 
-def _create(store: Store, doc: Document, status: str, *, copy: bool) -> int:
+def _create(store: Store, doc: Document, status: str, *, copy: bool,
+            findings: list[validation.Finding] | None = None) -> int:
     meta = doc.sheet
     return store.create_sheet(
         doc.form.id, doc.values, status=status,
         sheet_uuid=None if copy else meta.get("uuid"),
         created=None if copy else meta.get("created"),
         updated=None if copy else meta.get("updated"),
-        kind="import", import_note=doc.upgrade_note,
+        kind="import", import_note=doc.upgrade_note, findings=findings,
     )
 
 
-def _import(store: Store, doc: Document, status: str, on_conflict: str, as_new: bool) -> ImportResult:
+def _import(store: Store, doc: Document, status: str, on_conflict: str, as_new: bool,
+            findings: list[validation.Finding] | None = None) -> ImportResult:
     uuid = doc.sheet.get("uuid")
     existing = None if as_new or not uuid else store.find_uuid(uuid)
     if existing is None:
-        created = _create(store, doc, status, copy=as_new)
+        created = _create(store, doc, status, copy=as_new, findings=findings)
         store.record_exchange(created, values_digest(doc.values), "import")
         return ImportResult(IMPORTED, sheet_id=created, document=doc)
     local = store.get_sheet(existing)
@@ -460,7 +464,7 @@ def _import(store: Store, doc: Document, status: str, on_conflict: str, as_new: 
         if on_conflict == "refuse":
             return _conflict(store, doc, existing)
         if on_conflict == "as_new":
-            return ImportResult(IMPORTED, sheet_id=_create(store, doc, status, copy=True), document=doc,
+            return ImportResult(IMPORTED, sheet_id=_create(store, doc, status, copy=True, findings=findings), document=doc,
                                 message=_("別のシートとして取り込みました。"))
     # fast-forward (or the caller took the file's side): the local state stays in the history
     if incoming != local_digest:

@@ -75,3 +75,149 @@ def test_check_integrity_reports_damage(db_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(s.db, "conn", Conn(), raising=False)
     with pytest.raises(StoreError, match="壊れています"):
         s.check_integrity()
+
+
+# ---------------------------------------------------------------- m010: the index written at commit
+def _index_consistent(s: Store) -> None:
+    """FTS5's own check: the trigram index holds exactly the text of sheet_text (external content)."""
+    s.db.conn.execute("INSERT INTO sheet_text_fts (sheet_text_fts) VALUES ('integrity-check')")
+
+
+def _docs(r01_doc: dict, n: int) -> list:
+    from desktop.core import interchange
+
+    out = []
+    for i in range(n):
+        d = json.loads(json.dumps(r01_doc))
+        d["sheet"]["uuid"] = f"00000000-0000-4000-8000-{i:012d}"
+        d["values"]["c4_4_other"] = f"一括取込の特記事項{i}番"
+        out.append(interchange.parse_document(interchange.build_document(
+            interchange.all_forms()[d["format"]], d["values"], d["sheet"])))
+    return out
+
+
+def test_a_batch_import_writes_the_index_once_after_every_savepoint(db_path: Path, r01_doc: dict) -> None:
+    """FTS5 writes its pending index at every savepoint: per sheet of a batch that was 4.5 ms instead of 1."""
+    from desktop.core import interchange
+
+    docs = _docs(r01_doc, 3)
+    with Store(db_path) as s:
+        calls: list[str] = []
+        s.db.conn.set_trace_callback(calls.append)
+        with s.transaction():
+            ids = [interchange.import_document(s, d).sheet_id for d in docs]
+            assert [x.id for x in s.search("一括取込の特記事項1番")] == [ids[1]]  # not yet indexed, still found
+        s.db.conn.set_trace_callback(None)
+        savepoints = [i for i, c in enumerate(calls) if c.upper().startswith(("SAVEPOINT", "RELEASE"))]
+        indexing = [i for i, c in enumerate(calls) if "INTO sheet_text_fts (rowid" in c]
+        assert savepoints and len(indexing) == 3 and min(indexing) > max(savepoints)
+        assert [x.id for x in s.search("一括取込の特記事項2番")] == [ids[2]]
+        _index_consistent(s)
+
+
+def test_import_validates_a_complete_sheet_once(db_path: Path, r01_doc: dict, monkeypatch) -> None:
+    from desktop.core import interchange, validation
+
+    doc = _docs(r01_doc, 1)[0]
+    assert doc.sheet["status"] == "complete"
+    calls = []
+    real = validation.validate
+    monkeypatch.setattr(validation, "validate", lambda *a, **k: calls.append(1) or real(*a, **k))
+    with Store(db_path) as s:
+        result = interchange.import_document(s, doc)
+        assert result.ok and s.get_sheet(result.sheet_id).status == "complete"
+    assert len(calls) == 1
+
+
+def test_a_rolled_back_savepoint_leaves_the_index_right(db_path: Path, r01_values: dict) -> None:
+    with Store(db_path) as s:
+        sid = s.create_sheet("mofa-r01", dict(r01_values, c4_4_other="元の特記事項です"))
+        with s.transaction():
+            s.save_values(sid, dict(r01_values, c4_4_other="一度目の変更です"))
+            with pytest.raises(RuntimeError), s.transaction():
+                s.save_values(sid, dict(r01_values, c4_4_other="取り消される変更"))
+                raise RuntimeError
+        assert s.search("取り消される") == [] and [x.id for x in s.search("一度目の変更")] == [sid]
+        assert s.search("元の特記事項") == []
+        with pytest.raises(RuntimeError), s.transaction():
+            s.save_values(sid, dict(r01_values, c4_4_other="全部取り消し"))
+            raise RuntimeError
+        assert s.search("全部取り消し") == [] and [x.id for x in s.search("一度目の変更")] == [sid]
+        _index_consistent(s)
+
+
+def test_search_after_edit_delete_restore_and_import(db_path: Path, r01_values: dict, r01_doc: dict) -> None:
+    from desktop.core import interchange
+
+    with Store(db_path) as s:
+        a = s.create_sheet("mofa-r01", dict(r01_values, c4_4_other="Abc 国際移住機関の特記"))
+        b = s.create_sheet("mofa-r01", {"contribution_name": "別の拠出金", "c1_3_results": "abc と鯱鯨"})
+        assert [x.id for x in s.search("ABC")] == [a, b] or {x.id for x in s.search("ABC")} == {a, b}
+        assert {x.id for x in s.search("aBc")} == {a, b} and {x.id for x in s.search("Ab")} == {a, b}
+        assert [x.id for x in s.search("鯱鯨")] == [b] and [x.id for x in s.search("鯱")] == [b]
+        s.save_values(a, dict(r01_values, c4_4_other="書き換えた特記"))
+        assert s.search("国際移住機関の特記") == [] and [x.id for x in s.search("書き換えた特記")] == [a]
+        s.delete_sheet(a)
+        assert s.search("書き換えた特記") == []
+        s.undelete_sheet(a)
+        assert [x.id for x in s.search("書き換えた特記")] == [a]
+        s.restore_revision(a, 1)
+        assert [x.id for x in s.search("国際移住機関の特記")] == [a] and s.search("書き換えた特記") == []
+        doc = interchange.parse_document(interchange.export_sheet(s, b))
+        doc.values["c1_3_results"] = "取込で変わった成果"
+        assert interchange.import_document(s, doc).status == interchange.IMPORTED
+        assert [x.id for x in s.search("取込で変わった成果")] == [b] and s.search("鯱鯨") == []
+        _index_consistent(s)
+        assert len(s.search("特記", limit=1)) == 1
+
+
+def test_snapshots_are_utf16_and_older_utf8_ones_still_read(db_path: Path, r01_values: dict) -> None:
+    import zlib
+
+    with Store(db_path) as s:
+        sid = s.create_sheet("mofa-r01", r01_values)
+        raw = s.db.conn.execute("SELECT values_json FROM revisions WHERE sheet_id = ?", [sid]).fetchone()[0]
+        utf8 = zlib.compress(json.dumps(s.get_sheet(sid).values, ensure_ascii=False).encode(), 6)
+        assert raw[:1] == b"\x02" and len(raw) < len(utf8)
+        assert s.revision_values(sid, 1) == s.get_sheet(sid).values
+        s.db.conn.execute("UPDATE revisions SET values_json = ? WHERE sheet_id = ?", [utf8, sid])
+        s.db.conn.commit()
+        assert s.revision_values(sid, 1) == s.get_sheet(sid).values and s.last_good_revision(sid) == 1
+
+
+def test_a_database_of_the_previous_schema_is_migrated(db_path: Path) -> None:
+    """m010 on a file written before it (index triggers, UTF-8 snapshots): sheets, revisions and search work."""
+    import zlib
+
+    import sqlite_utils
+
+    from desktop.core import store as store_mod
+
+    db = sqlite_utils.Database(db_path)
+    db.conn.execute(f"PRAGMA application_id = {store_mod.APPLICATION_ID}")
+    store_mod.migrations.apply(db, stop_before="m010_index_at_commit")
+    for i, text in enumerate(["旧形式の特記事項", "Mixed Case 旧データ"], start=1):
+        db["sheets"].insert({"uuid": f"u-{i}", "format": "mofa-r01", "fiscal_year": 2019, "organization": "国際移住機関",
+                             "contribution": f"旧{i}", "status": "draft", "created": "2019-01-01T00:00:00+00:00",
+                             "updated": "2019-01-01T00:00:00+00:00", "revision": 2, "format_version": 1})
+        values = {"c4_4_other": text}
+        db["sheet_values"].insert({"sheet_id": i, "field_id": "c4_4_other", "value": json.dumps(text, ensure_ascii=False)})
+        db["sheet_text"].insert({"sheet_id": i, "body": text})  # indexed by the old triggers
+        db["revisions"].insert({"sheet_id": i, "number": 1, "created": "2019-01-01T00:00:00+00:00", "kind": "import",
+                                "status": "draft", "values_json": json.dumps({"c4_4_other": "最初の版"}, ensure_ascii=False)})
+        db["revisions"].insert({"sheet_id": i, "number": 2, "created": "2019-01-02T00:00:00+00:00", "kind": "save",
+                                "status": "draft", "values_json": zlib.compress(json.dumps(values, ensure_ascii=False).encode())})
+    db.conn.commit()
+    db.conn.close()
+    with Store(db_path) as s:
+        assert "m010_index_at_commit" in [m.name for m in store_mod.migrations.applied(s.db)]
+        assert not s.db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
+        assert [x.id for x in s.search("旧形式の特記")] == [1] and [x.id for x in s.search("mixed case")] == [2]
+        assert [x.id for x in s.search("旧")] == [1, 2] and [x.id for x in s.search("特記")] == [1]
+        assert [r.number for r in s.history(1)] == [1, 2]
+        assert s.revision_values(1, 1) == {"c4_4_other": "最初の版"} and s.revision_values(1, 2) == {"c4_4_other": "旧形式の特記事項"}
+        s.save_values(1, {"c4_4_other": "移行後の変更"})
+        assert s.search("旧形式の特記") == [] and [x.id for x in s.search("移行後の変更")] == [1]
+        s.restore_revision(1, 2)
+        assert [x.id for x in s.search("旧形式の特記")] == [1]
+        _index_consistent(s)
