@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import uuid as uuidlib
 import zlib
@@ -214,14 +215,41 @@ def m009_format_version(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m010_index_at_commit(db: sqlite_utils.Database) -> None:
-    """Issue 11's import speed: the trigram index is written once per transaction by the store
-    (:meth:`Store._sync_index`) instead of by triggers: a trigger's savepoint flushed the index for
-    every sheet of a batch import (4.5 ms a sheet instead of 1). The index is rebuilt so it holds
-    exactly the current text."""
+def m010_lean_index(db: sqlite_utils.Database) -> None:
+    """Issue 11's scale: the text is kept once. The search text was a second copy of every sheet's
+    text (``sheet_text``, 32 KB a sheet); the trigram index is now contentless, written by the
+    store once per transaction (:meth:`Store._sync_index`; the old triggers' savepoints flushed the
+    index for every sheet of a batch import) from the values themselves, which search reads too."""
     for name in ("sheet_text_ai", "sheet_text_ad", "sheet_text_au"):
         db.execute(f"DROP TRIGGER IF EXISTS {name}")
-    db.execute("INSERT INTO sheet_text_fts (sheet_text_fts) VALUES ('rebuild')")
+    db.execute("DROP TABLE IF EXISTS sheet_text_fts")
+    db.execute("DROP TABLE IF EXISTS sheet_text")
+    db.execute("CREATE VIRTUAL TABLE sheet_text_fts USING FTS5 (body, tokenize='trigram', content='', detail='none')")
+    conn = db.conn
+    # Values are written as JSON with non-ASCII kept (search's LIKE looks for the characters
+    # themselves); one written with \\u escapes by something else is rewritten: the same JSON value.
+    for rowid, raw in conn.execute("SELECT rowid, value FROM sheet_values WHERE instr(value, '\\u') > 0").fetchall():
+        try:
+            same = json.dumps(json.loads(raw), ensure_ascii=False)
+        except (TypeError, ValueError):
+            continue  # damaged: left as it is for check/repair
+        conn.execute("UPDATE sheet_values SET value = ? WHERE rowid = ?", [same, rowid])
+    for (sheet_id,) in conn.execute("SELECT id FROM sheets").fetchall():
+        body = _indexed_text(conn, sheet_id)
+        if body:
+            conn.execute("INSERT INTO sheet_text_fts (rowid, body) VALUES (?, ?)", [sheet_id, body])
+
+
+def _indexed_text(conn: sqlite3.Connection, sheet_id: int) -> str:
+    """A sheet's text as the index holds it: every text value, in the order written, a space between
+    (a damaged value counts as no text)."""
+    parts = []
+    for (raw,) in conn.execute("SELECT value FROM sheet_values WHERE sheet_id = ? ORDER BY rowid", [sheet_id]):
+        try:
+            parts.append(_text_of(json.loads(raw)))
+        except (TypeError, ValueError):
+            parts.append("")
+    return " ".join(parts)
 
 
 _PACK_UTF16 = b"\x02"  # marks a snapshot compressed as UTF-16 (m010); older ones are zlib'd UTF-8 (0x78…) or text
@@ -259,6 +287,14 @@ def _unpack(stored: Any) -> Any:
 # behind as deletions until segments merge; a little merging each time keeps the index lean.
 _MERGE_PAGES = 64
 _SEARCH_CHUNK = 50  # sheets whose text search reads at a time
+_JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')  # characters json.dumps(ensure_ascii=False) escapes
+
+
+def _contains(text: str, needle: bytes, fold: bool) -> bool:
+    """``needle`` in ``text`` as UTF-8, ASCII letters lower-cased first when ``fold`` (SQL lower()/LIKE)."""
+    raw = text.encode("utf-8", "surrogatepass")
+    return needle in (raw.lower() if fold else raw)
+
 
 
 def _trigrams(text: str) -> list[str]:
@@ -375,9 +411,9 @@ class Store:
     def __init__(self, path: Path | str, *, timeout: float = 3.0):
         self.path = Path(path).expanduser()
         self._wrote = False
-        # sheet id → its text as the index holds it (None: not indexed), for every sheet whose text
-        # this write transaction changed; the index follows at commit (see _sync_index)
-        self._indexed: dict[int, str | None] = {}
+        # sheet id → its text as the index holds it, for every sheet this write transaction wrote;
+        # the index follows at commit (see _sync_index)
+        self._indexed: dict[int, str] = {}
         self._check_file()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -497,17 +533,16 @@ class Store:
     def _sync_index(self) -> None:
         """Bring the trigram index up to the text of the sheets this transaction wrote: once, at
         the end of the outermost transaction, outside every savepoint (FTS5 writes its pending
-        index at each savepoint). The text rows themselves say what survived a rolled-back savepoint."""
+        index at each savepoint). The values themselves say what survived a rolled-back savepoint."""
         conn = self.db.conn
         for sheet_id, old in self._indexed.items():
-            row = conn.execute("SELECT body FROM sheet_text WHERE sheet_id = ?", [sheet_id]).fetchone()
-            new = row[0] if row else None
+            new = _indexed_text(conn, sheet_id)
             if new == old:
                 continue
-            if old is not None:
+            if old:
                 conn.execute("INSERT INTO sheet_text_fts (sheet_text_fts, rowid, body) VALUES ('delete', ?, ?)",
                              [sheet_id, old])
-            if new is not None:
+            if new:
                 conn.execute("INSERT INTO sheet_text_fts (rowid, body) VALUES (?, ?)", [sheet_id, new])
         if self._indexed:
             conn.execute("INSERT INTO sheet_text_fts (sheet_text_fts, rank) VALUES ('merge', ?)", [_MERGE_PAGES])
@@ -597,23 +632,17 @@ class Store:
         }
 
     def _write_values(self, sheet_id: int, values: Values, *, new: bool = False) -> str:
-        """The sheet's current values, digest and search text (plain statements: the import hot
-        path); returns the canonical JSON, which the revision snapshot reuses. ``new``: no old rows."""
+        """The sheet's current values and digest (plain statements: the import hot path); returns the canonical JSON, which the revision snapshot reuses. ``new``: no old rows."""
         canonical = _canonical(values)
         conn = self.db.conn
         conn.execute("UPDATE sheets SET digest = ? WHERE id = ?",
                      [hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest(), sheet_id])
+        if sheet_id not in self._indexed:  # the text the index holds: the one before this transaction
+            self._indexed[sheet_id] = "" if new else _indexed_text(conn, sheet_id)
         if not new:
             conn.execute("DELETE FROM sheet_values WHERE sheet_id = ?", [sheet_id])
         conn.executemany("INSERT INTO sheet_values (sheet_id, field_id, value) VALUES (?, ?, ?)",
                          [(sheet_id, k, json.dumps(v, ensure_ascii=False)) for k, v in values.items()])
-        body = " ".join(_text_of(v) for v in values.values())
-        if sheet_id not in self._indexed:  # the text the index holds: the one before this transaction
-            row = None if new else conn.execute("SELECT body FROM sheet_text WHERE sheet_id = ?", [sheet_id]).fetchone()
-            self._indexed[sheet_id] = row[0] if row else None
-        # Re-indexed only when the text changed (a status change or a figure leaves the index alone).
-        conn.execute("INSERT INTO sheet_text (sheet_id, body) VALUES (?, ?) ON CONFLICT (sheet_id) "
-                     "DO UPDATE SET body = excluded.body WHERE body IS NOT excluded.body", [sheet_id, body])
         return canonical
 
     def _add_revision(self, sheet_id: int, values: Values, kind: str, status: str, *, coalesce: bool, stamp: str,
@@ -903,9 +932,11 @@ class Store:
 
     # -------------------------------------------------------------- search
     def search(self, text: str, *, limit: int = 200) -> list[Sheet]:
-        """Sheets whose text contains ``text``, newest fiscal year first. 3+ characters: candidates
-        from the trigram index (no positions), each then checked against its text; 1–2 characters:
-        every sheet's text. Letters compare without ASCII case, as SQL ``LIKE`` / ``lower()`` did."""
+        """Sheets whose text (their text values, a space between) contains ``text``, newest fiscal
+        year first. 3+ characters: candidates from the trigram index (no positions); 1–2: every
+        sheet. Each candidate's values are then checked, in list order until ``limit`` sheets: SQL
+        ``LIKE`` picks the values that may hold ``text``, Python decides. Letters compare without
+        ASCII case (1–2 characters), or lower-cased when ``text`` has letters with case (3+)."""
         text = text.strip()
         if not text:
             return []
@@ -918,25 +949,46 @@ class Store:
             sql += " AND (id IN (SELECT rowid FROM sheet_text_fts WHERE sheet_text_fts MATCH ?)" + (
                 f" OR id IN ({pending}))" if pending else ")")
             params.append(query)
-            fold = text.lower() != text.upper()  # letters with case: compared lower-cased
+            fold = text.lower() != text.upper()
             needle = (text.lower() if fold else text).encode("utf-8", "surrogatepass")
         else:
             needle, fold = text.encode("utf-8", "surrogatepass").lower(), True
         rows = self._read(sql + " ORDER BY fiscal_year DESC, id", params)
         hits: list[Sheet] = []
-        for start in range(0, len(rows), _SEARCH_CHUNK):  # the texts in order, until ``limit`` sheets
+        for start in range(0, len(rows), _SEARCH_CHUNK):
             chunk = rows[start:start + _SEARCH_CHUNK]
-            ids = [int(r["id"]) for r in chunk]
-            bodies = {int(r["sheet_id"]): r["body"] or b"" for r in self._read(
-                f"SELECT sheet_id, CAST(body AS BLOB) AS body FROM sheet_text WHERE sheet_id IN ({', '.join('?' * len(ids))})",
-                ids)}
+            found = self._texts_containing([int(r["id"]) for r in chunk], text, needle, fold)
             for r in chunk:
-                body = bodies.get(int(r["id"]), b"")
-                if needle in (body.lower() if fold else body):
+                if int(r["id"]) in found:
                     hits.append(self._sheet(r))
                     if len(hits) >= limit:
                         return hits
         return hits
+
+    def _texts_containing(self, ids: list[int], text: str, needle: bytes, fold: bool) -> set[int]:
+        """Which of ``ids`` have ``needle`` in their text (ASCII-lower-cased first when ``fold``)."""
+        marks = ", ".join("?" * len(ids))
+        if " " in text:  # may span two values (joined by a space): the whole text of each sheet
+            conn = self.db.conn
+            return {i for i in ids if _contains(_indexed_text(conn, i), needle, fold)}
+        sql = f"SELECT sheet_id, value FROM sheet_values WHERE sheet_id IN ({marks})"
+        params: list[Any] = list(ids)
+        if not _JSON_ESCAPED.search(text):  # JSON keeps every other character as it is: a value holding
+            sql += " AND value LIKE ? ESCAPE '\\'"  # text holds it in its JSON too (LIKE ignores ASCII case)
+            params.append("%" + needle.decode("utf-8", "surrogatepass").replace("\\", "\\\\").replace(
+                "%", "\\%").replace("_", "\\_") + "%")
+        found: set[int] = set()
+        for r in self._read(sql, params):
+            sheet_id = int(r["sheet_id"])
+            if sheet_id in found:
+                continue
+            try:
+                value = json.loads(r["value"])
+            except (TypeError, ValueError):
+                continue  # damaged: no text
+            if _contains(_text_of(value), needle, fold):
+                found.add(sheet_id)
+        return found
 
     # -------------------------------------------------------------- carry-over
     def previous_sheet(self, sheet: Sheet) -> Sheet | None:
