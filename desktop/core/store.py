@@ -242,14 +242,16 @@ def m010_lean_index(db: sqlite_utils.Database) -> None:
 
 def _indexed_text(conn: sqlite3.Connection, sheet_id: int) -> str:
     """A sheet's text as the index holds it: every text value, in the order written, a space between
-    (a damaged value counts as no text)."""
+    (a damaged value counts as no text), and two spaces after, so that every character starts a
+    trigram and 1–2 characters are found through the index's terms; '' when there is no text."""
     parts = []
     for (raw,) in conn.execute("SELECT value FROM sheet_values WHERE sheet_id = ? ORDER BY rowid", [sheet_id]):
         try:
             parts.append(_text_of(json.loads(raw)))
         except (TypeError, ValueError):
             parts.append("")
-    return " ".join(parts)
+    body = " ".join(parts)
+    return body + "  " if body.strip() else ""
 
 
 _PACK_UTF16 = b"\x02"  # marks a snapshot compressed as UTF-16 (m010); older ones are zlib'd UTF-8 (0x78…) or text
@@ -287,7 +289,9 @@ def _unpack(stored: Any) -> Any:
 # behind as deletions until segments merge; a little merging each time keeps the index lean.
 _MERGE_PAGES = 64
 _SEARCH_CHUNK = 50  # sheets whose text search reads at a time
+_SHORT_TERMS_MAX = 2000  # trigrams starting with a 1–2 character search, beyond which every sheet is read
 _JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')  # characters json.dumps(ensure_ascii=False) escapes
+_IN_ESCAPES = re.compile(r"[bfnrtu0-9a-fA-F]")  # characters an escape sequence has after its backslash
 
 
 def _contains(text: str, needle: bytes, fold: bool) -> bool:
@@ -477,6 +481,8 @@ class Store:
                 if conn.in_transaction:
                     conn.rollback()
                 raise
+        # the index's terms (trigrams), for 1–2 character searches; per connection, nothing stored
+        conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.sheet_text_terms USING fts5vocab(main, sheet_text_fts, 'row')")
         # The full quick_check reads every page (300 ms for 5,000 sheets): it is not on the way to the
         # first window any more; the app runs check_integrity() once it is shown, ``hyoka check`` too.
 
@@ -953,6 +959,7 @@ class Store:
             needle = (text.lower() if fold else text).encode("utf-8", "surrogatepass")
         else:
             needle, fold = text.encode("utf-8", "surrogatepass").lower(), True
+            sql += self._short_candidates(text)
         rows = self._read(sql + " ORDER BY fiscal_year DESC, id", params)
         hits: list[Sheet] = []
         for start in range(0, len(rows), _SEARCH_CHUNK):
@@ -965,29 +972,78 @@ class Store:
                         return hits
         return hits
 
+    def _short_candidates(self, text: str) -> str:
+        """For a 1–2 character search: the condition on ``sheets.id`` naming the sheets whose text
+        may hold ``text``, from the index's trigrams that start with it (every character of an
+        indexed text starts one); '' (every sheet) when ``text`` has letters with case beyond ASCII
+        (the index folds those its own way) or when too many trigrams start with it."""
+        if any(not c.isascii() and c.lower() != c.upper() for c in text):
+            return ""
+        low = text.lower()
+        if ord(low[-1]) >= 0x10FFFF:
+            return ""
+        terms = [t for (t,) in self._read_rows(
+            "SELECT term FROM temp.sheet_text_terms WHERE term >= ? AND term < ? LIMIT ?",
+            [low, low[:-1] + chr(ord(low[-1]) + 1), _SHORT_TERMS_MAX + 1])]
+        if len(terms) > _SHORT_TERMS_MAX:
+            return ""
+        ids = {int(i) for i in self._indexed}  # written by this transaction: not in the index yet
+        for start in range(0, len(terms), 200):
+            query = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms[start:start + 200])
+            ids.update(int(r) for (r,) in self._read_rows(
+                "SELECT rowid FROM sheet_text_fts WHERE sheet_text_fts MATCH ?", [query]))
+        return f" AND id IN ({', '.join(map(str, sorted(ids)))})"
+
+    def _read_rows(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+        try:
+            return list(self.db.conn.execute(sql, params))
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from None
+
     def _texts_containing(self, ids: list[int], text: str, needle: bytes, fold: bool) -> set[int]:
         """Which of ``ids`` have ``needle`` in their text (ASCII-lower-cased first when ``fold``)."""
-        marks = ", ".join("?" * len(ids))
         if " " in text:  # may span two values (joined by a space): the whole text of each sheet
             conn = self.db.conn
             return {i for i in ids if _contains(_indexed_text(conn, i), needle, fold)}
-        sql = f"SELECT sheet_id, value FROM sheet_values WHERE sheet_id IN ({marks})"
+        if _JSON_ESCAPED.search(text):
+            return self._values_containing(ids, needle, fold, "", "")
+        # JSON keeps every other character as it is, so a value whose text holds ``text`` holds it in
+        # its JSON too; LIKE compares without ASCII case, as ``fold`` does (``needle`` is lower-cased
+        # then, and has no such letters else).
+        pattern = "%" + needle.decode("utf-8", "surrogatepass").replace("\\", "\\\\").replace(
+            "%", "\\%").replace("_", "\\_") + "%"
+        if _IN_ESCAPES.search(needle.decode("utf-8", "surrogatepass")):
+            return self._values_containing(ids, needle, fold, pattern, "")
+        # ``text`` has no character of an escape sequence: a match in a string value's JSON is a
+        # match in its text, decided by SQLite alone, which stops at a sheet's first such value.
+        marks = ", ".join("?" * len(ids))
+        sure = {int(i) for (i,) in self._read_rows(
+            f"SELECT s.id FROM sheets s WHERE s.id IN ({marks}) AND EXISTS (SELECT 1 FROM sheet_values v "
+            "WHERE v.sheet_id = s.id AND v.value LIKE ? ESCAPE '\\' AND substr(v.value, 1, 1) = '\"')",
+            [*ids, pattern])}
+        rest = [i for i in ids if i not in sure]  # a list's text may still hold it
+        return sure | (self._values_containing(rest, needle, fold, pattern, "'['") if rest else set())
+
+    def _values_containing(self, ids: list[int], needle: bytes, fold: bool, pattern: str, first: str) -> set[int]:
+        """:meth:`_texts_containing` value by value, in Python (``pattern``: LIKE first, when it may;
+        ``first``: only values whose JSON starts with it)."""
+        sql = f"SELECT sheet_id, value FROM sheet_values v WHERE sheet_id IN ({', '.join('?' * len(ids))})"
         params: list[Any] = list(ids)
-        if not _JSON_ESCAPED.search(text):  # JSON keeps every other character as it is: a value holding
-            sql += " AND value LIKE ? ESCAPE '\\'"  # text holds it in its JSON too (LIKE ignores ASCII case)
-            params.append("%" + needle.decode("utf-8", "surrogatepass").replace("\\", "\\\\").replace(
-                "%", "\\%").replace("_", "\\_") + "%")
+        if first:
+            sql += f" AND substr(v.value, 1, 1) = {first}"
+        if pattern:
+            sql += " AND v.value LIKE ? ESCAPE '\\'"
+            params.append(pattern)
         found: set[int] = set()
-        for r in self._read(sql, params):
-            sheet_id = int(r["sheet_id"])
+        for sheet_id, raw in self._read_rows(sql, params):
             if sheet_id in found:
                 continue
             try:
-                value = json.loads(r["value"])
+                value = json.loads(raw)
             except (TypeError, ValueError):
                 continue  # damaged: no text
             if _contains(_text_of(value), needle, fold):
-                found.add(sheet_id)
+                found.add(int(sheet_id))
         return found
 
     # -------------------------------------------------------------- carry-over

@@ -224,3 +224,21 @@ def test_a_database_of_the_previous_schema_is_migrated(db_path: Path) -> None:
         s.restore_revision(1, 2)
         assert [x.id for x in s.search("旧形式の特記")] == [1]
         _index_consistent(s)
+
+
+def test_search_reads_the_text_not_its_json(db_path: Path) -> None:
+    """Search checks a value's JSON where it can: never a match made by an escape, a number or a list's
+    punctuation; a list's text and a phrase across two values (a space between) are still found."""
+    with Store(db_path) as s:
+        a = s.create_sheet("mofa-r01", {"contribution_name": "改行\nbの後\x0bの欄", "c1_3_results": "1",
+                                        "c2_1_priority_areas": ["重点一", "重点二"], "c4_4_other": "終わりの欄"})
+        b = s.create_sheet("mofa-r01", {"contribution_name": "nbと000と\"引用\"", "c1_3_results": "重点二 重点一"})
+        assert [x.id for x in s.search("nb")] == [b] and [x.id for x in s.search("000")] == [b]
+        assert [x.id for x in s.search("n")] == [b] and [x.id for x in s.search('"引用"')] == [b]
+        assert [x.id for x in s.search("\"")] == [b] and s.search(",") == [] and s.search("[") == []
+        assert {x.id for x in s.search("重点一")} == {a, b} and [x.id for x in s.search("重点一 重点二")] == [a]
+        assert [x.id for x in s.search("重点二 重点一")] == [b]
+        assert [x.id for x in s.search("重点二 終わり")] == [a]  # across two values, as the text was joined
+        assert s.search("20") == []  # the fiscal year is a number, not text
+        assert [x.id for x in s.search("b")] == [a, b] or {x.id for x in s.search("b")} == {a, b}
+        assert {x.id for x in s.search("の")} == {a}
