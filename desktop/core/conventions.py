@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from desktop.core.definition import Conventions
 from desktop.core.i18n import _
@@ -73,7 +74,8 @@ def _mark(mark: str) -> Callable[[re.Match[str]], str]:
     return lambda _m: mark
 
 
-def _rules(conv: Conventions) -> list[Rule]:
+@lru_cache(maxsize=16)  # per format, not per text checked (validation asks for every text field)
+def _rules(conv: Conventions) -> tuple[Rule, ...]:
     rules: list[Rule] = []
     if conv.comma:
         other = COMMAS[1] if conv.comma == COMMAS[0] else COMMAS[0]
@@ -84,7 +86,7 @@ def _rules(conv: Conventions) -> list[Rule]:
         rules.append(("full_stop", pattern, _wrong_stop, _mark(conv.full_stop)))
     if conv.section_numbers == "full_width":
         rules.append(("section_number", _SECTION, _section_to_fix, _section_repl))
-    return rules
+    return tuple(rules)
 
 
 def _hits(rule: Rule, text: str) -> list[re.Match[str]]:

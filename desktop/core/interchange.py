@@ -448,7 +448,7 @@ def _import(store: Store, doc: Document, status: str, on_conflict: str, as_new: 
     existing = None if as_new or not uuid else store.find_uuid(uuid)
     if existing is None:
         created = _create(store, doc, status, copy=as_new, findings=findings)
-        store.record_exchange(created, values_digest(doc.values), "import")
+        store.record_exchange(created, store.sheet_digest(created), "import")  # the state as stored
         return ImportResult(IMPORTED, sheet_id=created, document=doc)
     local = store.get_sheet(existing)
     if local.format != doc.form.id:

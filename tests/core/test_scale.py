@@ -242,3 +242,20 @@ def test_search_reads_the_text_not_its_json(db_path: Path) -> None:
         assert s.search("20") == []  # the fiscal year is a number, not text
         assert [x.id for x in s.search("b")] == [a, b] or {x.id for x in s.search("b")} == {a, b}
         assert {x.id for x in s.search("の")} == {a}
+
+
+def test_sheets_created_in_one_transaction_are_indexed_as_they_ended(db_path: Path) -> None:
+    """The text a sheet was created with is indexed without reading it back, unless it changed again
+    or its id was used again after a rolled-back savepoint."""
+    with Store(db_path) as s:
+        with s.transaction():
+            with pytest.raises(RuntimeError), s.transaction():
+                gone = s.create_sheet("mofa-r01", {"c4_4_other": "取り消された作成"})
+                raise RuntimeError
+            again = s.create_sheet("mofa-r01", {"c4_4_other": "同じ番号の新しい作成"})
+            edited = s.create_sheet("mofa-r01", {"c4_4_other": "作成直後の文"})
+            s.save_values(edited, {"c4_4_other": "同じ取引で直した文"})
+        assert gone == again
+        assert s.search("取り消された") == [] and [x.id for x in s.search("同じ番号の新しい")] == [again]
+        assert s.search("作成直後") == [] and [x.id for x in s.search("同じ取引で直した")] == [edited]
+        _index_consistent(s)
