@@ -1039,10 +1039,11 @@ class Store:
         # ``text`` has no character of an escape sequence: a match in a string value's JSON is a
         # match in its text, decided by SQLite alone, which stops at a sheet's first such value.
         marks = ", ".join("?" * len(ids))
+        match = "v.value LIKE ? ESCAPE '\\'" if fold else "instr(v.value, ?) > 0"  # instr: a quarter faster
         sure = {int(i) for (i,) in self._read_rows(
             f"SELECT s.id FROM sheets s WHERE s.id IN ({marks}) AND EXISTS (SELECT 1 FROM sheet_values v "
-            "WHERE v.sheet_id = s.id AND v.value LIKE ? ESCAPE '\\' AND substr(v.value, 1, 1) = '\"')",
-            [*ids, pattern])}
+            f"WHERE v.sheet_id = s.id AND {match} AND substr(v.value, 1, 1) = '\"')",
+            [*ids, pattern if fold else text])}
         rest = [i for i in ids if i not in sure]  # a list's text may still hold it
         return sure | (self._values_containing(rest, needle, fold, pattern, "'['") if rest else set())
 
