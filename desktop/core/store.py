@@ -304,7 +304,6 @@ def _contains(text: str, needle: bytes, fold: bool) -> bool:
     return needle in (raw.lower() if fold else raw)
 
 
-
 def _trigrams(text: str) -> list[str]:
     """The trigrams a detail=none index is asked for: enough to cover ``text`` (every third one and the last)."""
     grams = [text[i:i + 3] for i in range(0, len(text) - 2)]
@@ -656,7 +655,8 @@ class Store:
         }
 
     def _write_values(self, sheet_id: int, values: Values, *, new: bool = False) -> str:
-        """The sheet's current values and digest (plain statements: the import hot path); returns the canonical JSON, which the revision snapshot reuses. ``new``: no old rows."""
+        """The sheet's current values and digest (plain statements: the import hot path); returns the
+        canonical JSON, which the revision snapshot reuses. ``new``: a sheet just created, no old rows."""
         canonical = _canonical(values)
         conn = self.db.conn
         digest = hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
@@ -961,10 +961,11 @@ class Store:
     # -------------------------------------------------------------- search
     def search(self, text: str, *, limit: int = 200) -> list[Sheet]:
         """Sheets whose text (their text values, a space between) contains ``text``, newest fiscal
-        year first. 3+ characters: candidates from the trigram index (no positions); 1–2: every
-        sheet. Each candidate's values are then checked, in list order until ``limit`` sheets: SQL
-        ``LIKE`` picks the values that may hold ``text``, Python decides. Letters compare without
-        ASCII case (1–2 characters), or lower-cased when ``text`` has letters with case (3+)."""
+        year first. Candidates come from the trigram index (no positions): for 3+ characters the
+        sheets holding its trigrams, for 1–2 those holding a trigram that starts with it. Each
+        candidate's values are then checked, in list order until ``limit`` sheets. Letters compare
+        without ASCII case (1–2 characters), or lower-cased when ``text`` has letters with case (3+),
+        as SQL ``LIKE`` and ``lower()`` did."""
         text = text.strip()
         if not text:
             return []
@@ -1002,11 +1003,14 @@ class Store:
         if any(not c.isascii() and c.lower() != c.upper() for c in text):
             return ""
         low = text.lower()
-        if ord(low[-1]) >= 0x10FFFF:
+        after = ord(low[-1]) + 1  # the terms from ``low`` up to the next character in UTF-8 order
+        if after > 0x10FFFF:
             return ""
+        if 0xD800 <= after <= 0xDFFF:
+            after = 0xE000  # no surrogates in UTF-8
         terms = [t for (t,) in self._read_rows(
             "SELECT term FROM temp.sheet_text_terms WHERE term >= ? AND term < ? LIMIT ?",
-            [low, low[:-1] + chr(ord(low[-1]) + 1), _SHORT_TERMS_MAX + 1])]
+            [low, low[:-1] + chr(after), _SHORT_TERMS_MAX + 1])]
         if len(terms) > _SHORT_TERMS_MAX:
             return ""
         ids = {int(i) for i in self._indexed}  # written by this transaction: not in the index yet

@@ -259,3 +259,11 @@ def test_sheets_created_in_one_transaction_are_indexed_as_they_ended(db_path: Pa
         assert s.search("取り消された") == [] and [x.id for x in s.search("同じ番号の新しい")] == [again]
         assert s.search("作成直後") == [] and [x.id for x in s.search("同じ取引で直した")] == [edited]
         _index_consistent(s)
+
+
+def test_one_character_search_at_the_edges_of_unicode(db_path: Path) -> None:
+    """The index's terms are asked for a range up to the next character: never a surrogate, nothing past U+10FFFF."""
+    with Store(db_path) as s:
+        a = s.create_sheet("mofa-r01", {"c4_4_other": "端\ud7ffと\ue000と\U0010ffffの字"})
+        assert [x.id for x in s.search("\ud7ff")] == [a] and [x.id for x in s.search("\ue000")] == [a]
+        assert [x.id for x in s.search("\U0010ffff")] == [a] and [x.id for x in s.search("\ud7ffと")] == [a]
