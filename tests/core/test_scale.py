@@ -214,6 +214,9 @@ def test_a_database_of_the_previous_schema_is_migrated(db_path: Path) -> None:
         assert "m010_lean_index" in [m.name for m in store_mod.migrations.applied(s.db)]
         assert not s.db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
         assert "sheet_text" not in s.db.table_names()  # the second copy of the text is gone
+        plan = s.db.conn.execute("EXPLAIN QUERY PLAN SELECT * FROM sheets WHERE deleted IS NULL "
+                                 "ORDER BY fiscal_year DESC, organization, contribution, id").fetchall()
+        assert "idx_sheets_list" in str(plan) and "TEMP B-TREE" not in str(plan)  # the list is read in order
         assert s.get_sheet(2).values == {"c4_4_other": "Mixed Case 旧データ"}
         assert [x.id for x in s.search("旧形式の特記")] == [1] and [x.id for x in s.search("mixed case")] == [2]
         assert [x.id for x in s.search("旧")] == [1, 2] and [x.id for x in s.search("特記")] == [1]
