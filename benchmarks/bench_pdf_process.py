@@ -4,7 +4,7 @@ Issue 11 item 13: both are timed from spawn to exit, in turns so both see the sa
 machine load; the Word file is built from the demo sheet (tests/support/make_docx.py).
 The first hyoka run fills the font cache (desktop/pdf/font_cache.py) and is shown apart.
 
-    .venv/bin/python benchmarks/bench_pdf_process.py [--runs 5]
+    .venv/bin/python benchmarks/bench_pdf_process.py [--runs 5] [--no-compile]
 """
 
 from __future__ import annotations
@@ -32,7 +32,13 @@ def _timed(cmd: list[str], env: dict[str, str]) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--no-compile", action="store_true",
+                    help="leave desktop/ without .pyc (as a checkout with PYTHONDONTWRITEBYTECODE=1)")
     args = ap.parse_args()
+    if not args.no_compile:  # byte-compiled first, as pip and PyInstaller install the app (see bench_gui.py)
+        import compileall
+
+        compileall.compile_dir(str(ROOT / "desktop"), quiet=1)
     hyoka = Path(sys.executable).with_name("hyoka")
     office = shutil.which("soffice") or shutil.which("libreoffice")
     with tempfile.TemporaryDirectory() as d:

@@ -12,13 +12,16 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.core import interchange, safe_files, validation
 from desktop.core.backup import BackupError
 from desktop.core.definition import DefinitionError, UnknownFormatError
 from desktop.core.i18n import _, set_language
-from desktop.core.store import Sheet, Store, StoreError, default_db_path
+from desktop.core.records import StoreError
+
+if TYPE_CHECKING:  # the database module loads only for commands that open one (not ``pdf --demo``)
+    from desktop.core.store import Sheet, Store
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 MAX_ID = 2**63 - 1
@@ -39,7 +42,9 @@ CLI_LOCK_WAIT = 15.0
 
 
 def _store(args: argparse.Namespace) -> Store:
-    return Store(Path(args.db).expanduser() if args.db else default_db_path(), timeout=CLI_LOCK_WAIT)
+    from desktop.core.store import Store
+
+    return Store(_db_path(args), timeout=CLI_LOCK_WAIT)
 
 
 def _sheet_id(text: str) -> int:
@@ -232,6 +237,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def _db_path(args: argparse.Namespace) -> Path:
+    from desktop.core.store import default_db_path
+
     return Path(args.db).expanduser() if args.db else default_db_path()
 
 

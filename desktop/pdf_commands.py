@@ -7,12 +7,15 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.core import interchange, safe_files
 from desktop.core.definition import FormDef
 from desktop.core.i18n import _
-from desktop.core.store import Store
 from desktop.core.values import Values
+
+if TYPE_CHECKING:
+    from desktop.core.store import Store
 
 
 class PdfCommandError(Exception):

@@ -33,15 +33,18 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.core import safe_files, validation
 from desktop.core.definition import FormDef, all_forms
 from desktop.core.i18n import _
+from desktop.core.records import COMMENT_STATUSES, STATUSES, Comment, ConflictError
 from desktop.core.resources import resource_dir
-from desktop.core.store import COMMENT_STATUSES, STATUSES, Comment, ConflictError, Store
 from desktop.core.upgrade import upgrade_note, upgrade_values
 from desktop.core.values import Values, compute, normalize_values, values_digest
+
+if TYPE_CHECKING:  # reading and writing files needs no database (see desktop.core.records)
+    from desktop.core.store import Store
 
 SCHEMA_VERSION = 2
 SUPPORTED_VERSIONS = (1, 2)

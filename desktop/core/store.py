@@ -30,18 +30,18 @@ from sqlite_utils.migrations import Migrations
 from desktop.core import validation
 from desktop.core.definition import FormDef, all_forms, get_form
 from desktop.core.i18n import _
+from desktop.core.records import COMMENT_STATUSES as COMMENT_STATUSES  # re-exported: callers import them from here
+from desktop.core.records import STATUSES as STATUSES
+from desktop.core.records import Comment as Comment
+from desktop.core.records import ConflictError as ConflictError
+from desktop.core.records import StoreError as StoreError
 from desktop.core.values import Values, fiscal_year, normalize_values, values_digest
 
 APPLICATION_ID = 0x48594B41  # "HYKA": marks a hyoka database file
-STATUSES = ("draft", "complete")
 AUTOSAVE_COALESCE_SECONDS = 60.0
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 migrations = Migrations("hyoka")
-
-
-class StoreError(Exception):
-    """A problem with the database file; the message is for the user."""
 
 
 class IncompleteError(StoreError):
@@ -63,18 +63,6 @@ class DamagedSheetError(StoreError):
         super().__init__(_("シート {id} の記録が壊れています（{detail}）。最後の正常な版から復元できます（hyoka repair {id}）。").format(
             id=sheet_id, detail=detail))
         self.sheet_id = sheet_id
-
-
-class ConflictError(StoreError):
-    """A write based on a state that is no longer the sheet's current one.
-
-    Raised instead of overwriting what the writer never read (another process,
-    a CLI import while the app is open); the caller decides what to do.
-    """
-
-    def __init__(self, sheet_id: int, expected: str, current: str):
-        super().__init__(_("シート {id} は読み込んだ後に別のところで変更されています。").format(id=sheet_id))
-        self.sheet_id, self.expected, self.current = sheet_id, expected, current
 
 
 def now() -> str:
@@ -357,40 +345,6 @@ class Sheet:
     @property
     def form(self) -> FormDef:
         return get_form(self.format)
-
-
-COMMENT_STATUSES = ("open", "resolved")
-
-
-@dataclass
-class Comment:
-    """A review comment (指摘) on one field (``field_id``) or on the whole sheet (``""``)."""
-
-    id: str
-    sheet_id: int
-    field_id: str
-    author: str
-    created: str
-    text: str
-    status: str = "open"
-    resolved: str = ""
-    resolved_by: str = ""
-    updated: str = ""
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == "open"
-
-    def as_dict(self) -> dict[str, Any]:
-        """The comment as an interchange file's ``review`` entry (sheet not included)."""
-        out: dict[str, Any] = {"id": self.id, "field": self.field_id or None, "author": self.author,
-                               "created": self.created, "text": self.text, "status": self.status,
-                               "updated": self.updated or self.created}
-        if self.resolved:
-            out["resolved"] = self.resolved
-        if self.resolved_by:
-            out["resolved_by"] = self.resolved_by
-        return out
 
 
 @dataclass(frozen=True)

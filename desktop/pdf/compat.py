@@ -191,6 +191,7 @@ __all__ = [
     "FragLine",
     "ParaLines",
     "add_glyph_alias",
+    "binary_streams",
     "cjkU",
     "font_table",
     "makeCJKParaLine",
@@ -203,6 +204,14 @@ __all__ = [
     "text_out_adjusted",
     "utf16_hex",
 ]
+
+
+def binary_streams() -> None:
+    """Write compressed streams as binary, not ASCII85 (ReportLab's default for 7-bit mail):
+    a fifth smaller and no pure-Python encoding pass over every font subset and page."""
+    from reportlab import rl_config
+
+    rl_config.useA85 = 0
 
 
 def font_from_face(name: str, state: dict[str, Any], data: bytes) -> Any:

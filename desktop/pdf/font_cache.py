@@ -11,30 +11,19 @@ never an error: the font is parsed as before. ``HYOKA_CACHE_DIR`` overrides the 
 from __future__ import annotations
 
 import hashlib
-import marshal
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFont
 
+from desktop.core import disk_cache
+from desktop.core.disk_cache import ENV_VAR, cache_dir
 from desktop.pdf.compat import font_from_face
 
-ENV_VAR = "HYOKA_CACHE_DIR"
-FORMAT = 1  # bump when the stored layout changes; old files are then simply not used
+__all__ = ["ENV_VAR", "cache_dir", "load_font"]
+FORMAT = 2  # bump when the stored layout changes; old files are then simply not used
 _SKIP = ("_ttf_data", "_pdfScale")  # the file's bytes (read fresh) and a lambda (rebuilt)
-
-
-def cache_dir() -> Path:
-    """``HYOKA_CACHE_DIR`` or the per-user cache folder (``%LOCALAPPDATA%\\hyoka\\Cache`` on Windows)."""
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env)
-    from platformdirs import user_cache_path
-
-    return user_cache_path("hyoka", appauthor=False)
 
 
 def _key(path: Path, index: int) -> tuple[str, tuple[Any, ...]]:
@@ -54,21 +43,21 @@ def load_font(name: str, path: Path, index: int) -> TTFont:
         file_name, ident = _key(path, index)
     except OSError:
         return TTFont(name, str(path), subfontIndex=index)
-    folder = cache_dir()
-    font = _read(folder / file_name, ident, name, path)
+    font = _read(file_name, ident, name, path)
     if font is not None:
         return font
     font = TTFont(name, str(path), subfontIndex=index)
-    _write(folder, file_name, ident, font)
+    _write(file_name, ident, font)
     return font
 
 
-def _read(cached: Path, ident: tuple[Any, ...], name: str, path: Path) -> TTFont | None:
+def _read(file_name: str, ident: tuple[Any, ...], name: str, path: Path) -> TTFont | None:
+    stored = disk_cache.read(file_name, ident)
+    if stored is None:
+        return None
     try:
-        with open(cached, "rb") as f:
-            stored = marshal.loads(f.read())
-        stored_ident, names, state = stored
-        if tuple(stored_ident) != ident or not isinstance(state, dict):
+        names, state = stored
+        if not isinstance(state, dict):
             return None
         for key in names:
             state[key] = TTFNameBytes(state[key].encode("utf-8"))
@@ -76,12 +65,11 @@ def _read(cached: Path, ident: tuple[Any, ...], name: str, path: Path) -> TTFont
         if len(data) != ident[-2]:
             return None
         return font_from_face(name, state, data)
-    except Exception:  # any damage (truncated, foreign, wrong shape) means: parse the font instead
+    except Exception:  # any damage (wrong shape) means: parse the font instead
         return None
 
 
-def _write(folder: Path, file_name: str, ident: tuple[Any, ...], font: TTFont) -> None:
-    """Atomically: a temp file in the folder renamed over the target, so readers never see half a file."""
+def _write(file_name: str, ident: tuple[Any, ...], font: TTFont) -> None:
     state: dict[str, Any] = {}
     names: list[str] = []
     for key, value in font.face.__dict__.items():
@@ -91,20 +79,4 @@ def _write(folder: Path, file_name: str, ident: tuple[Any, ...], font: TTFont) -
             names.append(key)
             value = value.ustr
         state[key] = value
-    tmp = None
-    try:
-        blob = marshal.dumps((ident, names, state))
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".font-", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as f:
-            f.write(blob)
-        os.replace(tmp, folder / file_name)
-        tmp = None
-    except (OSError, ValueError):  # read-only or full cache folder, an unmarshallable value: no cache
-        pass
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+    disk_cache.write(file_name, ident, (names, state))

@@ -20,13 +20,14 @@ from desktop.core.i18n import _
 from desktop.core.validation import Finding
 from desktop.core.values import Values, normalize_values
 from desktop.pdf import layout
-from desktop.pdf.compat import add_glyph_alias, patch_tounicode
+from desktop.pdf.compat import add_glyph_alias, binary_streams, patch_tounicode
 from desktop.pdf.fonts import FontSet, char_map, resolve_fonts, variant_glyph
 from desktop.pdf.glyphs import PUA_BASE, GlyphChecker, preflight
 from desktop.pdf.linebreak import enable_justify
 
 enable_justify()
 patch_tounicode()
+binary_streams()
 
 
 @dataclass
