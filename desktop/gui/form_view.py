@@ -10,7 +10,9 @@ A tab's widgets are built when it is first shown (building all six before the fi
 paint cost a quarter of the start-up): until then its page is empty and the signal
 handlers skip its fields; building it replays the controller's current state (values,
 computed cells, applicability, findings, marks, read-only) into the new editors.
-Everything that needs a field's widgets goes through :meth:`FormView.editor`.
+Everything that needs a field's widgets goes through :meth:`FormView.editor`. After the
+first paint the other tabs are built in idle time, one per event-loop turn, so a first
+switch to 評価基準３ (0.15 s to build) does not stall either.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFrame,
@@ -47,10 +49,13 @@ from .controller import FormController
 from .widgets import ChecksEditor, FieldEditor, create_editor
 
 LABEL_WIDTH = 210
+IDLE_BUILD_MS = 100  # after the first paint, before the first tab is built in idle time
 
 
 class FormView(QWidget):
     """All tabs of one format. ``compareRequested(field_id)`` asks for the 前年比較 dialog."""
+
+    idle_build = True  # build the tabs not shown yet after the first paint (tests of unbuilt tabs turn it off)
 
     compareRequested = Signal(str)
     commentsRequested = Signal(str)  # field id: show the review comments on it
@@ -74,6 +79,7 @@ class FormView(QWidget):
         self.built_tabs: list[str] = []  # in the order they were built
         self.read_only = False
         self.zoom = 100
+        self._idle_started = False
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -132,6 +138,20 @@ class FormView(QWidget):
     def showEvent(self, event: Any) -> None:
         self._on_tab_shown(self.tabs.currentIndex())  # the tab on screen exists before it is painted
         super().showEvent(event)
+
+    def paintEvent(self, event: Any) -> None:
+        super().paintEvent(event)
+        if not self._idle_started and self.idle_build:
+            self._idle_started = True
+            QTimer.singleShot(IDLE_BUILD_MS, self, self._build_next_idle)
+
+    def _build_next_idle(self) -> None:
+        """One tab not built yet, then back to the event loop (input and paints go first)."""
+        rest = [t.id for t in self.form.tabs if t.id not in self.built_tabs]
+        if rest and self.idle_build:
+            self.ensure_tab(rest[0])
+            if len(rest) > 1:
+                QTimer.singleShot(0, self, self._build_next_idle)
 
     def is_built(self, tab_id: str) -> bool:
         return tab_id in self.built_tabs
