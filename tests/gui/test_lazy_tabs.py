@@ -241,13 +241,14 @@ def test_undo_of_an_edit_on_a_tab_left_behind(window, qtbot) -> None:
 
 def test_start_imports_no_reader_pdf_or_babel(tmp_path: Path) -> None:
     """The way to the first paint imports neither the sheet reader, the PDF printer, the office's
-    spreadsheet export nor Babel (its CLDR data cost ~50 ms); they load when first used."""
+    spreadsheet export nor Babel (its CLDR data cost ~50 ms); they load when first used. Nor does it
+    scan installed distributions for sqlite-utils plugins (importlib.metadata)."""
     code = (
         "import sys, json\n"
         "from desktop.cli import main\n"
         f"code = main(['gui', '--db', {str(tmp_path / 'hyoka.sqlite3')!r}, '--sheet', '1'])\n"
         "heavy = ['babel', 'reportlab', 'openpyxl', 'docx', 'pypdf', 'desktop.pdf', 'desktop.core.sheet_import',"
-        " 'desktop.gui.conflict_dialog', 'desktop.gui.help']\n"
+        " 'desktop.gui.conflict_dialog', 'desktop.gui.help', 'importlib.metadata']\n"
         "print(json.dumps({'code': code, 'loaded': [m for m in heavy if m in sys.modules]}))\n"
     )
     env = {"HYOKA_REPORT_STARTUP": "1", "QT_QPA_PLATFORM": "offscreen", "HYOKA_CONFIG_DIR": str(tmp_path)}
