@@ -171,6 +171,22 @@ def test_carried_marks_and_read_only_reach_tabs_built_later(window, make_window,
     assert box.toPlainText() == second.controller.values["c2_1_policies"]
 
 
+def test_zoom_and_review_comment_marks_reach_tabs_built_later(window, qtbot) -> None:
+    window.open_sheet(1)
+    view = window.current_view()
+    size = view.editor("contribution_name").widget.font().pointSizeF()
+    window.set_zoom(130)
+    view.set_comment_marks({"c3_2_budget": 2})
+    assert not built(view, "c3")
+    assert view.comment_mark("c3_2_budget") == "指摘 2"
+    view.tabs.setCurrentIndex(tab_of(view, "c3"))
+    # (fields inside a group box keep the normal size at any zoom, built early or late: the boxes'
+    # "QGroupBox * { font-weight: normal; }" style sheet stops Qt's font inheritance — as before)
+    assert view.editors["c3_rating"].widget.font().pointSizeF() == pytest.approx(size * 1.3)
+    label = view.field_labels["c3_2_budget"]
+    assert "指摘 2" in label.text() and label.toolTip()
+
+
 def test_find_reaches_a_tab_not_built_yet(window, qtbot) -> None:
     window.open_sheet(1)
     view = window.current_view()
