@@ -86,8 +86,8 @@ def typing_latency(db: Path, keys: int = 40) -> tuple[list[float], list[float], 
     win.resize(1366, 768)
     win.show()
     win.open_sheet(1)
+    win.focus_field("c1_2_activities")  # shows its tab (built when first shown)
     edit = win.findChild(QPlainTextEdit, "c1_2_activities")
-    win.focus_field("c1_2_activities")
     total, key_cost, validate_cost = [], [], []
     for i in range(keys):
         loop = QEventLoop()

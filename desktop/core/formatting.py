@@ -3,20 +3,36 @@
 Thousands separators and year-month patterns come from Babel's CLDR data for the
 active locale (``ja_JP`` unless the UI is switched); the sheet-specific parts
 (``0％`` for zero, era titles) follow ``sheet-format.md`` §4 and §7.
+
+For the locales the app ships (Japanese, English) CLDR says ``,`` groups, ``.`` and
+``-``: those numbers and the Japanese year-month are written directly, because loading
+Babel and its locale data cost ~50 ms of every start (tests/core/test_formatting_plain.py
+holds them to Babel's output). Other locales go through Babel, imported on first use.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
-
-from babel.dates import format_date
-from babel.numbers import format_decimal
+from typing import Any
 
 from desktop.core import era
 
 LOCALE = "ja_JP"
 _ROUNDING = {"down": ROUND_DOWN, "half_up": ROUND_HALF_UP}
+PLAIN_LOCALES = frozenset({"ja_JP", "ja", "en", "en_US"})  # CLDR: "," groups, "." decimals, "-" minus
+
+
+def format_decimal(value: Any, **kw: Any) -> str:
+    from babel.numbers import format_decimal as babel_format_decimal
+
+    return str(babel_format_decimal(value, **kw))
+
+
+def format_date(value: date, pattern: str, locale: str) -> str:
+    from babel.dates import format_date as babel_format_date
+
+    return str(babel_format_date(value, pattern, locale=locale))
 
 
 def round_decimal(value: Decimal, places: int, mode: str) -> Decimal:
@@ -33,11 +49,17 @@ def round_decimal(value: Decimal, places: int, mode: str) -> Decimal:
 
 def format_int(value: int | Decimal, locale: str = LOCALE) -> str:
     """``1614702000`` → ``1,614,702,000``."""
+    if locale in PLAIN_LOCALES and isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if locale in PLAIN_LOCALES and isinstance(value, Decimal) and value.is_finite():
+        return f"{value:,.0f}"  # rounds half-even, as Babel does
     return format_decimal(value, format="#,##0", locale=locale)
 
 
 def format_fixed(value: Decimal, places: int, locale: str = LOCALE) -> str:
     """A rounded decimal with exactly ``places`` decimals (``22.7``, ``-7.3``)."""
+    if locale in PLAIN_LOCALES and isinstance(value, Decimal) and value.is_finite() and places >= 0:
+        return f"{value:,.{places}f}"
     pattern = "#,##0" + ("." + "0" * places if places else "")
     return format_decimal(value, format=pattern, locale=locale, decimal_quantization=True)
 
@@ -52,6 +74,8 @@ def format_percent(value: Decimal, places: int, sign: str = "％", locale: str =
 def format_ym(ym: str, locale: str = LOCALE) -> str:
     """``2018-06`` → ``2018 年 6 月`` (the sheet's spaced form)."""
     year, month = (int(p) for p in ym.split("-"))
+    if locale in PLAIN_LOCALES and locale.startswith("ja") and 1 <= year <= 9999 and 1 <= month <= 12:
+        return f"{year} 年 {month} 月"
     if locale.startswith("ja"):
         return format_date(date(year, month, 1), "y 年 M 月", locale=locale)
     return format_date(date(year, month, 1), "MMM y", locale=locale)

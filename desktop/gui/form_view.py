@@ -5,6 +5,14 @@ format. Layout follows the definition: tabs in ``form.tabs`` order, sections and
 fields in print order (which is also the keyboard Tab order), groups as nested
 group boxes. The view never talks to another widget: edits go to the
 :class:`FormController`, and everything shown comes back from its signals.
+
+A tab's widgets are built when it is first shown (building all six before the first
+paint cost a quarter of the start-up): until then its page is empty and the signal
+handlers skip its fields; building it replays the controller's current state (values,
+computed cells, applicability, findings, marks, read-only) into the new editors.
+Everything that needs a field's widgets goes through :meth:`FormView.editor`. After the
+first paint the other tabs are built in idle time, one per event-loop turn, so a first
+switch to 評価基準３ (0.15 s to build) does not stall either.
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFrame,
@@ -41,10 +49,13 @@ from .controller import FormController
 from .widgets import ChecksEditor, FieldEditor, create_editor
 
 LABEL_WIDTH = 210
+IDLE_BUILD_MS = 100  # after the first paint, before the first tab is built in idle time
 
 
 class FormView(QWidget):
     """All tabs of one format. ``compareRequested(field_id)`` asks for the 前年比較 dialog."""
+
+    idle_build = True  # build the tabs not shown yet after the first paint (tests of unbuilt tabs turn it off)
 
     compareRequested = Signal(str)
     commentsRequested = Signal(str)  # field id: show the review comments on it
@@ -63,8 +74,12 @@ class FormView(QWidget):
         self.compare_buttons: dict[str, QToolButton] = {}
         self.scrolls: dict[str, QScrollArea] = {}
         self.tab_index: dict[str, int] = {}
-        self._order: list[str] = []
+        self._order = self._print_order()  # every field, built or not
+        self._built_order: list[str] = []  # the fields whose editors exist, in print order
+        self.built_tabs: list[str] = []  # in the order they were built
+        self.read_only = False
         self.zoom = 100
+        self._idle_started = False
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -72,9 +87,15 @@ class FormView(QWidget):
         self.tabs.setObjectName("sheetTabs")
         self.tabs.setDocumentMode(True)
         layout.addWidget(self.tabs)
-        for tab in form.tabs:
-            self._build_tab(tab.id, tab.label)
-        self._chain_focus()
+        for tab in form.tabs:  # empty pages: a tab's widgets are built when it is first shown
+            scroll = QScrollArea(self.tabs)
+            scroll.setObjectName(f"tab:{tab.id}")
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+            self.tab_index[tab.id] = self.tabs.addTab(scroll, tab.label)
+            self.scrolls[tab.id] = scroll
+        self.tabs.currentChanged.connect(self._on_tab_shown)
 
         c = controller
         c.valuesChanged.connect(self._on_values)
@@ -86,23 +107,81 @@ class FormView(QWidget):
         c.importedChanged.connect(self._on_imported)
 
     # ------------------------------------------------------------------ build
-    def _build_tab(self, tab_id: str, label: str) -> None:
-        scroll = QScrollArea(self.tabs)
-        scroll.setObjectName(f"tab:{tab_id}")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    def _tab_sections(self, tab_id: str) -> list[tuple[Any, list[Field]]]:
+        """The tab's sections with their fields in print order (a 「その他」 box embedded in
+        its checks is left out here: it is built, and ordered, right after them)."""
+        embedded = {
+            f.other_field for f in self.form.fields_in_tab(tab_id) if f.type == "checks" and f.other_field
+        }
+        out = []
+        for section in self.form.sections:
+            fields = [f for f in section.fields if f.tab == tab_id and f.id not in embedded]
+            if fields:
+                out.append((section, fields))
+        return out
+
+    def _print_order(self) -> list[str]:
+        """Every field id in the order the sheet prints (and Tab walks) them."""
+        order = []
+        for tab in self.form.tabs:
+            for _section, fields in self._tab_sections(tab.id):
+                for f in fields:
+                    order.append(f.id)
+                    if f.type == "checks" and f.other_field:
+                        order.append(f.other_field)
+        return order
+
+    def _on_tab_shown(self, index: int) -> None:
+        if 0 <= index < len(self.form.tabs):
+            self.ensure_tab(self.form.tabs[index].id)
+
+    def showEvent(self, event: Any) -> None:
+        self._on_tab_shown(self.tabs.currentIndex())  # the tab on screen exists before it is painted
+        super().showEvent(event)
+
+    def paintEvent(self, event: Any) -> None:
+        super().paintEvent(event)
+        if not self._idle_started and self.idle_build:
+            self._idle_started = True
+            QTimer.singleShot(IDLE_BUILD_MS, self, self._build_next_idle)
+
+    def _build_next_idle(self) -> None:
+        """One tab not built yet, then back to the event loop (input and paints go first)."""
+        rest = [t.id for t in self.form.tabs if t.id not in self.built_tabs]
+        if rest and self.idle_build:
+            self.ensure_tab(rest[0])
+            if len(rest) > 1:
+                QTimer.singleShot(0, self, self._build_next_idle)
+
+    def is_built(self, tab_id: str) -> bool:
+        return tab_id in self.built_tabs
+
+    def editor(self, field_id: str) -> FieldEditor | None:
+        """The field's editor, building its tab first if it has not been shown yet
+        (None for an id this format does not have)."""
+        if field_id not in self.editors and field_id in self.form.by_id:
+            self.ensure_tab(self.form.field(field_id).tab)
+        return self.editors.get(field_id)
+
+    def ensure_tab(self, tab_id: str) -> None:
+        """Build the tab's widgets (once) and show the open sheet's state in them."""
+        if tab_id in self.built_tabs:
+            return
+        self.built_tabs.append(tab_id)
+        new = self._build_tab(tab_id)
+        self._built_order = [fid for fid in self._order if fid in self.editors]
+        self._chain_focus()
+        self._replay(new)
+
+    def _build_tab(self, tab_id: str) -> list[str]:
+        """The tab's page; returns the ids of the editors it made."""
+        scroll = self.scrolls[tab_id]
         page = QWidget(scroll)
         vbox = QVBoxLayout(page)
         vbox.setContentsMargins(16, 12, 16, 16)
         vbox.setSpacing(10)
-        embedded = {
-            f.other_field for f in self.form.fields_in_tab(tab_id) if f.type == "checks" and f.other_field
-        }
-        for section in self.form.sections:
-            fields = [f for f in section.fields if f.tab == tab_id and f.id not in embedded]
-            if not fields:
-                continue
+        before = set(self.editors)
+        for section, fields in self._tab_sections(tab_id):
             if section.title:
                 title = QLabel(section.title, page)
                 title.setObjectName(f"section:{section.id}")
@@ -121,8 +200,29 @@ class FormView(QWidget):
                     editor.embed_other(other)
         vbox.addStretch(1)
         scroll.setWidget(page)
-        self.tab_index[tab_id] = self.tabs.addTab(scroll, label)
-        self.scrolls[tab_id] = scroll
+        return [fid for fid in self.editors if fid not in before]
+
+    def _replay(self, field_ids: list[str]) -> None:
+        """What the controller has already said, for editors built just now."""
+        if self._active():
+            c = self.controller
+            values = c.values
+            only = set(field_ids)
+            for fid in field_ids:
+                f = self.form.field(fid)
+                if not f.computed:
+                    self.editors[fid].set_value(values.get(fid))
+                if fid in self.field_labels:
+                    self.field_labels[fid].setText(self._label_html(f, values))
+            self._update_units(values)
+            self._on_computed({k: v for k, v in c.computed.items() if k in only})
+            self._on_applicability(c.applicable)
+            self._show_findings(c.findings, only)
+            self._on_carried(c.carried)
+            self._on_imported(c.imported)
+            self._show_comment_tips(only)
+        if self.read_only:
+            self._make_read_only(field_ids)
 
     @staticmethod
     def _new_grid() -> QGridLayout:
@@ -231,7 +331,6 @@ class FormView(QWidget):
 
     def _register(self, editor: FieldEditor) -> None:
         self.editors[editor.field.id] = editor
-        self._order.append(editor.field.id)
         c = self.controller
         editor.edited.connect(c.set_value_undoable if editor.undoable else c.set_value)
 
@@ -239,7 +338,7 @@ class FormView(QWidget):
         """Tab order = print order across the whole sheet (the paper's reading order)."""
         chain: list[QWidget] = []
         seen: set[str] = set()
-        for fid in self._order:
+        for fid in self._built_order:
             ed = self.editors[fid]
             if fid in seen:
                 continue
@@ -313,11 +412,15 @@ class FormView(QWidget):
     def _on_findings(self, findings: list[Finding]) -> None:
         if not self._active():
             return
+        self._show_findings(findings, set(self.editors))
+
+    def _show_findings(self, findings: list[Finding], field_ids: set[str]) -> None:
+        """Each editor's own findings under it, and the error count on every tab."""
         by_field: dict[str, list[Finding]] = defaultdict(list)
         for f in findings:
             by_field[f.field_id].append(f)
-        for fid, ed in self.editors.items():
-            ed.set_findings(by_field.get(fid, []))
+        for fid in field_ids:
+            self.editors[fid].set_findings(by_field.get(fid, []))
         errors = count_by_tab(self.form, findings)
         warnings = count_by_tab(self.form, findings, "warning")
         bar = self.tabs.tabBar()
@@ -347,16 +450,32 @@ class FormView(QWidget):
         """「指摘 n」 in the label of every field with open review comments (a link to them)."""
         changed = {fid for fid in set(self.comment_counts) | set(open_by_field)
                    if self.comment_counts.get(fid, 0) != open_by_field.get(fid, 0)}
-        self.comment_counts = {k: v for k, v in open_by_field.items() if k in self.field_labels}
+        self.comment_counts = {k: v for k, v in open_by_field.items() if k in self.form.by_id}
         values = self.controller.values
         for fid in changed:
             if fid in self.field_labels:
                 self.field_labels[fid].setText(self._label_html(self.form.field(fid), values))
-        for fid in changed:
+        self._show_comment_tips(changed)
+
+    def _show_comment_tips(self, field_ids: set[str]) -> None:
+        for fid in field_ids:
             label = self.field_labels.get(fid)
             if label is not None:
                 label.setToolTip(_("この項目に評価室の未解決の指摘があります。「指摘」を押すと一覧を開きます。")
                                  if self.comment_counts.get(fid) else "")
+
+    def set_read_only(self) -> None:
+        """A database opened read-only: no editor takes input (tabs built later neither)."""
+        self.read_only = True
+        self._make_read_only(list(self.editors))
+
+    def _make_read_only(self, field_ids: list[str]) -> None:
+        for fid in field_ids:
+            w = self.editors[fid].widget
+            if hasattr(w, "setReadOnly"):
+                w.setReadOnly(True)
+            else:
+                w.setEnabled(False)
 
     def comment_mark(self, field_id: str) -> str:
         """The 「指摘 n」 text shown in the field's label ('' when none)."""
@@ -381,7 +500,7 @@ class FormView(QWidget):
 
     def focus_field(self, field_id: str) -> None:
         """Show the field's tab, scroll it into view and put the cursor in it."""
-        ed = self.editors.get(field_id)
+        ed = self.editor(field_id)
         if ed is None:
             return
         tab = ed.field.tab
@@ -425,7 +544,9 @@ class FormView(QWidget):
             if ed.container.property("found"):
                 ed.container.setProperty("found", False)
                 ed.container.setStyleSheet("")
-        ed = self.editors[field_id]
+        ed = self.editor(field_id)
+        if ed is None:
+            return
         ed.container.setProperty("found", True)
         ed.container.setStyleSheet(f"QWidget#row\\:{field_id} {{ background: #fff3a0; }}")
         ed.container.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QGuiApplication
 from PySide6.QtWidgets import (
@@ -21,11 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.i18n import _
-from desktop.core.sheet_import import EMPTY, MISSING, UNCERTAIN, ImportResult
-from desktop.core.sheet_import import report as report_mod
-from desktop.core.sheet_import.text import excerpt
 
-ROW_COLORS = {UNCERTAIN: "#fde68a", MISSING: "#fecaca", EMPTY: "#f3f4f6"}
+if TYPE_CHECKING:  # the reader is imported when the preview opens, not at every start of the app
+    from desktop.core.sheet_import import ImportResult
+
+ROW_COLORS = {"uncertain": "#fde68a", "missing": "#fecaca", "empty": "#f3f4f6"}  # by sheet_import's status
 FILE_FILTER = "PDF / Word / テキスト (*.pdf *.docx *.txt);;PDF (*.pdf);;Word (*.docx);;テキスト (*.txt)"
 
 
@@ -33,6 +35,10 @@ class ImportPreviewDialog(QDialog):
     """Field / recovered text / source excerpt, uncertain rows highlighted; OK creates the sheet."""
 
     def __init__(self, result: ImportResult, source: str, parent: QWidget | None = None):
+        from desktop.core.sheet_import import MISSING, UNCERTAIN
+        from desktop.core.sheet_import import report as report_mod
+        from desktop.core.sheet_import.text import excerpt
+
         super().__init__(parent)
         self.setObjectName("importPreviewDialog")
         self.result = result
@@ -111,7 +117,7 @@ class ImportPreviewDialog(QDialog):
 
     def uncertain_rows(self) -> list[int]:
         return [i for i in range(self.table.rowCount())
-                if self.table.item(i, 0).background().color() == QColor(ROW_COLORS[UNCERTAIN])]
+                if self.table.item(i, 0).background().color() == QColor(ROW_COLORS["uncertain"])]
 
 
 class ImportNotePanel(QWidget):

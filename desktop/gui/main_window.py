@@ -492,7 +492,7 @@ class MainWindow(QMainWindow):
             view.compareRequested.connect(self.compare_field)
             view.commentsRequested.connect(self.show_comments)
             if self.read_only:
-                _make_read_only(view)
+                view.set_read_only()
             if self.zoom() != 100:
                 view.set_zoom(self.zoom())
             self.views[form_id] = view
@@ -1249,8 +1249,9 @@ class MainWindow(QMainWindow):
         if result == dialogs.CompareDialog.USE_PREVIOUS:
             self.controller.set_value(field_id, self.controller.previous_values.get(field_id))
             view = self.current_view()
-            if view is not None:
-                view.editors[field_id].set_value(self.controller.values.get(field_id))
+            editor = view.editor(field_id) if view is not None else None
+            if editor is not None:
+                editor.set_value(self.controller.values.get(field_id))
         else:  # looked at side by side: reviewed (「確認済みにする」 or simply closed)
             self.controller.accept_carried(field_id)
 
@@ -1334,7 +1335,7 @@ class MainWindow(QMainWindow):
 
         view = self.current_view()
         field_id = view.field_with_focus() if view is not None else ""
-        editor = view.editors.get(field_id) if view is not None else None
+        editor = view.editor(field_id) if view is not None and field_id else None
         if not isinstance(editor, TextEditor):
             self.statusBar().showMessage(_("大きく編集するには，文章の欄にカーソルを置いてください。"), 5000)
             return None
@@ -1515,15 +1516,6 @@ class MainWindow(QMainWindow):
             self.save_layout()
             self._release()
         super().closeEvent(event)
-
-
-def _make_read_only(view: FormView) -> None:
-    for ed in view.editors.values():
-        w = ed.widget
-        if hasattr(w, "setReadOnly"):
-            w.setReadOnly(True)
-        else:
-            w.setEnabled(False)
 
 
 def _html(text: str) -> str:

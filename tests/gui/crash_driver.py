@@ -44,8 +44,8 @@ def main(db: str) -> int:
     def begin() -> None:
         win = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
         sid = win.create_sheet("mofa-r01", 2020)
+        win.focus_field(FIELD)  # shows its tab (a tab's widgets are built when first shown)
         edit = win.findChild(QPlainTextEdit, FIELD)
-        win.focus_field(FIELD)
         print(f"sheet {sid}", flush=True)
         timer.timeout.connect(lambda: type_one(edit))
         timer.start()

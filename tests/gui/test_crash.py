@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtWidgets import QPlainTextEdit
 
 from desktop.core.store import Store
+from tests.support.qt import w
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 HERE = Path(__file__).resolve().parent
@@ -65,7 +66,7 @@ def test_sigkill_mid_typing_loses_at_most_the_last_second(db_path: Path, make_wi
     assert not win.read_only
     assert win.banner.isVisible()
     assert win.controller.sheet_id == sheet_id
-    assert win.findChild(QPlainTextEdit, FIELD).toPlainText() == text
+    assert w(win, FIELD, QPlainTextEdit).toPlainText() == text
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM")

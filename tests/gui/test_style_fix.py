@@ -21,7 +21,7 @@ def _style_rows(window) -> list:
 
 def _type(window, fid: str, text: str) -> None:
     window.controller.set_value(fid, text)
-    window.current_view().editors[fid].set_value(text)
+    window.current_view().editor(fid).set_value(text)
 
 
 def test_fix_one_field_then_the_whole_sheet_and_undo(window, qtbot, db_path: Path, tmp_path: Path) -> None:
@@ -42,7 +42,7 @@ def test_fix_one_field_then_the_whole_sheet_and_undo(window, qtbot, db_path: Pat
 
     qtbot.mouseClick(window.fix_field_button, Qt.MouseButton.LeftButton)  # focus on the button: Ctrl+Z is the sheet's
     assert c.values["c1_1_strategy_goals"] == "ＩＯＭは，移民を支援し，1,000人を保護。"
-    assert window.current_view().editors["c1_1_strategy_goals"].widget.toPlainText() == c.values["c1_1_strategy_goals"]
+    assert window.current_view().editor("c1_1_strategy_goals").widget.toPlainText() == c.values["c1_1_strategy_goals"]
     assert c.values["responsible_division"] == "総合外交政策局、国際安全・治安対策協力室"  # only that field
     qtbot.waitUntil(lambda: not c.dirty, timeout=4000)
     assert Store(db_path).get_sheet(sid).values["c1_1_strategy_goals"] == "ＩＯＭは，移民を支援し，1,000人を保護。"
@@ -58,7 +58,7 @@ def test_fix_one_field_then_the_whole_sheet_and_undo(window, qtbot, db_path: Pat
     assert c.values["c2_3_decision_influence"] == "-"
     assert c.values["responsible_division"] == "総合外交政策局、国際安全・治安対策協力室"
     assert c.values["c1_1_strategy_goals"] == "ＩＯＭは，移民を支援し，1,000人を保護。"
-    assert window.current_view().editors["c2_3_decision_influence"].widget.toPlainText() == "-"
+    assert window.current_view().editor("c2_3_decision_influence").widget.toPlainText() == "-"
     window.act_undo.trigger()  # then the field's fix
     assert c.values["c1_1_strategy_goals"] == "ＩＯＭは、移民を支援し、1,000人を保護。"
     window.act_redo.trigger()

@@ -16,6 +16,9 @@ pytestmark = pytest.mark.gui
 
 
 def w(win, name: str, cls: type = QWidget):
+    view = win.current_view() if hasattr(win, "current_view") else None
+    if view is not None:
+        view.editor(name)  # a field on a tab not shown yet: built as showing its tab would
     found = win.findChild(cls, name)
     assert found is not None, f"no widget named {name!r}"
     return found

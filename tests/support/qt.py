@@ -11,6 +11,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 def w(win: Any, name: str, cls: type = QWidget) -> Any:
     """The widget named ``name`` (a field id) in ``win``."""
+    view = win.current_view() if hasattr(win, "current_view") else None
+    if view is not None:
+        view.editor(name)  # a field on a tab not shown yet: built as showing its tab would
     found = win.findChild(cls, name)
     assert found is not None, f"no widget named {name!r}"
     return found
