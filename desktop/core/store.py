@@ -921,9 +921,8 @@ class Store:
         """Sheets whose text (their text values, a space between) contains ``text``, newest fiscal
         year first. Candidates come from the trigram index (no positions): for 3+ characters the
         sheets holding its trigrams, for 1–2 those holding a trigram that starts with it. Each
-        candidate's values are then checked, in list order until ``limit`` sheets. Letters compare
-        without ASCII case (1–2 characters), or lower-cased when ``text`` has letters with case (3+),
-        as SQL ``LIKE`` and ``lower()`` did."""
+        candidate's values are then checked, in list order until ``limit`` sheets. ASCII letters
+        compare without case, as SQL ``LIKE`` does; any other letter (「ＩＯＭ」) as written."""
         text = text.strip()
         if not text:
             return []
@@ -936,8 +935,9 @@ class Store:
             sql += " AND (id IN (SELECT rowid FROM sheet_text_fts WHERE sheet_text_fts MATCH ?)" + (
                 f" OR id IN ({pending}))" if pending else ")")
             params.append(query)
-            fold = text.lower() != text.upper()
-            needle = (text.lower() if fold else text).encode("utf-8", "surrogatepass")
+            raw = text.encode("utf-8", "surrogatepass")
+            fold = raw.lower() != raw.upper()  # ASCII letters only, as LIKE and _contains compare
+            needle = raw.lower() if fold else raw
         else:
             needle, fold = text.encode("utf-8", "surrogatepass").lower(), True
             sql += self._short_candidates(text)

@@ -270,3 +270,16 @@ def test_one_character_search_at_the_edges_of_unicode(db_path: Path) -> None:
         a = s.create_sheet("mofa-r01", {"c4_4_other": "端\ud7ffと\ue000と\U0010ffffの字"})
         assert [x.id for x in s.search("\ud7ff")] == [a] and [x.id for x in s.search("\ue000")] == [a]
         assert [x.id for x in s.search("\U0010ffff")] == [a] and [x.id for x in s.search("\ud7ffと")] == [a]
+
+
+def test_full_width_letters_are_found_as_written(db_path: Path) -> None:
+    """「ＩＯＭ」 typed as the sheet writes it finds the sheet (it found nothing: the query was
+    lower-cased beyond ASCII while the text was compared with ASCII letters folded only)."""
+    with Store(db_path) as s:
+        a = s.create_sheet("mofa-r01", {"c4_4_other": "ＩＯＭ事務局とＵＮＨＣＲ，IOM本部"})
+        b = s.create_sheet("mofa-r01", {"c4_4_other": "iom と書いた欄"})
+        assert [x.id for x in s.search("ＩＯＭ")] == [a]
+        assert [x.id for x in s.search("ＩＯＭ事務局")] == [a]
+        assert [x.id for x in s.search("ＵＮＨＣＲ")] == [a]
+        assert {x.id for x in s.search("IOM")} == {a, b}  # ASCII case folded, as before
+        assert [x.id for x in s.search("ＩＯ")] == [a]  # 1–2 characters: the same rule
