@@ -17,15 +17,12 @@ import re
 import sqlite3
 import uuid as uuidlib
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING, Any
 
 from desktop.core import validation
 from desktop.core.definition import FormDef, all_forms, get_form
@@ -37,11 +34,52 @@ from desktop.core.records import ConflictError as ConflictError
 from desktop.core.records import StoreError as StoreError
 from desktop.core.values import Values, fiscal_year, normalize_values, values_digest
 
+if TYPE_CHECKING:  # sqlite-utils (with click, dateutil, pluggy: ~50 ms) loads only to migrate
+    import sqlite_utils
+    from sqlite_utils.migrations import Migrations
+
 APPLICATION_ID = 0x48594B41  # "HYKA": marks a hyoka database file
 AUTOSAVE_COALESCE_SECONDS = 60.0
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
-migrations = Migrations("hyoka")
+_STEPS: list[Callable[[sqlite_utils.Database], None]] = []  # the schema's migrations, in order
+MIGRATION_SET = "hyoka"
+
+
+def _migration(fn: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite_utils.Database], None]:
+    _STEPS.append(fn)
+    return fn
+
+
+_MIGRATIONS: list[Migrations] = []
+
+
+def migration_set() -> Migrations:
+    """The migrations as sqlite-utils runs them (imported only when a file must change shape)."""
+    if not _MIGRATIONS:
+        from sqlite_utils.migrations import Migrations
+
+        m = Migrations(MIGRATION_SET)
+        for fn in _STEPS:
+            m()(fn)
+        _MIGRATIONS.append(m)
+    return _MIGRATIONS[0]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "migrations":  # ``store.migrations``, as tests and tools use it
+        return migration_set()
+    raise AttributeError(name)
+
+
+def _pending(conn: sqlite3.Connection) -> bool:
+    """Does the file miss one of the migrations? Read from sqlite-utils' own record, in plain SQL."""
+    try:
+        done = {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
+                                          [MIGRATION_SET])}
+    except sqlite3.OperationalError:  # no record yet: a new file (or one from before migrations)
+        return True
+    return any(fn.__name__ not in done for fn in _STEPS)
 
 
 class IncompleteError(StoreError):
@@ -80,7 +118,7 @@ def default_db_path() -> Path:
 
 
 # ------------------------------------------------------------------ migrations
-@migrations()
+@_migration
 def m001_initial(db: sqlite_utils.Database) -> None:
     db.table("meta").create({"key": str, "value": str}, pk="key")
     db.table("sheets").create(
@@ -107,7 +145,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db.table("revisions").create_index(["sheet_id", "number"], unique=True)
 
 
-@migrations()
+@_migration
 def m002_search(db: sqlite_utils.Database) -> None:
     """Full-text search; trigram tokens because Japanese has no spaces between words."""
     db.table("sheet_text").create({"sheet_id": int, "body": str}, pk="sheet_id")
@@ -120,14 +158,14 @@ def m002_search(db: sqlite_utils.Database) -> None:
     db.table("sheet_text").enable_fts(["body"], fts_version="FTS5", tokenize="trigram", create_triggers=True)
 
 
-@migrations()
+@_migration
 def m003_carry_over(db: sqlite_utils.Database) -> None:
     """New-from-last-year: remember the source sheet and which fields were copied."""
     db.table("sheets").add_column("carried_from", int)
     db.table("sheets").add_column("carried_fields", str)
 
 
-@migrations()
+@_migration
 def m004_digest(db: sqlite_utils.Database) -> None:
     """The digest of each sheet's current values: the base a write or an import is checked against."""
     db.table("sheets").add_column("digest", str)
@@ -142,7 +180,7 @@ def m004_digest(db: sqlite_utils.Database) -> None:
         db.table("sheets").update(row["id"], {"digest": values_digest(values)})
 
 
-@migrations()
+@_migration
 def m005_imported_sheets(db: sqlite_utils.Database) -> None:
     """Sheets made by import-sheet: which fields were read from the source (unreviewed until looked at),
     the source's file name, and the source's text that found no field (shown beside the form)."""
@@ -151,7 +189,7 @@ def m005_imported_sheets(db: sqlite_utils.Database) -> None:
     db.table("sheets").add_column("import_note", str)
 
 
-@migrations()
+@_migration
 def m006_review(db: sqlite_utils.Database) -> None:
     """The evaluation office's year: settings of this database (author name, organisation aliases,
     deadline) and review comments (指摘) on a field or a whole sheet, kept when resolved."""
@@ -167,7 +205,7 @@ def m006_review(db: sqlite_utils.Database) -> None:
     db.table("comments").create_index(["sheet_id"])
 
 
-@migrations()
+@_migration
 def m007_exchanges(db: sqlite_utils.Database) -> None:
     """Every state of a sheet that left or entered this database through a file (export/import):
     the ancestry an exported file carries, so that a receiver that has not changed its copy since
@@ -179,7 +217,7 @@ def m007_exchanges(db: sqlite_utils.Database) -> None:
     db.table("exchanges").create_index(["sheet_id"])
 
 
-@migrations()
+@_migration
 def m008_compact_storage(db: sqlite_utils.Database) -> None:
     """Issue 11's scale: revision snapshots stored zlib-compressed (``values_json`` holds the
     compressed bytes; a text snapshot from before still reads), and the trigram index without
@@ -195,14 +233,14 @@ def m008_compact_storage(db: sqlite_utils.Database) -> None:
     db.execute("INSERT INTO sheet_text_fts (sheet_text_fts) VALUES ('rebuild')")
 
 
-@migrations()
+@_migration
 def m009_format_version(db: sqlite_utils.Database) -> None:
     """Issue 14: the version of the format a sheet was made with (every format was version 1 until
     then), so a newer version of the format reads it through its declared renames."""
     db.table("sheets").add_column("format_version", int, not_null_default=1)
 
 
-@migrations()
+@_migration
 def m010_lean_index(db: sqlite_utils.Database) -> None:
     """Issue 11's scale: the text is kept once. The search text was a second copy of every sheet's
     text (``sheet_text``, 32 KB a sheet); the trigram index is now contentless, written by the
@@ -370,6 +408,50 @@ def _translate(exc: sqlite3.Error, path: Path) -> StoreError:
     return StoreError(_("データベース {path} でエラーが発生しました：{error}").format(path=path, error=exc))
 
 
+def _dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+    names = [d[0] for d in cursor.description or ()]
+    return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
+@contextmanager
+def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
+    """A nested transaction: undone alone when its block raises."""
+    name = f"hyoka_{uuidlib.uuid4().hex}"
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:  # a failure may have ended the whole transaction already
+            conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+        raise
+    conn.execute(f"RELEASE SAVEPOINT {name}")
+
+
+_KEYS = {"sheets": "id", "comments": "id"}
+
+
+class _Writer:
+    """What a write transaction's body uses: plain SQL on the store's connection."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def execute(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        return _dicts(self.conn.execute(sql, params))
+
+    def update(self, table: str, key: Any, row: dict[str, Any]) -> None:
+        sets = ", ".join(f"{col} = ?" for col in row)
+        self.conn.execute(f"UPDATE {table} SET {sets} WHERE {_KEYS[table]} = ?", [*row.values(), key])
+
+    def insert(self, table: str, row: dict[str, Any]) -> None:
+        self.conn.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                          list(row.values()))
+
+
 class Store:
     """Sheets in one SQLite file. Not thread-safe: one Store per thread."""
 
@@ -383,11 +465,12 @@ class Store:
         # read back what was just written (an id written again, or reused after a rolled-back
         # savepoint, is read back)
         self._created: dict[int, tuple[str, str]] = {}
+        self._db: sqlite_utils.Database | None = None
         self._check_file()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(self.path), timeout=timeout)
-            self.db = sqlite_utils.Database(conn, execute_plugins=False)  # no entry-point scan (15–50 ms a start)
+            self.conn = conn
             self._setup()
         except sqlite3.Error as exc:
             raise _translate(exc, self.path) from None
@@ -407,23 +490,34 @@ class Store:
             if head != _SQLITE_MAGIC:
                 raise StoreError(_("{path} は hyoka のデータベースではありません（SQLite のファイルではありません）。").format(path=self.path))
 
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The connection as a sqlite-utils ``Database`` (for migrations and tools; the store's own
+        reads and writes are plain SQL, so opening a file never loads sqlite-utils)."""
+        import sqlite_utils
+
+        if self._db is None:
+            self._db = sqlite_utils.Database(self.conn, execute_plugins=False)  # no entry-point scan
+        return self._db
+
     def _setup(self) -> None:
-        conn = self.db.conn
+        conn = self.conn
         # Tables first, then the id: another process creating the file commits both at once, so a
         # file whose tables are visible already shows its id (the other order could see the new
         # tables with the id read before that commit, and refuse a hyoka file).
-        tables = set(self.db.table_names())
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         if app_id != APPLICATION_ID and tables - {"sqlite_sequence"}:
             raise StoreError(_("{path} は hyoka のデータベースではありません（別のアプリケーションのファイルです）。").format(path=self.path))
         conn.execute("PRAGMA foreign_keys = ON")
         try:
-            self.db.enable_wal()
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode=wal")
         except sqlite3.OperationalError as exc:
             if "readonly" not in str(exc).lower():
                 raise
         conn.execute("PRAGMA synchronous = FULL")
-        if migrations.pending(self.db):
+        if _pending(conn):
             if app_id == APPLICATION_ID and "sheets" in tables:
                 # An existing database is about to change shape: keep a copy of it as it was.
                 from desktop.core.backup import BackupError, backup_connection
@@ -437,10 +531,10 @@ class Store:
             # for the lock and then finds nothing left to do.
             conn.execute("BEGIN IMMEDIATE")
             try:
-                if migrations.pending(self.db):
+                if _pending(conn):
                     if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
                         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                    migrations.apply(self.db)
+                    migration_set().apply(self.db)
                 conn.commit()
             except BaseException:
                 if conn.in_transaction:
@@ -454,7 +548,7 @@ class Store:
     def check_integrity(self) -> None:
         """``PRAGMA quick_check``; StoreError when the file is damaged."""
         try:
-            integrity = self.db.conn.execute("PRAGMA quick_check").fetchone()[0]
+            integrity = self.conn.execute("PRAGMA quick_check").fetchone()[0]
         except sqlite3.Error as exc:
             raise _translate(exc, self.path) from None
         if integrity != "ok":
@@ -462,7 +556,7 @@ class Store:
 
     def close(self) -> None:
         self.checkpoint()
-        self.db.conn.close()
+        self.conn.close()
 
     def __enter__(self) -> Store:
         return self
@@ -477,19 +571,19 @@ class Store:
             yield self
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite_utils.Database]:
+    def _tx(self) -> Iterator[_Writer]:
         """A write transaction. The outermost one starts with ``BEGIN IMMEDIATE`` so a
         second writer waits its busy timeout for the lock instead of failing at once
         when its read transaction cannot be upgraded (sqlite-utils' plain ``BEGIN``)."""
-        conn = self.db.conn
+        conn = self.conn
         try:
             if conn.in_transaction:
-                with self.db.atomic():  # nested: a savepoint
-                    yield self.db
+                with _savepoint(conn):
+                    yield _Writer(conn)
                 return
             conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self.db
+                yield _Writer(conn)
                 self._sync_index()
             except BaseException:
                 self._indexed.clear()
@@ -506,7 +600,7 @@ class Store:
         """Bring the trigram index up to the text of the sheets this transaction wrote: once, at
         the end of the outermost transaction, outside every savepoint (FTS5 writes its pending
         index at each savepoint). The values themselves say what survived a rolled-back savepoint."""
-        conn = self.db.conn
+        conn = self.conn
         for sheet_id, old in self._indexed.items():
             created = self._created.get(sheet_id)
             if created is not None and self._digest_now(sheet_id) == created[0]:
@@ -526,12 +620,12 @@ class Store:
         self._created.clear()
 
     def _digest_now(self, sheet_id: int) -> str | None:
-        row = self.db.conn.execute("SELECT digest FROM sheets WHERE id = ?", [sheet_id]).fetchone()
+        row = self.conn.execute("SELECT digest FROM sheets WHERE id = ?", [sheet_id]).fetchone()
         return row[0] if row else None
 
     def data_version(self) -> int:
         """Changes when *another* connection commits (``PRAGMA data_version``)."""
-        return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def checkpoint(self) -> None:
         """Move every committed write from the ``-wal`` file into the main file, so a
@@ -539,14 +633,14 @@ class Store:
         if not self._wrote:
             return
         try:
-            self.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._wrote = False
         except sqlite3.Error:
             pass  # a reader holds the WAL: the next checkpoint (or close) finishes the job
 
     def _read(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         try:
-            return list(self.db.query(sql, params))
+            return _dicts(self.conn.execute(sql, params))
         except sqlite3.Error as exc:
             raise _translate(exc, self.path) from None
 
@@ -616,7 +710,7 @@ class Store:
         """The sheet's current values and digest (plain statements: the import hot path); returns the
         canonical JSON, which the revision snapshot reuses. ``new``: a sheet just created, no old rows."""
         canonical = _canonical(values)
-        conn = self.db.conn
+        conn = self.conn
         digest = hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
         conn.execute("UPDATE sheets SET digest = ? WHERE id = ?", [digest, sheet_id])
         if new and sheet_id not in self._indexed:  # the sheet's one write so far: its text, unless undone
@@ -634,7 +728,7 @@ class Store:
     def _add_revision(self, sheet_id: int, values: Values, kind: str, status: str, *, coalesce: bool, stamp: str,
                       canonical: str | None = None, new: bool = False) -> int:
         blob = _pack(values, canonical)
-        conn = self.db.conn
+        conn = self.conn
         last = None if new else conn.execute(
             "SELECT id, number, created, kind FROM revisions WHERE sheet_id = ? ORDER BY number DESC LIMIT 1",
             [sheet_id]).fetchone()
@@ -672,12 +766,12 @@ class Store:
                 if current != expected:
                     raise ConflictError(sheet_id, expected, current)
             canonical = self._write_values(sheet_id, values)
-            db.table("sheets").update(sheet_id, {"updated": stamp, "status": status, **self._summary(form, values)})
+            db.update("sheets", sheet_id, {"updated": stamp, "status": status, **self._summary(form, values)})
             return self._add_revision(sheet_id, values, kind, status, coalesce=kind == "autosave", stamp=stamp,
                                       canonical=canonical)
 
     def _digest_in_tx(self, sheet_id: int) -> str:
-        rows = list(self.db.query("SELECT digest FROM sheets WHERE id = ?", [sheet_id]))
+        rows = _dicts(self.conn.execute("SELECT digest FROM sheets WHERE id = ?", [sheet_id]))
         if not rows:
             raise NotFoundError(_("シート {id} はありません。").format(id=sheet_id))
         return str(rows[0]["digest"] or "")
@@ -711,7 +805,7 @@ class Store:
                     for fid in sheet.imported_fields])
             self._require_complete(sheet.form, sheet.values)
         with self._tx() as db:
-            db.table("sheets").update(sheet_id, {"status": status, "updated": now()})
+            db.update("sheets", sheet_id, {"status": status, "updated": now()})
             self._add_revision(sheet_id, sheet.values, "status", status, coalesce=False, stamp=now())
 
     def _sheet_row(self, sheet_id: int, *, include_deleted: bool = True) -> Sheet:
@@ -746,7 +840,7 @@ class Store:
         try:
             with self._tx() as db:
                 self._write_values(sheet.id, sheet.values)
-                db.table("sheets").update(sheet.id, {"format_version": form.version, "import_note": sheet.import_note})
+                db.update("sheets", sheet.id, {"format_version": form.version, "import_note": sheet.import_note})
                 sheet.revision = self._add_revision(sheet.id, sheet.values, "upgrade", sheet.status, coalesce=False,
                                                     stamp=now())
                 sheet.digest = values_digest(sheet.values)
@@ -834,12 +928,12 @@ class Store:
         """Move to the wastebasket; :meth:`undelete_sheet` brings it back."""
         self._sheet_row(sheet_id)
         with self._tx() as db:
-            db.table("sheets").update(sheet_id, {"deleted": now()})
+            db.update("sheets", sheet_id, {"deleted": now()})
 
     def undelete_sheet(self, sheet_id: int) -> None:
         self._sheet_row(sheet_id)
         with self._tx() as db:
-            db.table("sheets").update(sheet_id, {"deleted": None})
+            db.update("sheets", sheet_id, {"deleted": None})
 
     def duplicate_sheet(self, sheet_id: int) -> int:
         src = self.get_sheet(sheet_id)
@@ -983,14 +1077,14 @@ class Store:
 
     def _read_rows(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         try:
-            return list(self.db.conn.execute(sql, params))
+            return list(self.conn.execute(sql, params))
         except sqlite3.Error as exc:
             raise _translate(exc, self.path) from None
 
     def _texts_containing(self, ids: list[int], text: str, needle: bytes, fold: bool) -> set[int]:
         """Which of ``ids`` have ``needle`` in their text (ASCII-lower-cased first when ``fold``)."""
         if " " in text:  # may span two values (joined by a space): the whole text of each sheet
-            conn = self.db.conn
+            conn = self.conn
             return {i for i in ids if _contains(_indexed_text(conn, i), needle, fold)}
         if _JSON_ESCAPED.search(text):
             return self._values_containing(ids, needle, fold, "", "")
@@ -1088,7 +1182,7 @@ class Store:
         if field_id in sheet.carried_fields:
             fields = [f for f in sheet.carried_fields if f != field_id]
             with self._tx() as db:
-                db.table("sheets").update(sheet_id, {"carried_fields": json.dumps(fields, ensure_ascii=False)})
+                db.update("sheets", sheet_id, {"carried_fields": json.dumps(fields, ensure_ascii=False)})
 
     def create_from_import(self, result: Any, *, source: str = "") -> int:
         """A new draft from ``hyoka import-sheet`` (a :class:`~desktop.core.sheet_import.ImportResult`):
@@ -1105,7 +1199,7 @@ class Store:
         if field_id in sheet.imported_fields:
             fields = [f for f in sheet.imported_fields if f != field_id]
             with self._tx() as db:
-                db.table("sheets").update(sheet_id, {"imported_fields": json.dumps(fields, ensure_ascii=False)})
+                db.update("sheets", sheet_id, {"imported_fields": json.dumps(fields, ensure_ascii=False)})
 
     def is_empty(self) -> bool:
         return not self._read("SELECT 1 FROM sheets LIMIT 1")
@@ -1127,7 +1221,8 @@ class Store:
             if value is None:
                 db.execute("DELETE FROM settings WHERE key = ?", [key])
             else:
-                db.table("settings").upsert({"key": key, "value": json.dumps(value, ensure_ascii=False)}, pk="key")
+                db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                           [key, json.dumps(value, ensure_ascii=False)])
 
     def settings(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -1188,7 +1283,7 @@ class Store:
                           author=self.author if author is None else author, created=stamp, text=text,
                           updated=stamp)
         with self._tx() as db:
-            db.table("comments").insert(self._comment_row(comment))
+            db.insert("comments", self._comment_row(comment))
         return comment
 
     @staticmethod
@@ -1212,7 +1307,7 @@ class Store:
         c.resolved_by = (self.author if by is None else by) if resolved else ""
         c.updated = stamp
         with self._tx() as db:
-            db.table("comments").update(comment_id, self._comment_row(c))
+            db.update("comments", comment_id, self._comment_row(c))
         return c
 
     def merge_comments(self, sheet_id: int, incoming: list[Comment]) -> int:
@@ -1222,19 +1317,19 @@ class Store:
         changed = 0
         with self._tx() as db:
             for c in incoming:
-                rows = list(db.query("SELECT * FROM comments WHERE id = ?", [c.id]))
+                rows = db.query("SELECT * FROM comments WHERE id = ?", [c.id])
                 if rows and int(rows[0]["sheet_id"]) != sheet_id:  # a copy (import --as-new): its own ids
                     c.id = str(uuidlib.uuid5(uuidlib.NAMESPACE_URL, f"hyoka:{sheet_id}:{c.id}"))
-                    rows = list(db.query("SELECT * FROM comments WHERE id = ?", [c.id]))
+                    rows = db.query("SELECT * FROM comments WHERE id = ?", [c.id])
                 c.sheet_id = sheet_id
                 if not rows:
-                    db.table("comments").insert(self._comment_row(c))
+                    db.insert("comments", self._comment_row(c))
                     changed += 1
                     continue
                 local = self._comment(rows[0])
                 theirs, ours = c.updated or c.created, local.updated or local.created
                 newer = theirs > ours or (theirs == ours and c.status == "resolved" and local.status == "open")
                 if newer and self._comment_row(c) != self._comment_row(local):
-                    db.table("comments").update(c.id, self._comment_row(c))
+                    db.update("comments", c.id, self._comment_row(c))
                     changed += 1
         return changed

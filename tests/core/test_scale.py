@@ -72,7 +72,7 @@ def test_check_integrity_reports_damage(db_path: Path, monkeypatch) -> None:
                     return ["*** in database main *** Page 3 is never used"]
             return R()
 
-    monkeypatch.setattr(s.db, "conn", Conn(), raising=False)
+    monkeypatch.setattr(s, "conn", Conn())
     with pytest.raises(StoreError, match="壊れています"):
         s.check_integrity()
 
