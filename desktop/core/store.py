@@ -1,4 +1,4 @@
-"""The local SQLite file that keeps every sheet, through sqlite-utils.
+"""The local SQLite file that keeps every sheet (plain SQL; sqlite-utils runs the migrations).
 
 One file holds the sheets, their current values, every saved revision (so any
 earlier state can be restored) and a full-text index. WAL mode with
