@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,19 +52,15 @@ def _migration(fn: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite_
     return fn
 
 
-_MIGRATIONS: list[Migrations] = []
-
-
+@cache
 def migration_set() -> Migrations:
     """The migrations as sqlite-utils runs them (imported only when a file must change shape)."""
-    if not _MIGRATIONS:
-        from sqlite_utils.migrations import Migrations
+    from sqlite_utils.migrations import Migrations
 
-        m = Migrations(MIGRATION_SET)
-        for fn in _STEPS:
-            m()(fn)
-        _MIGRATIONS.append(m)
-    return _MIGRATIONS[0]
+    m = Migrations(MIGRATION_SET)
+    for fn in _STEPS:
+        m()(fn)
+    return m
 
 
 def __getattr__(name: str) -> Any:
@@ -428,9 +425,6 @@ def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute(f"RELEASE SAVEPOINT {name}")
 
 
-_KEYS = {"sheets": "id", "comments": "id"}
-
-
 class _Writer:
     """What a write transaction's body uses: plain SQL on the store's connection."""
 
@@ -445,7 +439,7 @@ class _Writer:
 
     def update(self, table: str, key: Any, row: dict[str, Any]) -> None:
         sets = ", ".join(f"{col} = ?" for col in row)
-        self.conn.execute(f"UPDATE {table} SET {sets} WHERE {_KEYS[table]} = ?", [*row.values(), key])
+        self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*row.values(), key])  # sheets, comments
 
     def insert(self, table: str, row: dict[str, Any]) -> None:
         self.conn.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
