@@ -15,13 +15,18 @@ import hashlib
 import logging
 import os
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.core import definition, disk_cache
 from desktop.core.definition import DefinitionError, FormDef
+from desktop.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import tomllib
+else:  # parsed files come from the user cache (see _parse_toml): the parser loads only on a miss
+    tomllib = lazy_module("tomllib")
 
 ENV_VAR = "HYOKA_FORMS_DIRS"
 SHIPPED, ALL_USERS, USER = "shipped", "all-users", "user"

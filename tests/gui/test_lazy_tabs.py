@@ -276,6 +276,39 @@ def test_start_imports_no_reader_pdf_or_babel(tmp_path: Path) -> None:
     assert result == {"code": 0, "loaded": []}
 
 
+def test_start_runs_no_dialog_office_or_file_reader_code(tmp_path: Path) -> None:
+    """Modules that only a menu command, a dialog or an error needs are not run on the way to the
+    first paint (they may be in ``sys.modules`` as lazy modules, see desktop/lazy.py): the dialogs,
+    the office's views, interchange files, carrying over, printing, strptime's locale tables and,
+    with the format files in the cache, the TOML parser. A module's code has run once its globals
+    hold ``__builtins__``."""
+    code = (
+        "import sys, json\n"
+        "from desktop.cli import main\n"
+        f"db = {str(tmp_path / 'hyoka.sqlite3')!r}\n"
+        "main(['gui', '--db', db, '--sheet', '1'])\n"  # the first start seeds the demo and fills the caches
+        "for name in list(sys.modules):\n"
+        "    if name.startswith(('desktop', 'tomllib', '_strptime')): del sys.modules[name]\n"
+        "from desktop.cli import main\n"
+        "code = main(['gui', '--db', db, '--sheet', '1'])\n"
+        "def ran(name):\n"
+        "    m = sys.modules.get(name)\n"
+        "    return m is not None and '__builtins__' in object.__getattribute__(m, '__dict__')\n"
+        "heavy = ['desktop.gui.dialogs', 'desktop.gui.office', 'desktop.core.interchange', 'desktop.core.safe_files',"
+        " 'desktop.core.carry', 'desktop.gui.printing', '_strptime', 'tomllib']\n"
+        "print(json.dumps({'code': code, 'ran': [m for m in heavy if ran(m)],"
+        " 'main window ran': ran('desktop.gui.main_window')}))\n"
+    )
+    env = {"HYOKA_REPORT_STARTUP": "1", "QT_QPA_PLATFORM": "offscreen", "HYOKA_CONFIG_DIR": str(tmp_path),
+           "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    import os
+
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, **env},
+                          capture_output=True, text=True, timeout=90)
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result == {"code": 0, "ran": [], "main window ran": True}
+
+
 def test_preview_colours_name_the_readers_statuses() -> None:
     """The preview's row colours are keyed by the reader's status strings (no longer imported at start)."""
     from desktop.core.sheet_import import EMPTY, MISSING, UNCERTAIN
