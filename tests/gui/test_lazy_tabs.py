@@ -180,11 +180,25 @@ def test_zoom_and_review_comment_marks_reach_tabs_built_later(window, qtbot) -> 
     assert not built(view, "c3")
     assert view.comment_mark("c3_2_budget") == "指摘 2"
     view.tabs.setCurrentIndex(tab_of(view, "c3"))
-    # (fields inside a group box keep the normal size at any zoom, built early or late: the boxes'
-    # "QGroupBox * { font-weight: normal; }" style sheet stops Qt's font inheritance — as before)
     assert view.editors["c3_rating"].widget.font().pointSizeF() == pytest.approx(size * 1.3)
     label = view.field_labels["c3_2_budget"]
     assert "指摘 2" in label.text() and label.toolTip()
+
+
+def test_zoom_reaches_fields_inside_group_boxes_which_stay_normal_weight(window, qtbot) -> None:
+    """The group box's bold title is a font, not a "QGroupBox * { font-weight: normal; }" style
+    sheet, which stopped Qt's font inheritance: fields in a box (3-1, 3-2 …) kept their size at
+    any zoom, built early or late."""
+    window.open_sheet(1)
+    view = window.current_view()
+    size = view.editor("contribution_name").widget.font().pointSizeF()
+    early = view.editor("c3_1_fiscal_year_start_month").widget  # builds 評価基準３ now
+    window.set_zoom(130)
+    late = view.editor("c3_2_budget").widget
+    for box in (early, late):
+        assert box.font().pointSizeF() == pytest.approx(size * 1.3)
+        assert not box.font().bold()
+    assert view.group_boxes["c3_1"].font().bold()
 
 
 def test_find_reaches_a_tab_not_built_yet(window, qtbot) -> None:
