@@ -64,6 +64,7 @@ else:  # loaded when first used: a dialog, a file to read or write (not on the w
 
 MAX_RECENT = 8
 INTEGRITY_DELAY_MS = 1500
+AFTER_START_MS = 300  # work the first paint does not need (after it, before the officer's first click)
 
 
 class MainWindow(QMainWindow):
@@ -101,12 +102,16 @@ class MainWindow(QMainWindow):
         self._update_actions()
         if previous_session is not None:
             self._show_recovery_note(previous_session)
-        self._show_format_warnings()
+        QTimer.singleShot(AFTER_START_MS, self._show_format_warnings)
         QTimer.singleShot(INTEGRITY_DELAY_MS, self.check_integrity)
 
     def _show_format_warnings(self) -> None:
         """Format files skipped or outranked (see desktop.core.registry): said in the status bar
-        (the full list is in the log and in ``hyoka forms list``)."""
+        (the full list is in the log and in ``hyoka forms list``). Once the window is up: finding
+        them means building every installed format, where the first window needs only the open
+        sheet's."""
+        if self._closed:
+            return
         warnings = form_registry().warnings
         if warnings:
             self.statusBar().showMessage(_("様式ファイルの警告 {n} 件：{first}").format(n=len(warnings), first=warnings[0]))
