@@ -529,6 +529,9 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    import gc
+
+    gc.disable()  # until the window is shown: see desktop.gui.app.run (which turns it back on)
     from desktop.gui.app import run
 
     return run(args)

@@ -323,6 +323,40 @@ def test_start_runs_no_dialog_office_or_file_reader_code(tmp_path: Path) -> None
     assert result == {"code": 0, "ran": [], "main window ran": True}
 
 
+def test_no_garbage_collection_until_the_window_is_shown(tmp_path: Path) -> None:
+    """Start-up makes objects to keep; the cyclic collector is off until the window is shown,
+    then on again with start-up's objects frozen out of later collections."""
+    code = (
+        "import gc, sys, json\n"
+        "from desktop.cli import main\n"
+        "from desktop.gui import main_window\n"
+        "events = []\n"
+        "gc.callbacks.append(lambda phase, info: events.append(phase) if phase == 'start' else None)\n"
+        "show = main_window.MainWindow.show\n"
+        "def shown(self):\n"
+        "    events.append('shown')\n"
+        "    show(self)\n"
+        "main_window.MainWindow.show = shown\n"
+        "from desktop import cli\n"
+        "gui = cli.cmd_gui\n"
+        "def counted(args):\n"
+        "    events.clear()\n"  # from the moment the gui command starts
+        "    return gui(args)\n"
+        "cli.cmd_gui = counted\n"
+        f"code = main(['gui', '--db', {str(tmp_path / 'hyoka.sqlite3')!r}, '--sheet', '1'])\n"
+        "first = events.index('shown')\n"
+        "print(json.dumps({'code': code, 'collections before shown': events[:first].count('start'),"
+        " 'enabled': gc.isenabled(), 'frozen': gc.get_freeze_count() > 0}))\n"
+    )
+    env = {"HYOKA_REPORT_STARTUP": "1", "QT_QPA_PLATFORM": "offscreen", "HYOKA_CONFIG_DIR": str(tmp_path)}
+    import os
+
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, **env},
+                          capture_output=True, text=True, timeout=60)
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result == {"code": 0, "collections before shown": 0, "enabled": True, "frozen": True}
+
+
 def test_preview_colours_name_the_readers_statuses() -> None:
     """The preview's row colours are keyed by the reader's status strings (no longer imported at start)."""
     from desktop.core.sheet_import import EMPTY, MISSING, UNCERTAIN
