@@ -14,14 +14,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop.core import interchange, safe_files, validation
-from desktop.core.backup import BackupError
+from desktop.core import records
 from desktop.core.definition import DefinitionError, UnknownFormatError
 from desktop.core.i18n import _, set_language
 from desktop.core.records import StoreError
+from desktop.lazy import lazy_module
 
 if TYPE_CHECKING:  # the database module loads only for commands that open one (not ``pdf --demo``)
+    from desktop.core import backup, interchange, safe_files, validation
     from desktop.core.store import Sheet, Store
+else:  # loaded by the commands that use them, not on the way to the app's first window
+    backup = lazy_module("desktop.core.backup")
+    interchange = lazy_module("desktop.core.interchange")
+    safe_files = lazy_module("desktop.core.safe_files")
+    validation = lazy_module("desktop.core.validation")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 MAX_ID = 2**63 - 1
@@ -523,6 +529,9 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    import gc
+
+    gc.disable()  # until the window is shown: see desktop.gui.app.run (which turns it back on)
     from desktop.gui.app import run
 
     return run(args)
@@ -558,7 +567,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", parents=[common], help=_("シートを交換ファイルに書き出す"))
     p.add_argument("sheet", metavar="SHEET_ID")
     p.add_argument("-o", "--output", required=True, metavar="FILE.json")
-    p.add_argument("--schema", type=int, choices=interchange.SUPPORTED_VERSIONS, default=interchange.SCHEMA_VERSION,
+    p.add_argument("--schema", type=int, choices=records.SUPPORTED_VERSIONS, default=records.SCHEMA_VERSION,
                    help=_("交換ファイルの版（1 は未更新の端末向け）"))
     p.set_defaults(func=cmd_export)
 
@@ -695,7 +704,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"hyoka: {exc}", file=sys.stderr)
         return exc.code
     except (StoreError, interchange.InterchangeError, DefinitionError, UnknownFormatError, safe_files.FileProblem,
-            BackupError) as exc:
+            backup.BackupError) as exc:
         print(f"hyoka: {_one_line(exc)}", file=sys.stderr)
         return EXIT_UNREADABLE if isinstance(exc, interchange.InterchangeError | DefinitionError) else EXIT_FINDINGS
     except KeyboardInterrupt:

@@ -36,9 +36,9 @@ def user_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     user = tmp_path / "user"
     user.mkdir()
     monkeypatch.setenv(registry.ENV_VAR, str(user))
-    definition.all_forms.cache_clear()
+    definition.form_registry.cache_clear()
     yield user
-    definition.all_forms.cache_clear()
+    definition.form_registry.cache_clear()
 
 
 @pytest.fixture

@@ -22,9 +22,9 @@ def extra_format(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     text = text.replace('label = "その他特記事項"', 'label = "その他特記事項（新様式）"')
     (forms / "mofa-r02.toml").write_text(text, encoding="utf-8")
     monkeypatch.setattr(definition, "FORMS_DIR", forms)
-    definition.all_forms.cache_clear()
+    definition.form_registry.cache_clear()
     yield definition.get_form("mofa-r02")
-    definition.all_forms.cache_clear()
+    definition.form_registry.cache_clear()
 
 
 def test_third_format_validates_stores_exports_and_prints(extra_format, tmp_path: Path, r01_values: dict) -> None:

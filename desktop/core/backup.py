@@ -114,7 +114,11 @@ def _parse(path: Path) -> tuple[datetime, str] | None:
     m = _NAME.match(path.name)
     if not m:
         return None
-    created = datetime.strptime(m.group("stamp")[:15], "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
+    s = m.group("stamp")  # YYYYmmdd-HHMMSS: read directly (strptime's module costs the app's start 3 ms)
+    try:
+        created = datetime(int(s[0:4]), int(s[4:6]), int(s[6:8]), int(s[9:11]), int(s[11:13]), int(s[13:15]), tzinfo=UTC)
+    except ValueError:  # digits that are no time (month 13): not one of our backups
+        return None
     return created, m.group("kind")
 
 

@@ -979,44 +979,47 @@ def load_definition(path: Path) -> FormDef:
     return registry.build(file, files)
 
 
-_loaded: Any = None  # the registry behind all_forms(), refreshed with it
-
-
 @cache
-def all_forms() -> dict[str, FormDef]:
-    """The current version of every installed format (shipped ``forms/`` and the office's
-    folders, see :mod:`desktop.core.registry`): adding a format means adding a file."""
-    global _loaded
+def form_registry() -> Any:
+    """The installed formats (shipped ``forms/`` and the office's folders, see
+    :mod:`desktop.core.registry`): adding a format means adding a file. Read once per process
+    (``form_registry.cache_clear()`` reads the folders again); each format is built when first
+    used, so opening one sheet does not build every format."""
     from desktop.core import registry
 
-    _loaded = registry.load()
-    if not _loaded.current:
+    return registry.load()
+
+
+def all_forms() -> dict[str, FormDef]:
+    """The current version of every installed format (carry sources checked by the registry)."""
+    forms: dict[str, FormDef] = form_registry().current
+    if not forms:
         raise DefinitionError(f"様式ファイル（*.toml）が見つかりません: {FORMS_DIR}")
-    return dict(_loaded.current)  # carry sources were checked by the registry
+    return forms
 
 
-def form_registry() -> Any:
-    """The :class:`desktop.core.registry.Registry` that :func:`all_forms` read."""
-    all_forms()
-    return _loaded
+def installed_form(form_id: str) -> FormDef | None:
+    """The current version of ``form_id``, None when it is not installed (builds only that one)."""
+    form: FormDef | None = form_registry().current_form(form_id)
+    return form
 
 
 def get_form(form_id: str, version: int | None = None) -> FormDef:
     """The current version of a format, or with ``version`` that version when it is installed."""
-    forms = all_forms()
-    if version is not None and form_id in forms and forms[form_id].version != version:
-        older = form_registry().forms.get((form_id, version))
+    current = installed_form(form_id)
+    if current is not None and version is not None and current.version != version:
+        older: FormDef | None = form_registry().version(form_id, version)
         if older is not None:
-            return older  # type: ignore[no-any-return]
+            return older
         from desktop.core.i18n import _
 
         raise UnknownFormatError(_("様式 {form} の第{version}版がこの端末にありません（入っているのは第{have}版）。"
                                    "様式 {form} 第{version}版の定義ファイルを入れてください。").format(
-            form=form_id, version=version, have=forms[form_id].version))
-    if form_id not in forms:
+            form=form_id, version=version, have=current.version))
+    if current is None:
         from desktop.core.i18n import _
 
-        known = "，".join(sorted(forms)) or _("なし")
+        known = "，".join(sorted(all_forms())) or _("なし")
         raise UnknownFormatError(_("様式 {form} がこの端末にありません（使用できる様式：{known}）。この様式の定義ファイルを入れてください。").format(
             form=form_id, known=known))
-    return forms[form_id]
+    return current

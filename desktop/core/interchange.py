@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from desktop.core import safe_files, validation
 from desktop.core.definition import FormDef, all_forms
 from desktop.core.i18n import _
-from desktop.core.records import COMMENT_STATUSES, STATUSES, Comment, ConflictError
+from desktop.core.records import COMMENT_STATUSES, SCHEMA_VERSION, STATUSES, SUPPORTED_VERSIONS, Comment, ConflictError
 from desktop.core.resources import resource_dir
 from desktop.core.upgrade import upgrade_note, upgrade_values
 from desktop.core.values import Values, compute, normalize_values, values_digest
@@ -46,8 +46,6 @@ from desktop.core.values import Values, compute, normalize_values, values_digest
 if TYPE_CHECKING:  # reading and writing files needs no database (see desktop.core.records)
     from desktop.core.store import Store
 
-SCHEMA_VERSION = 2
-SUPPORTED_VERSIONS = (1, 2)
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_HISTORY = 1000  # ancestry digests a file may carry (an export writes at most 200)
 MAX_TEXT_CHARS = 1_000_000  # one value; far above any field's limit, far below memory trouble

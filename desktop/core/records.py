@@ -10,6 +10,10 @@ from typing import Any
 from desktop.core.i18n import _
 
 STATUSES = ("draft", "complete")
+# Interchange file versions (see desktop.core.interchange): here so that the command line can
+# offer ``export --schema`` without loading the file reader.
+SCHEMA_VERSION = 2
+SUPPORTED_VERSIONS = (1, 2)
 
 
 class StoreError(Exception):

@@ -15,13 +15,19 @@ import hashlib
 import logging
 import os
 import sys
-import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.core import definition, disk_cache
 from desktop.core.definition import DefinitionError, FormDef
+from desktop.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import tomllib
+else:  # parsed files come from the user cache (see _parse_toml): the parser loads only on a miss
+    tomllib = lazy_module("tomllib")
 
 ENV_VAR = "HYOKA_FORMS_DIRS"
 SHIPPED, ALL_USERS, USER = "shipped", "all-users", "user"
@@ -48,14 +54,137 @@ class FormFile:
         return value if isinstance(value, int) and not isinstance(value, bool) else 1
 
 
-@dataclass
 class Registry:
-    """Every installed format by (id, version), the current one per id, and what was skipped."""
+    """Every installed format by (id, version), the current one per id, and what was skipped.
 
-    forms: dict[tuple[str, int], FormDef] = field(default_factory=dict)
-    files: dict[tuple[str, int], FormFile] = field(default_factory=dict)
-    current: dict[str, FormDef] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    Files are read at once (from the user cache, see :func:`_parse_toml`); a format is built
+    when first asked for (:meth:`current_form`), with the formats it carries from, so opening
+    a sheet builds its own format and not every installed one. :attr:`forms`, :attr:`files`,
+    :attr:`current` and :attr:`warnings` build the rest first: they describe everything.
+    """
+
+    def __init__(self, files: list[FormFile], warnings: list[str]):
+        self._warnings = warnings
+        self._candidates: dict[tuple[str, int], list[FormFile]] = {}  # best first
+        for file in sorted(files, key=lambda f: _RANK[f.origin]):
+            self._candidates.setdefault((file.id, file.version), []).append(file)
+        self._built: dict[tuple[str, int], FormDef | None] = {}  # None: no candidate builds
+        self._chosen: dict[tuple[str, int], FormFile] = {}
+        self._current: dict[str, FormDef | None] = {}  # None: no version of the id is usable
+        self._examining: dict[str, FormDef] = {}  # ids being chosen (a cycle of carry sources)
+        self._complete = False
+
+    def ids(self) -> list[str]:
+        return sorted({form_id for form_id, _version in self._candidates})
+
+    def _build(self, key: tuple[str, int]) -> FormDef | None:
+        """The (id, version) from its best file that builds; a shipped file must build."""
+        if key in self._built:
+            return self._built[key]
+        form = None
+        for i, file in enumerate(self._candidates.get(key, [])):
+            try:
+                form = build(file, self._files())
+            except DefinitionError as exc:
+                if file.origin == SHIPPED:
+                    raise
+                self._warn(f"様式ファイル {file.path} に誤りがあるため使いません：{exc}")
+                continue
+            for other in self._candidates[key][i + 1:]:
+                self._warn(f"様式 {form.id} 第{form.version}版が {file.path} と {other.path} にあります。"
+                           f"{file.path} を使います。")
+            self._chosen[key] = file
+            break
+        self._built[key] = form
+        return form
+
+    def _files(self) -> list[FormFile]:
+        return [f for files in self._candidates.values() for f in files]
+
+    def _warn(self, text: str) -> None:
+        log.warning("%s", text)
+        self._warnings.append(text)
+
+    def current_form(self, form_id: str) -> FormDef | None:
+        """The highest version of ``form_id`` that builds and whose declared carry sources are
+        fields of the formats installed here; an outside file that fails is skipped with a warning
+        (the next version down is used), a shipped one raises."""
+        if form_id in self._current:
+            return self._current[form_id]
+        if form_id in self._examining:  # a carry source that carries from this id in turn
+            return self._examining[form_id]
+        chosen = None
+        for version in sorted((v for i, v in self._candidates if i == form_id), reverse=True):
+            form = self._build((form_id, version))
+            if form is None:
+                continue
+            self._examining[form_id] = form
+            try:
+                errors = definition.carry_source_errors(form, _Sources(self, form))
+            finally:
+                del self._examining[form_id]
+            if not errors:
+                chosen = form
+                break
+            file = self._chosen[(form.id, form.version)]
+            if file.origin == SHIPPED:
+                raise DefinitionError(f"{form.id}.toml: {errors[0]}", [f"{form.id}.toml: {e}" for e in errors])
+            self._warn(f"様式ファイル {file.path} に誤りがあるため使いません：{errors[0]}")
+            self._built[(form.id, form.version)] = None
+            del self._chosen[(form.id, form.version)]
+        self._current[form_id] = chosen
+        return chosen
+
+    def version(self, form_id: str, version: int) -> FormDef | None:
+        """That installed version of ``form_id`` (None when it is not, or does not build)."""
+        return self._build((form_id, version))
+
+    def _complete_all(self) -> None:
+        if not self._complete:
+            for form_id in self.ids():
+                self.current_form(form_id)
+            for key in sorted(self._candidates):
+                self._build(key)
+            self._complete = True
+
+    @property
+    def current(self) -> dict[str, FormDef]:
+        self._complete_all()
+        return {i: f for i, f in sorted(self._current.items()) if f is not None}
+
+    @property
+    def forms(self) -> dict[tuple[str, int], FormDef]:
+        self._complete_all()
+        return {k: f for k, f in sorted(self._built.items()) if f is not None}
+
+    @property
+    def files(self) -> dict[tuple[str, int], FormFile]:
+        self._complete_all()
+        return {k: self._chosen[k] for k in self.forms}
+
+    @property
+    def warnings(self) -> list[str]:
+        self._complete_all()
+        return list(self._warnings)
+
+
+class _Sources(Mapping[str, FormDef]):
+    """The formats a format carries from, chosen on demand (for :func:`carry_source_errors`)."""
+
+    def __init__(self, reg: Registry, form: FormDef):
+        self._reg, self._ids = reg, list(form.carry_from)
+
+    def __getitem__(self, form_id: str) -> FormDef:
+        form = self._reg.current_form(form_id)
+        if form is None:
+            raise KeyError(form_id)
+        return form
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
 
 
 def folders() -> list[tuple[str, Path]]:
@@ -189,51 +318,11 @@ def installed_files() -> list[FormFile]:
     return _scan([])
 
 
-def _choose_current(reg: Registry) -> None:
-    """The highest version per id, leaving out an outside file whose declared carry sources are
-    not in the older format installed here (it would break loading for every format); the next
-    version of that id is used instead. A shipped file must be sound: its error is raised."""
-    while True:
-        reg.current = {}
-        for (form_id, _version), form in sorted(reg.forms.items()):
-            reg.current[form_id] = form  # sorted by version: the highest stays
-        bad = [(form, errs) for form in reg.current.values()
-               if (errs := definition.carry_source_errors(form, reg.current))]
-        shipped = [f"{form.id}.toml: {e}" for form, errs in bad for e in errs
-                   if reg.files[(form.id, form.version)].origin == SHIPPED]
-        if shipped:
-            raise DefinitionError(shipped[0], shipped)
-        if not bad:
-            return
-        for form, errs in bad:
-            file = reg.files.pop((form.id, form.version))
-            del reg.forms[(form.id, form.version)]
-            reg.warnings.append(f"様式ファイル {file.path} に誤りがあるため使いません：{errs[0]}")
-
-
 def load() -> Registry:
-    """Read every folder; shipped files must be sound, others are skipped with a warning."""
-    reg = Registry()
-    files = _scan(reg.warnings)
-    for file in files:
-        try:
-            form = build(file, files)
-        except DefinitionError as exc:
-            if file.origin == SHIPPED:
-                raise
-            reg.warnings.append(f"様式ファイル {file.path} に誤りがあるため使いません：{exc}")
-            continue
-        key = (form.id, form.version)
-        other = reg.files.get(key)
-        if other is not None:
-            keep, drop = sorted((other, file), key=lambda f: _RANK[f.origin])
-            reg.warnings.append(f"様式 {form.id} 第{form.version}版が {keep.path} と {drop.path} にあります。"
-                                f"{keep.path} を使います。")
-            if keep is other:
-                continue
-        reg.forms[key] = form
-        reg.files[key] = file
-    _choose_current(reg)
-    for w in reg.warnings:
+    """Read every folder; formats are built when asked for (shipped files must be sound,
+    others are skipped with a warning)."""
+    warnings: list[str] = []
+    files = _scan(warnings)
+    for w in warnings:
         log.warning("%s", w)
-    return reg
+    return Registry(files, warnings)

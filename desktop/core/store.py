@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop.core import validation
-from desktop.core.definition import FormDef, all_forms, get_form
+from desktop.core.definition import FormDef, get_form, installed_form
 from desktop.core.i18n import _
 from desktop.core.records import COMMENT_STATUSES as COMMENT_STATUSES  # re-exported: callers import them from here
 from desktop.core.records import STATUSES as STATUSES
@@ -814,7 +814,7 @@ class Store:
         sheet = self._sheet_row(sheet_id, include_deleted=include_deleted)
         rows = self._read("SELECT field_id, value FROM sheet_values WHERE sheet_id = ?", [sheet_id])
         sheet.values = self._decode_values(sheet_id, rows)
-        installed = all_forms().get(sheet.format)
+        installed = installed_form(sheet.format)
         if installed is not None and sheet.format_version < installed.version:
             self._upgrade(sheet)
         return sheet

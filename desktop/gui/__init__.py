@@ -1,5 +1,6 @@
 """The PySide6 desktop app. The only package that imports Qt (see tests/test_boundary.py)."""
 
-from desktop.gui.qtcompat import immortalize_singletons
+from desktop.gui.qtcompat import immortalize_singletons, skip_feature_import_scan
 
 immortalize_singletons()  # before any Qt call: see qtcompat for the PySide6 6.12 / Python 3.11 bug
+skip_feature_import_scan()  # imports no longer read each module's source (see qtcompat)

@@ -41,30 +41,8 @@ from desktop.core.definition import Field, FormDef, all_forms
 from desktop.core.i18n import _
 from desktop.core.store import Revision, Sheet, Store
 from desktop.core.values import Values, display_value, label_for
+from desktop.gui.labels import kind_label, local_time, status_label
 from desktop.gui.printing import PrintJob, print_pdf  # noqa: F401 - print_pdf is used by benchmarks/bench_pdf.py
-
-
-def kind_label(kind: str) -> str:
-    """Revision kinds as the officer reads them (explicit ``_()`` calls so pybabel sees them)."""
-    return {
-        "create": _("作成"), "save": _("保存"), "autosave": _("自動保存"), "restore": _("復元"),
-        "import": _("取り込み"), "merge": _("統合（取り込み）"), "duplicate": _("複製"), "carry_over": _("前年度から作成"), "status": _("状態の変更"),
-        "import_sheet": _("既存のシートから作成"),
-    }.get(kind, kind)
-
-
-def status_label(status: str) -> str:
-    return {"draft": _("作成中"), "complete": _("完了")}.get(status, status)
-
-
-def local_time(stamp: str | None, *, seconds: bool = True) -> str:
-    """ISO UTC from the store → local ``YYYY-MM-DD hh:mm:ss`` for people."""
-    if not stamp:
-        return ""
-    try:
-        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
-    except ValueError:
-        return stamp
 
 
 def ask(parent: QWidget | None, title: str, text: str) -> bool:

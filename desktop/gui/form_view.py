@@ -46,6 +46,7 @@ from desktop.core.validation import Finding, count_by_tab
 from desktop.core.values import label_for
 
 from .controller import FormController
+from .look import emphasize, tint
 from .widgets import ChecksEditor, FieldEditor, create_editor
 
 LABEL_WIDTH = 210
@@ -186,7 +187,8 @@ class FormView(QWidget):
                 title = QLabel(section.title, page)
                 title.setObjectName(f"section:{section.id}")
                 title.setWordWrap(True)
-                title.setStyleSheet("font-size: 13pt; font-weight: bold; padding: 4px 0;")
+                emphasize(title, point_size=13)
+                title.setContentsMargins(0, 4, 0, 4)
                 vbox.addWidget(title)
             grid = self._new_grid()
             vbox.addLayout(grid)
@@ -242,14 +244,20 @@ class FormView(QWidget):
         outer = self._grid_for(group.parent, grids, page)
         box = QGroupBox(self._group_title(group), page)
         box.setObjectName(f"group:{group.id}")
-        box.setStyleSheet("QGroupBox { font-weight: bold; } QGroupBox * { font-weight: normal; }")
+        emphasize(box)  # the title; the fields inside are set back to normal weight on ``body``
+        frame = QVBoxLayout(box)
+        frame.setContentsMargins(10, 14, 10, 10)
+        body = QWidget(box)
+        body.setObjectName(f"groupBody:{group.id}")
+        emphasize(body, bold=False)
+        frame.addWidget(body)
         inner = self._new_grid()
-        inner.setContentsMargins(10, 14, 10, 10)
-        box.setLayout(inner)
+        inner.setContentsMargins(0, 0, 0, 0)
+        body.setLayout(inner)
         if group.sublabel:
-            sub = QLabel(group.sublabel, box)
+            sub = QLabel(group.sublabel, body)
             sub.setWordWrap(True)
-            sub.setStyleSheet("color: #555;")
+            tint(sub, "#555")
             inner.addWidget(sub, 0, 0, 1, 2)
         outer.addWidget(box, outer.rowCount(), 0, 1, 2)
         self.group_boxes[group.id] = box
@@ -276,7 +284,8 @@ class FormView(QWidget):
         if f.hint:
             hint = QLabel(f.hint, page)
             hint.setWordWrap(True)
-            hint.setStyleSheet("color: #666; font-size: 9pt;")
+            tint(hint, "#666")
+            emphasize(hint, bold=None, point_size=9)
             v.addWidget(hint)
         row = QHBoxLayout()
         row.setSpacing(4)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QPoint, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -34,25 +35,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core import conventions, era, interchange, validation
+from desktop.core import conventions, era, validation
 from desktop.core.definition import Field, FormDef, UnknownFormatError, form_registry, get_form
 from desktop.core.i18n import _, current_language
 from desktop.core.store import DamagedSheetError, Sheet, Store, StoreError
 from desktop.core.values import Values, defaults, label_for
+from desktop.lazy import lazy_module
 
-from . import dialogs, folders
+from . import folders
+from .comments_panel import CommentsPanel
 from .controller import FormController
-from .dialogs import kind_label, status_label
 from .form_view import FormView
 from .import_sheet import FILE_FILTER, ImportNotePanel, ImportPreviewDialog
-from .office import CommentsPanel, FolderImportDialog, YearOverviewDialog
+from .labels import kind_label, local_time, status_label
 from .page_count import PageCountLabel
 from .session import DatabaseLock, PreviousSession, SessionMarker
 from .sheet_list import SheetListPanel
 from .wrapping import WrapAnywhereDelegate
 
+if TYPE_CHECKING:
+    from desktop.core import interchange
+
+    from . import dialogs
+    from .office import FolderImportDialog, YearOverviewDialog
+else:  # loaded when first used: a dialog, a file to read or write (not on the way to the first window)
+    dialogs = lazy_module("desktop.gui.dialogs")
+    interchange = lazy_module("desktop.core.interchange")
+
 MAX_RECENT = 8
 INTEGRITY_DELAY_MS = 1500
+AFTER_START_MS = 300  # work the first paint does not need (after it, before the officer's first click)
 
 
 class MainWindow(QMainWindow):
@@ -90,12 +102,16 @@ class MainWindow(QMainWindow):
         self._update_actions()
         if previous_session is not None:
             self._show_recovery_note(previous_session)
-        self._show_format_warnings()
+        QTimer.singleShot(AFTER_START_MS, self._show_format_warnings)
         QTimer.singleShot(INTEGRITY_DELAY_MS, self.check_integrity)
 
     def _show_format_warnings(self) -> None:
         """Format files skipped or outranked (see desktop.core.registry): said in the status bar
-        (the full list is in the log and in ``hyoka forms list``)."""
+        (the full list is in the log and in ``hyoka forms list``). Once the window is up: finding
+        them means building every installed format, where the first window needs only the open
+        sheet's."""
+        if self._closed:
+            return
         warnings = form_registry().warnings
         if warnings:
             self.statusBar().showMessage(_("様式ファイルの警告 {n} 件：{first}").format(n=len(warnings), first=warnings[0]))
@@ -522,7 +538,7 @@ class MainWindow(QMainWindow):
             return
         from datetime import date
 
-        stamp = dialogs.local_time(sheet.updated, seconds=False)
+        stamp = local_time(sheet.updated, seconds=False)
         today = stamp.startswith(date.today().isoformat())
         self.save_status.setText(_("保存済み {time}").format(time=stamp[11:] if today and len(stamp) >= 16 else stamp))
         self.save_status.setToolTip(_("版 {n}").format(n=sheet.revision))
@@ -568,6 +584,8 @@ class MainWindow(QMainWindow):
             self.import_folder(Path(folder))
 
     def import_folder(self, folder: Path) -> FolderImportDialog:
+        from .office import FolderImportDialog
+
         dlg = FolderImportDialog(self.store.path, self)
         dlg.finishedImport.connect(lambda _o: self.refresh_list())
         dlg.compareRequested.connect(lambda path: self.import_files([path]))
@@ -578,6 +596,8 @@ class MainWindow(QMainWindow):
 
     def on_year_overview(self) -> YearOverviewDialog:
         sheet = self.controller.sheet
+        from .office import YearOverviewDialog
+
         dlg = YearOverviewDialog(self.store, self, year=sheet.fiscal_year if sheet is not None else None)
         dlg.openSheet.connect(self.open_sheet)
         dlg.show()
@@ -832,7 +852,7 @@ class MainWindow(QMainWindow):
 
         if self._closed:
             return None, None  # closing: keep both, ask nothing
-        changed = dialogs.local_time(stored.updated)
+        changed = local_time(stored.updated)
         dlg = ConflictDialog(
             stored.form, local, stored.values,
             local_label=_("この画面（未保存の変更）"), local_date="",
@@ -1023,7 +1043,7 @@ class MainWindow(QMainWindow):
                 _("「{name}」の {year} 年度のシートは既にあります（シート {id}，最終更新 {updated}）。"
                   "既にあるシートを開きますか？").format(
                     name=other.contribution, year=year, id=other.id,
-                    updated=dialogs.local_time(other.updated, seconds=False)),
+                    updated=local_time(other.updated, seconds=False)),
                 [_("既にあるシートを開く"), _("それでも新しく作成"), _("キャンセル")])
             if answer == 0:
                 self.search.clear()
@@ -1158,9 +1178,9 @@ class MainWindow(QMainWindow):
         assert doc is not None and result.sheet_id is not None
         dlg = ConflictDialog(
             doc.form, result.local_values, doc.values,
-            local_label=_("この端末"), local_date=dialogs.local_time(result.local_updated, seconds=False),
+            local_label=_("この端末"), local_date=local_time(result.local_updated, seconds=False),
             incoming_label=_("取り込むファイル"),
-            incoming_date=dialogs.local_time(result.incoming_updated, seconds=False) or _("日時不明"),
+            incoming_date=local_time(result.incoming_updated, seconds=False) or _("日時不明"),
             title=_("取り込みの競合：{file}").format(file=Path(path).name),
             explanation=_(
                 "「{file}」のシートは，書き出された後にこの端末でも変更されています。"

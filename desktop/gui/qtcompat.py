@@ -31,3 +31,25 @@ def immortalize_singletons() -> bool:
         refcnt.value += 1 << 40
     _DONE = True
     return True
+
+
+def skip_feature_import_scan() -> bool:
+    """Take PySide6's ``__feature__`` import hook back out (PySide6 imported here).
+
+    To support ``from __feature__ import snake_case``, PySide6 replaces ``builtins.__import__``
+    and, after every import statement, reads the imported module's source file to see whether it
+    mentions PySide6 (PYSIDE-2029). hyoka uses no ``__feature__`` (a test keeps it so); reading the
+    sources of the ~80 modules imported after Qt was about 5 % of the work to the first window.
+    The import PySide6 wrapped (``builtins.__orig_import__``, in 6.12 its lazy class loader) is put
+    back. Returns True when the hook was removed.
+    """
+    import builtins
+
+    import PySide6.QtCore  # noqa: F401 - installs the hook
+
+    wrapped = getattr(builtins, "__orig_import__", None)
+    current = builtins.__import__
+    if wrapped is None or current is wrapped or getattr(current, "__name__", "") != "__feature_import__":
+        return False
+    builtins.__import__ = wrapped
+    return True

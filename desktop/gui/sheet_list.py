@@ -13,7 +13,7 @@ from desktop.core.definition import UnknownFormatError, get_form
 from desktop.core.i18n import LANGUAGES, _
 from desktop.core.store import Sheet
 
-from .dialogs import local_time, status_label
+from .labels import local_time, status_label
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 YEAR_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -42,6 +42,8 @@ from desktop.core.i18n import _, babel_locale
 from desktop.core.validation import Finding
 from desktop.core.values import normalize
 
+from .look import emphasize, shade, tint
+
 ERROR_COLOR = "#b00020"
 WARNING_COLOR = "#8a5a00"
 FINDING_ICONS = {"error": "✖", "warning": "⚠"}
@@ -133,7 +135,7 @@ class FieldEditor(QObject):
             worst = "error" if any(f.severity == "error" for f in findings) else "warning"
             self.findings_label.setText("\n".join(f"{FINDING_ICONS[f.severity]} {f.message}" for f in findings))
             color = ERROR_COLOR if worst == "error" else WARNING_COLOR
-            self.findings_label.setStyleSheet(f"color: {color};")
+            tint(self.findings_label, color)
             self.widget.setProperty("severity", worst)
         self.widget.style().unpolish(self.widget)
         self.widget.style().polish(self.widget)
@@ -189,10 +191,10 @@ class _Counted(FieldEditor):
         limit = self.field.max_length
         if limit:
             self.counter.setText(_("{n} / {max} 字").format(n=f"{n:,}", max=f"{limit:,}"))
-            self.counter.setStyleSheet(f"color: {ERROR_COLOR};" if n > limit else "color: #555;")
+            tint(self.counter, ERROR_COLOR if n > limit else "#555")
         else:
             self.counter.setText(_("{n} 字").format(n=f"{n:,}"))
-            self.counter.setStyleSheet("color: #555;")
+            tint(self.counter, "#555")
 
 
 class TextEditor(_Counted):
@@ -334,7 +336,7 @@ class LargeTextDialog(QDialog):
         v = QVBoxLayout(self)
         title = QLabel(self.windowTitle(), self)
         title.setWordWrap(True)
-        title.setStyleSheet("font-weight: bold;")
+        emphasize(title)
         v.addWidget(title)
         self._index = editor.row.indexOf(box)
         box.growing = False
@@ -474,12 +476,12 @@ class ComputedEditor(FieldEditor):
         edit.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab skips what cannot be typed into
         edit.setAlignment(Qt.AlignmentFlag.AlignRight)
         edit.setMaximumWidth(220)
-        edit.setStyleSheet("QLineEdit { background: #eef1f5; color: #222; }")
+        shade(edit, "#eef1f5", "#222")
         edit.setPlaceholderText(_("（自動計算）"))
         edit.setToolTip(_("自動計算の項目です。入力はできません。"))
         self.row.addWidget(edit)
         note = QLabel(_("自動計算"), self.container)
-        note.setStyleSheet("color: #666;")
+        tint(note, "#666")
         self.row.addWidget(note)
         self.row.addStretch(1)
         return edit
@@ -515,7 +517,7 @@ class PeriodEditor(FieldEditor):
         self.row.addWidget(edit)
         self.echo = QLabel(self.container)
         self.echo.setObjectName(f"echo:{self.field.id}")
-        self.echo.setStyleSheet("color: #2a5d2a;")
+        tint(self.echo, "#2a5d2a")
         self.row.addWidget(self.echo)
         self.row.addStretch(1)
         return edit

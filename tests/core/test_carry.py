@@ -142,10 +142,10 @@ def test_carry_declaration_is_checked_at_load(tmp_path: Path, monkeypatch: pytes
     end = text.index("# How the printer lays")
     path.write_text(text[:start] + snippet + "\n" + text[end:], encoding="utf-8")
     monkeypatch.setattr(definition, "FORMS_DIR", forms)
-    definition.all_forms.cache_clear()
+    definition.form_registry.cache_clear()
     try:
         with pytest.raises(definition.DefinitionError) as err:
             definition.all_forms()
     finally:
-        definition.all_forms.cache_clear()
+        definition.form_registry.cache_clear()
     assert "mofa-r01" in str(err.value) and message in str(err.value)

@@ -202,11 +202,11 @@ def test_a_broken_format_file_is_exit_2_from_the_cli(tmp_path: Path, monkeypatch
     shutil.copytree(ROOT / "forms", forms)
     (forms / "mofa-x.toml").write_text('id = "mofa-x"\ntabs = [{id = "t", label = "T", colour = 1}]\nsections = []\n')
     monkeypatch.setattr(definition, "FORMS_DIR", forms)
-    definition.all_forms.cache_clear()
+    definition.form_registry.cache_clear()
     try:
         code = main(["validate", str(ROOT / "resources" / "demo" / "000_iom_r01.json")])
     finally:
-        definition.all_forms.cache_clear()
+        definition.form_registry.cache_clear()
     err = capsys.readouterr().err
     assert code == 2 and "mofa-x.toml" in err and "colour" in err and err.count("\n") == 1
 

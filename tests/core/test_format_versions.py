@@ -25,7 +25,7 @@ V2 = (R01.replace("\nversion = 1\n", "\nversion = 2\n", 1).replace(REMOVED_BLOCK
 
 def _install_v2(user: Path) -> None:
     (user / "mofa-r01.v2.toml").write_text(V2, encoding="utf-8")
-    definition.all_forms.cache_clear()
+    definition.form_registry.cache_clear()
 
 
 def test_the_v2_fixture_really_renames_and_removes() -> None:
@@ -68,7 +68,7 @@ def test_a_file_of_a_newer_version_names_what_to_install_and_imports_nothing(
         doc = interchange.export_sheet(s, s.create_sheet("mofa-r01", dict(r01_values, c4_4_remarks="新")))
     assert doc["format_version"] == 2
     (user_folder / "mofa-r01.v2.toml").unlink()
-    definition.all_forms.cache_clear()
+    definition.form_registry.cache_clear()
     path = tmp_path / "v2.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     db = tmp_path / "b.sqlite3"

@@ -21,9 +21,9 @@ def folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     user.mkdir()
     everyone.mkdir()
     monkeypatch.setenv(registry.ENV_VAR, os.pathsep.join([str(user), str(everyone)]))
-    definition.all_forms.cache_clear()
+    definition.form_registry.cache_clear()
     yield user, everyone
-    definition.all_forms.cache_clear()
+    definition.form_registry.cache_clear()
 
 
 def _r01(version: int, **replace: str) -> str:
@@ -81,6 +81,39 @@ def test_a_user_file_with_a_bad_carry_source_is_skipped_and_the_older_version_us
     warnings = definition.form_registry().warnings
     assert len(warnings) == 1 and "mofa-r01.v2.toml" in warnings[0] and "no_such_h30_field" in warnings[0]
     assert main(["forms", "list"]) == 0
+
+
+def test_a_format_is_built_when_first_used_with_the_formats_it_carries_from(folders) -> None:
+    """Opening a 令和元年度 sheet builds that format and 平成30年度 (its carry source), not every
+    installed one; asking for the warnings or the whole list builds the rest."""
+    reg = definition.form_registry()
+    assert definition.get_form("mofa-r01").id == "mofa-r01"
+    assert {key for key, form in reg._built.items() if form is not None} == {("mofa-r01", 1), ("mofa-h30", 1)}
+    assert reg.warnings == []
+    assert set(reg._built) == {("mofa-h30", 1), ("mofa-r01", 1), ("mofa-r04", 1), ("mofa-r06", 1)}
+
+
+def test_a_broken_user_file_is_skipped_when_its_format_is_first_used(folders) -> None:
+    """Lazily built, the same rule holds: the newest version that builds is used, the broken one
+    named in a warning."""
+    user, _ = folders
+    (user / "mofa-r01.v2.toml").write_text(_r01(2, **{'type = "text"': 'type = "txt"'}), encoding="utf-8")
+    assert definition.get_form("mofa-r01").version == 1
+    warnings = definition.form_registry().warnings
+    assert len(warnings) == 1 and "mofa-r01.v2.toml" in warnings[0] and "txt" in warnings[0]
+
+
+def test_formats_that_carry_from_each_other_are_chosen_without_looping(folders) -> None:
+    """A carry cycle (r01 from h30 and, in the user's h30 v2, h30 from r01) is checked against the
+    versions being chosen, as the whole-registry check did."""
+    user, _ = folders
+    h30 = (ROOT / "forms" / "mofa-h30.toml").read_text(encoding="utf-8")
+    assert "\nversion = 1\n" in h30 and "carry_from" not in h30
+    (user / "mofa-h30.toml").write_text(h30.replace("\nversion = 1\n", "\nversion = 2\n", 1)
+                                        + '\n[[carry_from]]\nformat = "mofa-r01"\n', encoding="utf-8")
+    assert definition.get_form("mofa-r01").version == 1
+    assert definition.get_form("mofa-h30").version == 2
+    assert definition.form_registry().warnings == []
 
 
 def test_a_unknown_version_names_what_to_install(folders) -> None:

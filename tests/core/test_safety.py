@@ -262,3 +262,15 @@ def test_two_processes_creating_the_same_new_database_at_once(tmp_path: Path) ->
             assert p.returncode == 0, err
         with Store(db) as s:
             assert s.is_empty()
+
+
+def test_a_file_named_like_a_backup_with_an_impossible_time_is_not_listed(tmp_path: Path) -> None:
+    """Backup times are read from the names directly; digits that are no time (month 13) make a
+    file that is not one of ours, and listing the good ones goes on (strptime raised before)."""
+    db = tmp_path / "h.sqlite3"
+    Store(db).close()
+    good = backup.take_backup(db, "manual")
+    (backup.backup_dir(db) / "h-20261399-250000-daily.sqlite3").write_bytes(b"")
+    listed = backup.list_backups(db)
+    assert [b.path for b in listed] == [good]
+    assert listed[0].created.strftime("%Y%m%d-%H%M%S") == good.name[len("h-"):][:15]

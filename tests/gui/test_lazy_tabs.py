@@ -180,11 +180,25 @@ def test_zoom_and_review_comment_marks_reach_tabs_built_later(window, qtbot) -> 
     assert not built(view, "c3")
     assert view.comment_mark("c3_2_budget") == "指摘 2"
     view.tabs.setCurrentIndex(tab_of(view, "c3"))
-    # (fields inside a group box keep the normal size at any zoom, built early or late: the boxes'
-    # "QGroupBox * { font-weight: normal; }" style sheet stops Qt's font inheritance — as before)
     assert view.editors["c3_rating"].widget.font().pointSizeF() == pytest.approx(size * 1.3)
     label = view.field_labels["c3_2_budget"]
     assert "指摘 2" in label.text() and label.toolTip()
+
+
+def test_zoom_reaches_fields_inside_group_boxes_which_stay_normal_weight(window, qtbot) -> None:
+    """The group box's bold title is a font, not a "QGroupBox * { font-weight: normal; }" style
+    sheet, which stopped Qt's font inheritance: fields in a box (3-1, 3-2 …) kept their size at
+    any zoom, built early or late."""
+    window.open_sheet(1)
+    view = window.current_view()
+    size = view.editor("contribution_name").widget.font().pointSizeF()
+    early = view.editor("c3_1_fiscal_year_start_month").widget  # builds 評価基準３ now
+    window.set_zoom(130)
+    late = view.editor("c3_2_budget").widget
+    for box in (early, late):
+        assert box.font().pointSizeF() == pytest.approx(size * 1.3)
+        assert not box.font().bold()
+    assert view.group_boxes["c3_1"].font().bold()
 
 
 def test_find_reaches_a_tab_not_built_yet(window, qtbot) -> None:
@@ -274,6 +288,73 @@ def test_start_imports_no_reader_pdf_or_babel(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=60)
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result == {"code": 0, "loaded": []}
+
+
+def test_start_runs_no_dialog_office_or_file_reader_code(tmp_path: Path) -> None:
+    """Modules that only a menu command, a dialog or an error needs are not run on the way to the
+    first paint (they may be in ``sys.modules`` as lazy modules, see desktop/lazy.py): the dialogs,
+    the office's views, interchange files, carrying over, printing, strptime's locale tables and,
+    with the format files in the cache, the TOML parser. A module's code has run once its globals
+    hold ``__builtins__``."""
+    code = (
+        "import sys, json\n"
+        "from desktop.cli import main\n"
+        f"db = {str(tmp_path / 'hyoka.sqlite3')!r}\n"
+        "main(['gui', '--db', db, '--sheet', '1'])\n"  # the first start seeds the demo and fills the caches
+        "for name in list(sys.modules):\n"
+        "    if name.startswith(('desktop', 'tomllib', '_strptime')): del sys.modules[name]\n"
+        "from desktop.cli import main\n"
+        "code = main(['gui', '--db', db, '--sheet', '1'])\n"
+        "def ran(name):\n"
+        "    m = sys.modules.get(name)\n"
+        "    return m is not None and '__builtins__' in object.__getattribute__(m, '__dict__')\n"
+        "heavy = ['desktop.gui.dialogs', 'desktop.gui.office', 'desktop.core.interchange', 'desktop.core.safe_files',"
+        " 'desktop.core.carry', 'desktop.gui.printing', '_strptime', 'tomllib']\n"
+        "print(json.dumps({'code': code, 'ran': [m for m in heavy if ran(m)],"
+        " 'main window ran': ran('desktop.gui.main_window')}))\n"
+    )
+    env = {"HYOKA_REPORT_STARTUP": "1", "QT_QPA_PLATFORM": "offscreen", "HYOKA_CONFIG_DIR": str(tmp_path),
+           "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    import os
+
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, **env},
+                          capture_output=True, text=True, timeout=90)
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result == {"code": 0, "ran": [], "main window ran": True}
+
+
+def test_no_garbage_collection_until_the_window_is_shown(tmp_path: Path) -> None:
+    """Start-up makes objects to keep; the cyclic collector is off until the window is shown,
+    then on again with start-up's objects frozen out of later collections."""
+    code = (
+        "import gc, sys, json\n"
+        "from desktop.cli import main\n"
+        "from desktop.gui import main_window\n"
+        "events = []\n"
+        "gc.callbacks.append(lambda phase, info: events.append(phase) if phase == 'start' else None)\n"
+        "show = main_window.MainWindow.show\n"
+        "def shown(self):\n"
+        "    events.append('shown')\n"
+        "    show(self)\n"
+        "main_window.MainWindow.show = shown\n"
+        "from desktop import cli\n"
+        "gui = cli.cmd_gui\n"
+        "def counted(args):\n"
+        "    events.clear()\n"  # from the moment the gui command starts
+        "    return gui(args)\n"
+        "cli.cmd_gui = counted\n"
+        f"code = main(['gui', '--db', {str(tmp_path / 'hyoka.sqlite3')!r}, '--sheet', '1'])\n"
+        "first = events.index('shown')\n"
+        "print(json.dumps({'code': code, 'collections before shown': events[:first].count('start'),"
+        " 'enabled': gc.isenabled(), 'frozen': gc.get_freeze_count() > 0}))\n"
+    )
+    env = {"HYOKA_REPORT_STARTUP": "1", "QT_QPA_PLATFORM": "offscreen", "HYOKA_CONFIG_DIR": str(tmp_path)}
+    import os
+
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, **env},
+                          capture_output=True, text=True, timeout=60)
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result == {"code": 0, "collections before shown": 0, "enabled": True, "frozen": True}
 
 
 def test_preview_colours_name_the_readers_statuses() -> None:
