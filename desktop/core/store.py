@@ -677,7 +677,8 @@ class Store:
         findings: list[validation.Finding] | None = None,
     ) -> int:
         """A new sheet with its first revision. ``findings``: what :func:`validation.validate` said
-        about these very values, when the caller has already asked (import), so it is not run twice."""
+        about these very values (their errors at least), when the caller has already asked (import),
+        so it is not run twice."""
         form = get_form(form_id)
         values = normalize_values(form, values or {})
         if status not in STATUSES:
@@ -779,7 +780,7 @@ class Store:
         form = sheet.form
         values = normalize_values(form, values)
         status = sheet.status
-        if status == "complete" and validation.errors(validation.validate(form, values)):
+        if status == "complete" and validation.validate(form, values, warnings=False):
             status = "draft"  # an edit that breaks a complete sheet reopens it
         stamp = now()
         with self._tx() as db:
@@ -804,7 +805,7 @@ class Store:
 
     def _require_complete(self, form: FormDef, values: Values,
                           findings: list[validation.Finding] | None = None) -> None:
-        errs = validation.errors(validation.validate(form, values) if findings is None else findings)
+        errs = validation.errors(validation.validate(form, values, warnings=False) if findings is None else findings)
         if errs:
             raise IncompleteError(errs)
 
