@@ -611,6 +611,8 @@ class Store:
         the end of the outermost transaction, outside every savepoint (FTS5 writes its pending
         index at each savepoint). The values themselves say what survived a rolled-back savepoint."""
         conn = self.conn
+        gone: list[tuple[int, str]] = []
+        added: list[tuple[int, str]] = []
         for sheet_id, old in self._indexed.items():
             created = self._created.get(sheet_id)
             if created is not None and self._digest_now(sheet_id) == created[0]:
@@ -620,10 +622,12 @@ class Store:
             if new == old:
                 continue
             if old:
-                conn.execute("INSERT INTO sheet_text_fts (sheet_text_fts, rowid, body) VALUES ('delete', ?, ?)",
-                             [sheet_id, old])
+                gone.append((sheet_id, old))
             if new:
-                conn.execute("INSERT INTO sheet_text_fts (rowid, body) VALUES (?, ?)", [sheet_id, new])
+                added.append((sheet_id, new))
+        # one statement each for the whole transaction (a sheet's old text leaves before its new one comes)
+        conn.executemany("INSERT INTO sheet_text_fts (sheet_text_fts, rowid, body) VALUES ('delete', ?, ?)", gone)
+        conn.executemany("INSERT INTO sheet_text_fts (rowid, body) VALUES (?, ?)", added)
         if self._indexed:
             conn.execute("INSERT INTO sheet_text_fts (sheet_text_fts, rank) VALUES ('merge', ?)", [_MERGE_PAGES])
         self._indexed.clear()
@@ -693,8 +697,8 @@ class Store:
             "revision": 1,  # the one written below
             "digest": digest,
             "carried_from": carried_from,
-            "carried_fields": json.dumps(carried_fields or [], ensure_ascii=False),
-            "imported_fields": json.dumps(imported_fields or [], ensure_ascii=False),
+            "carried_fields": _value_json(carried_fields or []),
+            "imported_fields": _value_json(imported_fields or []),
             "import_source": import_source,
             "import_note": import_note,
             "format_version": form.version,
@@ -797,7 +801,10 @@ class Store:
 
     def sheet_digest(self, sheet_id: int) -> str:
         """The digest of the sheet's current values (see :func:`values.values_digest`)."""
-        return self._sheet_row(sheet_id).digest
+        rows = self._read("SELECT digest FROM sheets WHERE id = ?", [sheet_id])  # import asks for every sheet
+        if not rows:
+            raise NotFoundError(_("シート {id} はありません。").format(id=sheet_id))
+        return str(rows[0]["digest"] or "")
 
     def _require_complete(self, form: FormDef, values: Values,
                           findings: list[validation.Finding] | None = None) -> None:
