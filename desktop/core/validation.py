@@ -54,7 +54,6 @@ def _check_field(form: FormDef, f: Field, values: Values, env: dict[str, Any], o
                  warnings: bool = True) -> None:
     v = values.get(f.id)
     empty = fieldtypes.is_empty(v)
-    label = label_for(form, f, values)
     add = out.append
     if not applies(f, env):
         if not empty:
@@ -65,20 +64,24 @@ def _check_field(form: FormDef, f: Field, values: Values, env: dict[str, Any], o
         try:
             fieldtypes.parse(f, v, form.grades)
         except fieldtypes.ParseError as exc:
-            add(Finding(f.id, ERROR, f"「{label}」：{exc}", "type"))
+            add(Finding(f.id, ERROR, f"「{label_for(form, f, values)}」：{exc}", "type"))
             return
     triggered = f.required_when is not None and f.required_when.truth(env, unknown=False)
     if triggered and (empty or v == fieldtypes.DASH):
-        add(Finding(f.id, ERROR, f.message("required_message") or _("「{label}」を入力してください。").format(label=label), "required"))
+        add(Finding(f.id, ERROR, f.message("required_message") or _("「{label}」を入力してください。").format(
+            label=label_for(form, f, values)), "required"))
     elif f.required and empty:
         msg = f.message("required_message") if f.required_message and f.required_when is None else ""
-        add(Finding(f.id, ERROR, msg or _("「{label}」を入力してください。").format(label=label), "required"))
+        add(Finding(f.id, ERROR, msg or _("「{label}」を入力してください。").format(label=label_for(form, f, values)),
+                    "required"))
     if empty:
         return
     if not warnings:  # what follows can only warn, except numbers out of range and the format's error checks
-        _range(f, v, label, out)
+        if not fieldtypes.in_range(f, v):
+            _range(f, v, label_for(form, f, values), out)  # the label (filled from the year) only for a finding
         _checks(f, env, out, (ERROR,))
         return
+    label = label_for(form, f, values)
     if f.dash_unless is not None and v != fieldtypes.DASH and not f.dash_unless.truth(env, unknown=True):
         add(Finding(f.id, WARNING, f.message("dash_message") or _("該当しないため「－」としてください。"), "dash"))
     _range(f, v, label, out)
