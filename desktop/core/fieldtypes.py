@@ -309,6 +309,28 @@ def in_range(field: Field, value: Any) -> bool:
     return value >= low and (field.max is None or value <= field.max)
 
 
+def parses_to_itself(field: Field, value: Any, scales: Mapping[str, Scale] | None = None) -> bool:
+    """True when ``value`` is filled in and :func:`parse` gives it back unchanged: normalizing a
+    stored sheet (an import normalizes each value twice) need not parse it again. Cheap checks for
+    the common types; False (parse it) for the rest."""
+    t, kind = field.type, type(value)
+    if t in ("short", "text"):
+        return kind is str and "\r" not in value and bool(value.strip())
+    if t in ("int", "money"):
+        return kind is int and -(10**MAX_DIGITS) < value < 10**MAX_DIGITS
+    if t in ("fy", "fy_or_period"):
+        return kind is int and YEAR_MIN <= value <= YEAR_MAX
+    if t == "month":
+        return kind is int and 1 <= value <= 12
+    if t == "ym":
+        return kind is str and value.isascii() and bool(_YM_CANON.match(value)) and YEAR_MIN <= int(value[:4]) <= YEAR_MAX
+    if t in ("choice", "rating", "yn"):
+        return kind is str and value in options(field, scales) and value == value.strip()
+    if t == "flag":
+        return kind is bool
+    return False
+
+
 def is_canonical(field: Field, value: Any, scales: Mapping[str, Scale] | None = None) -> bool:
     """True when ``value`` is already in stored form (cheap; no parsing)."""
     t = field.type

@@ -398,7 +398,7 @@ def import_document(store: Store, doc: Document, *, on_conflict: str = "refuse",
     status = doc.sheet.get("status", "draft")
     findings = None
     if status == "complete":
-        findings = validation.validate(doc.form, doc.values)  # once: creating the sheet reuses it
+        findings = validation.validate(doc.form, doc.values, warnings=False)  # once: creating the sheet reuses it
         errs = validation.errors(findings)
         if errs:
             return ImportResult(REJECTED, message=_("「完了」のシートですがエラーが {n} 件あります（最初：{first}）。").format(

@@ -50,10 +50,10 @@ def _length(value: Any) -> int:
     return len(value) if isinstance(value, str) else 0
 
 
-def _check_field(form: FormDef, f: Field, values: Values, env: dict[str, Any], out: list[Finding]) -> None:
+def _check_field(form: FormDef, f: Field, values: Values, env: dict[str, Any], out: list[Finding],
+                 warnings: bool = True) -> None:
     v = values.get(f.id)
     empty = fieldtypes.is_empty(v)
-    label = label_for(form, f, values)
     add = out.append
     if not applies(f, env):
         if not empty:
@@ -64,26 +64,27 @@ def _check_field(form: FormDef, f: Field, values: Values, env: dict[str, Any], o
         try:
             fieldtypes.parse(f, v, form.grades)
         except fieldtypes.ParseError as exc:
-            add(Finding(f.id, ERROR, f"「{label}」：{exc}", "type"))
+            add(Finding(f.id, ERROR, f"「{label_for(form, f, values)}」：{exc}", "type"))
             return
     triggered = f.required_when is not None and f.required_when.truth(env, unknown=False)
     if triggered and (empty or v == fieldtypes.DASH):
-        add(Finding(f.id, ERROR, f.message("required_message") or _("「{label}」を入力してください。").format(label=label), "required"))
+        add(Finding(f.id, ERROR, f.message("required_message") or _("「{label}」を入力してください。").format(
+            label=label_for(form, f, values)), "required"))
     elif f.required and empty:
         msg = f.message("required_message") if f.required_message and f.required_when is None else ""
-        add(Finding(f.id, ERROR, msg or _("「{label}」を入力してください。").format(label=label), "required"))
+        add(Finding(f.id, ERROR, msg or _("「{label}」を入力してください。").format(label=label_for(form, f, values)),
+                    "required"))
     if empty:
         return
+    if not warnings:  # what follows can only warn, except numbers out of range and the format's error checks
+        if not fieldtypes.in_range(f, v):
+            _range(f, v, label_for(form, f, values), out)  # the label (filled from the year) only for a finding
+        _checks(f, env, out, (ERROR,))
+        return
+    label = label_for(form, f, values)
     if f.dash_unless is not None and v != fieldtypes.DASH and not f.dash_unless.truth(env, unknown=True):
         add(Finding(f.id, WARNING, f.message("dash_message") or _("該当しないため「－」としてください。"), "dash"))
-    if isinstance(v, int) and not isinstance(v, bool) and f.type in ("int", "money", "decimal", "pct"):
-        low = f.min if f.min is not None else 0
-        if v < low:
-            add(Finding(f.id, ERROR, _("「{label}」は {min} 以上の数にしてください（入力値：{value}）。").format(
-                label=label, min=low, value=v), "min"))
-        elif f.max is not None and v > f.max:
-            add(Finding(f.id, ERROR, _("「{label}」は {max} 以下の数にしてください（入力値は {n} 桁）。").format(
-                label=label, max=f"{f.max:,}", n=len(str(abs(v)))), "max"))
+    _range(f, v, label, out)
     if f.max_length is not None and _length(v) > f.max_length:
         add(Finding(f.id, WARNING, _("「{label}」は {limit} 字以内が目安です（現在 {n} 字）。").format(
             label=label, limit=f.max_length, n=_length(v)), "length"))
@@ -104,17 +105,37 @@ def _check_field(form: FormDef, f: Field, values: Values, env: dict[str, Any], o
                         add(Finding(f.id, WARNING, msg, code))
         if f.type == "short" and any("\n" in t for t in texts if isinstance(t, str)):
             add(Finding(f.id, WARNING, _("「{label}」は１行で入力してください（改行は印刷時に詰められます）。").format(label=label), "newline"))
+    _checks(f, env, out, (ERROR, WARNING))
+
+
+def _range(f: Field, v: Any, label: str, out: list[Finding]) -> None:
+    """A number below the field's minimum (0 unless declared) or above its maximum: an error."""
+    if isinstance(v, int) and not isinstance(v, bool) and f.type in ("int", "money", "decimal", "pct"):
+        low = f.min if f.min is not None else 0
+        if v < low:
+            out.append(Finding(f.id, ERROR, _("「{label}」は {min} 以上の数にしてください（入力値：{value}）。").format(
+                label=label, min=low, value=v), "min"))
+        elif f.max is not None and v > f.max:
+            out.append(Finding(f.id, ERROR, _("「{label}」は {max} 以下の数にしてください（入力値は {n} 桁）。").format(
+                label=label, max=f"{f.max:,}", n=len(str(abs(v)))), "max"))
+
+
+def _checks(f: Field, env: dict[str, Any], out: list[Finding], severities: tuple[str, ...]) -> None:
+    """The format's own checks on the field (``[[fields.checks]]``) of these severities that hold."""
     for check in f.checks:
-        if check.when.truth(env, unknown=False):
-            add(Finding(f.id, check.severity, check.text, "check"))
+        if check.severity in severities and check.when.truth(env, unknown=False):
+            out.append(Finding(f.id, check.severity, check.text, "check"))
 
 
-def validate(form: FormDef, values: Values) -> list[Finding]:
-    """All findings for a sheet, in print order."""
+def validate(form: FormDef, values: Values, *, warnings: bool = True) -> list[Finding]:
+    """All findings for a sheet, in print order. ``warnings=False``: only the errors, as
+    ``errors(validate(form, values))`` gives them, without the checks that can only warn (the
+    writing conventions, control characters, lengths: half the time of a full sheet), for
+    decisions that only errors change (import and save of a complete sheet)."""
     env = environment(form, values)
     out: list[Finding] = []
     for f in form.input_fields:
-        _check_field(form, f, values, env, out)
+        _check_field(form, f, values, env, out, warnings)
     return out
 
 

@@ -43,6 +43,9 @@ def normalize_values(form: FormDef, raw: dict[str, Any]) -> Values:
             continue
         if f is None or f.computed:
             continue
+        if fieldtypes.parses_to_itself(f, value, form.grades):  # stored form already (an import's second pass)
+            out[fid] = value
+            continue
         v = normalize(f, value, form)
         if v is not None:
             out[fid] = v

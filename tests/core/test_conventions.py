@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from desktop.core import conventions
-from desktop.core.definition import DefinitionError, get_form, parse_definition
+from desktop.core.definition import Conventions, DefinitionError, get_form, parse_definition
 from desktop.core.validation import ERROR, validate
 
 R01 = get_form("mofa-r01")
@@ -92,3 +94,54 @@ def test_conventions_table_is_strict() -> None:
     with pytest.raises(DefinitionError, match="not_applicable"):
         parse_definition({**base, "conventions": {"not_applicable": "なし"}})
     assert parse_definition({**base, "conventions": {"comma": "、"}}).conventions.comma == "、"
+
+
+def _problems_rule_by_rule(conv, label: str, text: str) -> list[tuple[str, str]]:
+    """The straightforward reference: each rule's own pass over the text (as before the one-pass scan)."""
+    from desktop.core.i18n import _
+
+    out: list[tuple[str, str]] = []
+    if conventions._wrong_dash(conv, text):
+        return [("not_applicable_mark", _("「{label}」：該当なしは「{mark}」（全角）で書きます（入力：「{value}」）。").format(
+            label=label, mark=conv.not_applicable, value=text.strip()))]
+    for rule in conventions._rules(conv):
+        found = [m for m in rule[1].finditer(text) if rule[2](text, m.start())]
+        if not found:
+            continue
+        code, n, example = rule[0], len(found), found[0].group(0)
+        shown = example + _("（半角）") if example.isascii() and code != "section_number" else example
+        if code == "punctuation":
+            msg = _("「{label}」に読点「{wrong}」が {n} 箇所あります。この様式の読点は「{mark}」です。").format(
+                label=label, wrong=shown, n=n, mark=conv.comma)
+        elif code == "full_stop":
+            msg = _("「{label}」に句点「{wrong}」が {n} 箇所あります。この様式の句点は「{mark}」です。").format(
+                label=label, wrong=shown, n=n, mark=conv.full_stop)
+        else:
+            msg = _("「{label}」の項目番号「{wrong}」は全角で「{fixed}」と書きます（{n} 箇所）。").format(
+                label=label, wrong=example, fixed=rule[3](found[0]), n=n)
+        out.append((code, msg))
+    return out
+
+
+_MARKS = "，、,。．.(（)）1１５aZ 日本語ひらカナ－-ー\n\u3000"
+_ALL_CONVENTIONS = [
+    Conventions(comma=c, full_stop=s, not_applicable=d, section_numbers=n)
+    for c in ("", "，", "、") for s in ("", "。", "．") for d in ("", "－") for n in ("", "full_width")
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(_ALL_CONVENTIONS),
+       st.lists(st.one_of(st.sampled_from(_MARKS), st.text(max_size=3)), max_size=40).map("".join))
+def test_one_pass_finds_what_each_rule_finds(conv, text) -> None:
+    """Validation reads a text once for every rule (one character class, then each rule where it
+    may match): the findings are those of each rule's own pass, message for message."""
+    assert conventions.problems(conv, "項目", text) == _problems_rule_by_rule(conv, "項目", text)
+
+
+def test_one_pass_on_the_marks_rules_look_at() -> None:
+    text = "職員,被害者、(1)計画。Smith, J.は1,000人(２)と（3）を4．で. Article 5(1)"
+    got = conventions.problems(R01.conventions, "x", text)
+    assert [code for code, _m in got] == ["punctuation", "full_stop", "section_number"]
+    assert got == _problems_rule_by_rule(R01.conventions, "x", text)
+    assert "2 箇所" in got[0][1] and "3 箇所" in got[2][1]

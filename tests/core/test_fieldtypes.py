@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from desktop.core import fieldtypes as ft
@@ -96,3 +96,49 @@ def test_a_4400_digit_string_is_a_parse_error_in_every_field_type(ftype_field: s
     form = get_form("mofa-r01")
     with pytest.raises(ParseError):
         parse(form.field(ftype_field), "1" * 4400, form.grades)
+
+
+_ALL_FORMS = [get_form(name) for name in ("mofa-r01", "mofa-h30", "mofa-r04", "mofa-r06")]
+
+
+@st.composite
+def _field_and_value(draw: st.DrawFn) -> tuple:
+    form = draw(st.sampled_from(_ALL_FORMS))
+    f = draw(st.sampled_from(list(form.input_fields)))
+    opts = list(ft.options(f, form.grades)) or ["－"]
+    value = draw(st.one_of(
+        st.sampled_from(opts), st.sampled_from([f" {o}" for o in opts]), st.booleans(), st.none(),
+        st.integers(-5, 15), st.integers(1890, 2110), st.integers(-(10**25), 10**25),
+        st.sampled_from([10**24, -(10**24), 10**24 - 1, "", " ", "\u3000", "a\r\nb", "2019-07", "２０１９-07",
+                         "2019-7", "1899-12", "2101-01", "2019-13", "2017-07/2018-06", "有", "無", "－"]),
+        st.builds("{:04d}-{:02d}".format, st.integers(1890, 2110), st.integers(0, 13)),
+        st.text(max_size=12), st.floats(allow_nan=False), st.lists(st.sampled_from(opts), max_size=3)))
+    return form, f, value
+
+
+def _parses_back(form, f, value) -> None:
+    from desktop.core.values import normalize
+
+    if ft.parses_to_itself(f, value, form.grades):
+        back = normalize(f, value, form)
+        assert (type(back), back) == (type(value), value), (f.id, value)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_field_and_value())
+def test_a_value_said_to_parse_to_itself_does(case) -> None:
+    """normalize_values skips parsing what parses_to_itself vouches for: it must be what normalize gives back."""
+    _parses_back(*case)
+
+
+_EDGES = [True, False, 0, 1, 12, 13, -1, 1899, 1900, 2100, 2101, 10**24 - 1, 10**24, -(10**24), 1.0, "", " ", "\u3000",
+          "a\r\nb", "a\rb", " a", "2019-07", "２０１９-07", "2019-7", "1899-12", "1900-01", "2100-12", "2101-01",
+          "2019-13", "2019-00", "2017-07/2018-06", "有", "無", "－", "2019"]
+
+
+def test_every_field_with_the_values_at_the_edges_parses_back() -> None:
+    for form in _ALL_FORMS:
+        for f in form.input_fields:
+            opts = list(ft.options(f, form.grades))
+            for value in [*_EDGES, *opts, *(f" {o}" for o in opts), *(f"{o}\u3000" for o in opts)]:
+                _parses_back(form, f, value)

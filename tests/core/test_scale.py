@@ -7,6 +7,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from desktop.core.store import Store, StoreError
 
@@ -283,3 +285,42 @@ def test_full_width_letters_are_found_as_written(db_path: Path) -> None:
         assert [x.id for x in s.search("ＵＮＨＣＲ")] == [a]
         assert {x.id for x in s.search("IOM")} == {a, b}  # ASCII case folded, as before
         assert [x.id for x in s.search("ＩＯ")] == [a]  # 1–2 characters: the same rule
+
+
+def test_a_new_sheet_row_is_written_once_with_its_digest_and_first_revision(db_path: Path, r01_doc: dict) -> None:
+    """Import writes a new sheet's row with its digest and revision 1 (no UPDATE of the row per sheet)."""
+    from desktop.core import interchange
+    from desktop.core.values import values_digest
+
+    docs = _docs(r01_doc, 2)
+    with Store(db_path) as s:
+        calls: list[str] = []
+        s.db.conn.set_trace_callback(calls.append)
+        with s.transaction():
+            ids = [interchange.import_document(s, d).sheet_id for d in docs]
+        s.db.conn.set_trace_callback(None)
+        assert not [c for c in calls if c.upper().startswith("UPDATE SHEETS")]
+        for sid, doc in zip(ids, docs, strict=True):
+            sheet = s.get_sheet(sid)
+            assert sheet.values == doc.values
+            assert sheet.digest == values_digest(sheet.values) == s.state_digests(sid)[0]
+            assert sheet.revision == 1 and [r.number for r in s.history(sid)] == [1]
+            assert s.revision_values(sid, 1) == sheet.values
+            raw = dict(s.db.conn.execute("SELECT field_id, value FROM sheet_values WHERE sheet_id = ?", [sid]))
+            assert raw == {k: json.dumps(v, ensure_ascii=False) for k, v in doc.values.items()}
+        sid = ids[0]
+        s.save_values(sid, dict(docs[0].values, c1_3_results="二つ目の版"), kind="save")
+        assert s.get_sheet(sid).revision == 2 and s.revision_values(sid, 2)["c1_3_results"] == "二つ目の版"
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+                     max_leaves=12)
+
+
+@given(_JSON)
+def test_a_value_is_stored_as_json_dumps_writes_it(value) -> None:
+    """sheet_values holds json.dumps(value, ensure_ascii=False); strings skip building an encoder."""
+    from desktop.core import store
+
+    assert store._value_json(value) == json.dumps(value, ensure_ascii=False)

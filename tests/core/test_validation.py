@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from desktop.core import fieldtypes
 from desktop.core.definition import get_form
-from desktop.core.validation import ERROR, WARNING, count_by_tab, validate
+from desktop.core.validation import ERROR, WARNING, count_by_tab, errors, validate
 from desktop.core.values import normalize_values
+from tests.conftest import DEMO_H30, DEMO_R01
 
 R01 = get_form("mofa-r01")
 H30 = get_form("mofa-h30")
@@ -237,3 +243,42 @@ def test_badges_count_errors_per_tab() -> None:
 def test_finding_line_format(r01_values: dict) -> None:
     r01_values["c4_1_jp_staff"] = 2000
     assert validate(R01, r01_values)[0].line() == "c4_1_jp_staff\terror\t日本人職員数が全職員数を超えています。"
+
+
+_FORMS = [get_form(name) for name in ("mofa-r01", "mofa-h30", "mofa-r04", "mofa-r06")]
+_DEMO = {json.loads(p.read_text(encoding="utf-8"))["format"]: json.loads(p.read_text(encoding="utf-8"))["values"]
+         for p in (DEMO_R01, DEMO_H30)}
+
+
+@st.composite
+def _sheets(draw: st.DrawFn) -> tuple:
+    """A format and values: its demo sheet (or nothing) with some fields replaced by anything a draft holds."""
+    form = draw(st.sampled_from(_FORMS))
+    values = dict(_DEMO.get(form.id, {}))
+    fields = list(form.input_fields)
+    for f in draw(st.lists(st.sampled_from(fields), max_size=12)):
+        opts = list(fieldtypes.options(f, form.grades)) or ["－"]
+        values[f.id] = draw(st.one_of(
+            st.none(), st.sampled_from(["", "－", "-", "三十", "2019-13", "(1)計画、実施.", "a\x07b\n\n\nc"]),
+            st.sampled_from(opts), st.integers(-3, 3000), st.integers(-10**16, 10**16), st.text(max_size=30),
+            st.builds("{}-{:02d}".format, st.integers(2017, 2021), st.integers(1, 12)),
+            st.lists(st.sampled_from([*opts, "x"]), max_size=3), st.booleans()))
+    return form, normalize_values(form, values)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_sheets())
+def test_errors_only_validation_gives_the_errors_of_the_full_one(sheet) -> None:
+    """Import and saves of complete sheets ask for errors only, skipping the checks that can only warn:
+    the same errors, in the same order, as the full validation."""
+    form, values = sheet
+    assert validate(form, values, warnings=False) == errors(validate(form, values))
+
+
+def test_errors_only_validation_on_a_sheet_with_both(r01_values: dict) -> None:
+    values = normalize_values(R01, dict(r01_values, c4_1_jp_staff="三十", contribution_form="ノンイヤマーク",
+                                        c1_3_results="職員,被害者、(1)計画"))
+    full = validate(R01, values)
+    assert {f.severity for f in full} == {ERROR, WARNING}
+    fast = validate(R01, values, warnings=False)
+    assert fast == errors(full) and fast and all(f.severity == ERROR for f in fast)
