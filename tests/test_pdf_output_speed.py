@@ -41,3 +41,45 @@ def test_printing_a_file_does_not_load_the_database_modules(tmp_path) -> None:
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "0 []"
     assert (tmp_path / "demo.pdf").stat().st_size > 10_000
+
+
+def test_printing_compiles_no_uri_pattern_and_loads_no_pillow(tmp_path) -> None:
+    """ReportLab's ``uri_pat`` (~35 ms to compile) and Pillow (~15 ms) are not needed to
+    print a sheet: ``pdf --demo`` leaves both undone, and the PDF is still written."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = ("import sys\nfrom desktop.cli import main\n"
+            f"status = main(['pdf', '--demo', '-o', {str(tmp_path / 'demo.pdf')!r}])\n"
+            "import reportlab.platypus.paragraph as p\n"
+            "print(status, type(p.uri_pat).__name__, p.uri_pat.compiled, 'PIL._imaging' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "0 LazyPattern None False"
+    assert (tmp_path / "demo.pdf").stat().st_size > 10_000
+
+
+def test_the_deferred_pattern_and_module_work_when_used(tmp_path) -> None:
+    """Deferred is not removed: the lazy ``uri_pat`` matches as the compiled pattern does, and
+    Pillow's ``Image`` loads on first use (ReportLab's own image check says so)."""
+    import re
+    import subprocess
+    import sys
+
+    from desktop.pdf import compat
+    from tests.conftest import ROOT
+
+    lazy = compat.LazyPattern(compat.rl_paragraph.uri_pat.pattern, re.I)
+    real = re.compile(compat.rl_paragraph.uri_pat.pattern, re.I)
+    for uri in ("https://www.mofa.go.jp/mofaj/gaiko/oda/", "HTTP://例え.jp/x", "mailto:a@b", "ftp://1.2.3.4:21/"):
+        m, n = lazy.match(uri), real.match(uri)
+        assert (m and m.groups()) == (n and n.groups())
+    code = ("import sys\nimport desktop.pdf\nfrom reportlab.lib.utils import ImageReader, _isPILImage\n"
+            "from PIL import Image\n"
+            f"Image.new('RGB', (3, 2)).save({str(tmp_path / 'a.png')!r})\n"
+            f"print(ImageReader({str(tmp_path / 'a.png')!r}).getSize(), _isPILImage(Image.new('L', (1, 1))))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "(3, 2) True"

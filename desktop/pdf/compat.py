@@ -13,13 +13,75 @@ subtly wrong PDFs. The tests in ``tests/test_pdf_*.py`` guard each use.
 
 from __future__ import annotations
 
+import importlib.util
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-import reportlab
-import reportlab.platypus.paragraph as rl_paragraph
-from reportlab.pdfbase import ttfonts
-from reportlab.platypus.paragraph import FragLine, ParaLines, cjkU, makeCJKParaLine
-from reportlab.rl_config import _FUZZ as FUZZ
+# paragraph.uri_pat: case-insensitive ranges up to U+FFFF take ~35 ms to compile at every
+# start, for ``uriWasteReduce`` only, which the printer never sets: compiled on first use.
+DEFERRED_PATTERNS = ("(^(?:[a-z0-9\\.\\-\\+]*)://)",)
+# reportlab.lib.utils imports Pillow at once (~15 ms) for bitmaps the sheet never holds.
+DEFERRED_MODULES = ("PIL.Image",)
+
+
+class LazyPattern:
+    """A regular expression compiled when first used, standing in for ``re.compile``'s result."""
+
+    def __init__(self, pattern: str, flags: int) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self.compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self.compiled is None:
+            self.compiled = re.compile(self.pattern, self.flags)
+        return getattr(self.compiled, name)
+
+
+@contextmanager
+def deferred_work() -> Iterator[None]:
+    """While ReportLab is imported: :data:`DEFERRED_PATTERNS` compile lazily and
+    :data:`DEFERRED_MODULES` load lazily (:class:`importlib.util.LazyLoader`: run on first
+    attribute use). Nothing changes for a module or pattern already loaded."""
+    real_compile = re.compile
+
+    def compile_(pattern: Any, flags: int = 0) -> Any:
+        if isinstance(pattern, str) and pattern.startswith(DEFERRED_PATTERNS):
+            return LazyPattern(pattern, flags)
+        return real_compile(pattern, flags)
+
+    for name in DEFERRED_MODULES:
+        if name in sys.modules:
+            continue
+        try:
+            spec = importlib.util.find_spec(name)
+        except ImportError:
+            continue
+        if spec is None or spec.loader is None:
+            continue
+        loader = importlib.util.LazyLoader(spec.loader)
+        spec.loader = loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        loader.exec_module(module)
+        parent, _dot, child = name.rpartition(".")
+        setattr(sys.modules[parent], child, module)
+    re.compile = compile_
+    try:
+        yield
+    finally:
+        re.compile = real_compile
+
+
+with deferred_work():
+    import reportlab
+    import reportlab.platypus.paragraph as rl_paragraph
+    from reportlab.pdfbase import ttfonts
+    from reportlab.platypus.paragraph import FragLine, ParaLines, cjkU, makeCJKParaLine
+    from reportlab.rl_config import _FUZZ as FUZZ
 
 PINNED = (5, 1)
 if tuple(int(x) for x in reportlab.Version.split(".")[:2]) != PINNED:  # pragma: no cover
@@ -187,12 +249,16 @@ def patch_tounicode() -> None:
 
 __all__ = [
     "ALIASES",
+    "DEFERRED_MODULES",
+    "DEFERRED_PATTERNS",
     "FUZZ",
     "FragLine",
+    "LazyPattern",
     "ParaLines",
     "add_glyph_alias",
     "binary_streams",
     "cjkU",
+    "deferred_work",
     "font_table",
     "makeCJKParaLine",
     "patch_tounicode",
