@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -252,7 +252,9 @@ __all__ = [
     "DEFERRED_MODULES",
     "DEFERRED_PATTERNS",
     "FUZZ",
+    "CachedFace",
     "FragLine",
+    "GlyphMetrics",
     "LazyPattern",
     "ParaLines",
     "add_glyph_alias",
@@ -280,25 +282,62 @@ def binary_streams() -> None:
     rl_config.useA85 = 0
 
 
-def font_from_face(name: str, state: dict[str, Any], data: bytes) -> Any:
-    """A ``TTFont`` built from a parsed face's saved attributes and the font file's bytes, without
-    parsing (what ``TTFont.__init__`` / ``TTFontFile.extractInfo`` would have set; see font_cache)."""
+class GlyphMetrics:
+    """A face's ``hmetrics`` kept as two arrays (advance, left side bearing per glyph): loaded
+    from the cache without building a tuple per glyph; indexed as ReportLab's subsetter does."""
+
+    def __init__(self, advances: Sequence[float], bearings: Sequence[int]) -> None:
+        self.advances = advances
+        self.bearings = bearings
+
+    def __len__(self) -> int:
+        return len(self.advances)
+
+    def __getitem__(self, glyph: int) -> tuple[float, int]:
+        return self.advances[glyph], self.bearings[glyph]
+
+
+class CachedFace(ttfonts.TTFontFace):  # type: ignore[misc]  # ReportLab has no type hints
+    """A face rebuilt from saved attributes (font_cache). An attribute in ``_deferred``
+    (the file's bytes, the glyph → characters map only shaping uses) is loaded on first
+    use; the 'glyf' table is copied out of the file once, not once per 256-glyph subset."""
+
+    def __getattr__(self, name: str) -> Any:
+        load = self.__dict__.get("_deferred", {}).pop(name, None)
+        if load is None:
+            raise AttributeError(name)
+        value = self.__dict__[name] = load()
+        return value
+
+    def get_table(self, tag: str) -> Any:
+        if tag != "glyf":
+            return super().get_table(tag)
+        glyf = self.__dict__.get("_glyf")
+        if glyf is None:
+            glyf = self.__dict__["_glyf"] = super().get_table(tag)
+        return glyf
+
+
+def font_from_face(name: str, state: dict[str, Any], deferred: dict[str, Callable[[], Any]]) -> Any:
+    """A ``TTFont`` built from a parsed face's saved attributes without parsing (what ``TTFont.__init__``
+    / ``TTFontFile.extractInfo`` would have set; see font_cache); ``deferred`` attributes
+    (``_ttf_data`` at least) are loaded by their function when first used."""
     from fnmatch import fnmatch
     from weakref import WeakKeyDictionary
 
     from reportlab import rl_config
 
-    face = ttfonts.TTFontFace.__new__(ttfonts.TTFontFace)
+    face = CachedFace.__new__(CachedFace)
     face.__dict__.update(state)
-    face._ttf_data = data
+    face._deferred = dict(deferred)
     factor: float = 1000 / int(face.unitsPerEm)
 
     def scale(x: float) -> float:
         return x * factor
 
     face._pdfScale = scale
-    for attr in ("charToGlyph", "charWidths", "glyphPos", "hmetrics", "table", "name"):
-        if not hasattr(face, attr):
+    for attr in ("charToGlyph", "charWidths", "glyphPos", "hmetrics", "table", "name", "_ttf_data"):
+        if attr not in face.__dict__ and attr not in face._deferred:
             raise ValueError(f"cached font lacks {attr}")
     font = ttfonts.TTFont.__new__(ttfonts.TTFont)
     font.fontName = name
