@@ -13,6 +13,7 @@ from reportlab.pdfgen import canvas
 
 from desktop.core.resources import resource_dir
 from desktop.pdf import font_cache
+from desktop.pdf.compat import TableSlices
 
 FONT = resource_dir("fonts") / "DejaVuSans.ttf"
 
@@ -108,7 +109,8 @@ def test_a_cached_face_reads_the_font_file_and_the_shaping_map_only_when_used(fo
     subset = cached.face.makeSubset(codes)  # what a save does: reads the file, never the shaping map
     assert "_ttf_data" in cached.face.__dict__ and "glyphToChar" not in cached.face.__dict__
     assert subset == parsed.face.makeSubset(codes)
-    assert cached.face.makeSubset(codes[:3]) == parsed.face.makeSubset(codes[:3])  # the 'glyf' copy reused
+    assert cached.face.makeSubset(codes[:3]) == parsed.face.makeSubset(codes[:3])
+    assert isinstance(cached.face.get_table("glyf"), TableSlices)  # sliced in the mapped file, never copied whole
     assert cached.face.glyphToChar == parsed.face.glyphToChar
 
 

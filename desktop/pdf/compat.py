@@ -257,6 +257,7 @@ __all__ = [
     "GlyphMetrics",
     "LazyPattern",
     "ParaLines",
+    "TableSlices",
     "add_glyph_alias",
     "binary_streams",
     "cjkU",
@@ -297,10 +298,27 @@ class GlyphMetrics:
         return self.advances[glyph], self.bearings[glyph]
 
 
+class TableSlices:
+    """A table of the font file read slice by slice (the subsetter takes a few hundred glyphs
+    out of a 'glyf' table of several MB), instead of a copy of the whole table per subset."""
+
+    def __init__(self, data: Any, start: int, length: int) -> None:
+        self.data = data
+        self.start = start
+        self.length = length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, part: slice) -> bytes:
+        lo, hi, _step = part.indices(self.length)
+        return bytes(self.data[self.start + lo : self.start + max(lo, hi)])
+
+
 class CachedFace(ttfonts.TTFontFace):  # type: ignore[misc]  # ReportLab has no type hints
     """A face rebuilt from saved attributes (font_cache). An attribute in ``_deferred``
     (the file's bytes, the glyph → characters map only shaping uses) is loaded on first
-    use; the 'glyf' table is copied out of the file once, not once per 256-glyph subset."""
+    use; the 'glyf' table is sliced where it lies (:class:`TableSlices`)."""
 
     def __getattr__(self, name: str) -> Any:
         load = self.__dict__.get("_deferred", {}).pop(name, None)
@@ -312,10 +330,8 @@ class CachedFace(ttfonts.TTFontFace):  # type: ignore[misc]  # ReportLab has no 
     def get_table(self, tag: str) -> Any:
         if tag != "glyf":
             return super().get_table(tag)
-        glyf = self.__dict__.get("_glyf")
-        if glyf is None:
-            glyf = self.__dict__["_glyf"] = super().get_table(tag)
-        return glyf
+        pos, length = self.get_table_pos(tag)
+        return TableSlices(self._ttf_data, pos, length)
 
 
 def font_from_face(name: str, state: dict[str, Any], deferred: dict[str, Callable[[], Any]]) -> Any:

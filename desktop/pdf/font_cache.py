@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import mmap
 import sys
 from array import array
 from collections.abc import Callable
@@ -82,9 +83,14 @@ def _read(file_name: str, ident: tuple[Any, ...], name: str, path: Path) -> TTFo
         return None
 
 
-def _font_bytes(path: Path, size: int) -> bytes:
-    """The font file's bytes, read when first needed (subsetting at save)."""
-    data = path.read_bytes()
+def _font_bytes(path: Path, size: int) -> Any:
+    """The font file's bytes when first needed (subsetting at save): mapped, so only the
+    pages of the glyphs and tables used are read; read whole where it cannot be mapped."""
+    with open(path, "rb") as f:
+        try:
+            data: Any = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):
+            data = f.read()
     if len(data) != size:
         raise OSError(f"{path}: the font file changed while in use")
     return data
