@@ -202,24 +202,23 @@ def spacing(chars: list[Any]) -> list[float]:
 def _fast_line(chars: list[Any], max_width: float, used: float, extra: float, lb: bool, bounds: bool) -> Any:
     """One line as fragment runs; avoids ``makeCJKParaLine``'s per-glyph ``sameFrag``."""
     words: list[Any] = []
-    run: list[str] = []
     f0: Any = None
     size = asc = desc = 0.0
-    for u in chars:
-        f = u.frag
+    i0 = 0
+    for i, u in enumerate(chars):
+        f = u._frag
         if f is not f0:
-            if run:
+            if i > i0:
                 w = f0.clone()
-                w.text = "".join(run)
+                w.text = "".join(chars[i0:i])
                 words.append(w)
-                run = []
+                i0 = i
             f0 = f
             a, d = getAscentDescent(f.fontName, f.fontSize)
             size, asc, desc = max(size, f.fontSize), max(asc, a), min(desc, d)
-        run.append(u)
-    if run:
+    if len(chars) > i0:
         w = f0.clone()
-        w.text = "".join(run)
+        w.text = "".join(chars[i0:])
         words.append(w)
     return FragLine(
         kind=1, extraSpace=extra, wordCount=1, words=words, fontSize=size, ascent=asc, descent=desc,
@@ -240,11 +239,12 @@ def _chars(f: Any, text: str, encoding: str) -> list[Any]:
         return [cjkU(c, f, encoding) for c in text] if text else [cjkU(text, f, encoding)]
     table = _WIDTHS.setdefault((f.fontName, f.fontSize), {})
     out = []
+    new = str.__new__
     for c in text:
         w = table.get(c)
         if w is None:
             w = table[c] = stringWidth(c, f.fontName, f.fontSize)
-        u = str.__new__(cjkU, c)
+        u = new(cjkU, c)
         u._frag = f
         u._width = w
         out.append(u)
@@ -259,49 +259,55 @@ def ja_frag_split(frags: list[Any], max_widths: list[float], bounds: bool, hang:
     opportunities to phrase boundaries (labels); a phrase longer than the line still breaks.
     """
     chars: list[Any] = []
+    breaks: set[int] = set()  # positions of a line break fragment (``<br/>``)
     for f in frags:
         t = f.text.decode(encoding) if isinstance(f.text, bytes) else f.text
-        chars.extend(_chars(f, t, encoding))
+        part = _chars(f, t, encoding)
+        if hasattr(f, "lineBreak"):
+            breaks.update(range(len(chars), len(chars) + len(part)))
+        chars.extend(part)
     ok, hard, unit = break_tables(chars)
     if phrases is not None and len(phrases) == len(ok):
         ok = [x and y for x, y in zip(ok, phrases, strict=True)]
     plain = not bounds and not any(hasattr(f, "cbDefn") for f in frags)
     adj = spacing(chars) if plain else [0.0] * len(chars)
+    sizes = [u._width for u in chars]
+    scaled = not plain and any(hasattr(w, "normalizedValue") for w in sizes)  # a callback's width in %
     lines: list[Any] = []
     start, n = 0, len(chars)
     while start < n:
         mw = max_widths[min(len(lines), len(max_widths) - 1)]
+        limit = mw + _FUZZ
         widths: list[float] = []
         used, j, end, lb = 0.0, start, None, False
         while j < n:
-            u = chars[j]
-            if hasattr(u.frag, "lineBreak"):
+            if j in breaks:
                 end, lb = j + 1, True
                 widths.append(0)
                 break
-            w = u.width
-            if hasattr(w, "normalizedValue"):
+            w = sizes[j]
+            if scaled and hasattr(w, "normalizedValue"):
                 w._normalizer = mw
                 w = w.normalizedValue(mw)
             if j > start:
                 w += adj[j - 1]
-            if used + w > mw + _FUZZ and j > start:
-                if hang and u in HANG and ok[j + 1]:
-                    end = j + 1  # ぶら下げ
-                    widths.append(w)
-                else:
-                    k = next((k for k in range(j, start, -1) if ok[k]), None)
-                    if (k is not None and sum(widths[: k - start]) < mw / 2 and all(map(_wordish, chars[k : j + 1]))
-                            and not any(unit[k + 1 : j + 1])):
-                        k = None  # an over-long word or URL: split it rather than leave half a line empty
-                    if k is None:  # forced split; still avoid the worst starts and ends
-                        k = j
-                        while k > start + 1 and (hard[k] or chars[k] in NO_START or chars[k - 1] in NO_END):
-                            k -= 1
-                        while k > start + 1 and hard[k]:
-                            k -= 1
-                    end = k  # 追い出し
-                break
+                if used + w > limit:
+                    if hang and chars[j] in HANG and ok[j + 1]:
+                        end = j + 1  # ぶら下げ
+                        widths.append(w)
+                    else:
+                        k = next((k for k in range(j, start, -1) if ok[k]), None)
+                        if (k is not None and sum(widths[: k - start]) < mw / 2
+                                and all(map(_wordish, chars[k : j + 1])) and not any(unit[k + 1 : j + 1])):
+                            k = None  # an over-long word or URL: split it rather than leave half a line empty
+                        if k is None:  # forced split; still avoid the worst starts and ends
+                            k = j
+                            while k > start + 1 and (hard[k] or chars[k] in NO_START or chars[k - 1] in NO_END):
+                                k -= 1
+                            while k > start + 1 and hard[k]:
+                                k -= 1
+                        end = k  # 追い出し
+                    break
             widths.append(w)
             used += w
             j += 1
