@@ -171,12 +171,13 @@ def _kind(c: str) -> int:
     return k
 
 
-def spacing(chars: list[Any]) -> list[float]:
+def spacing(chars: list[Any], sizes: list[float] | None = None, widths: list[float] | None = None) -> list[float]:
     """``adj[k]``: extra advance after ``chars[k]`` when ``chars[k+1]`` follows on the same line.
 
     A quarter em between Japanese (kana, kanji, full-width letters) and Latin letters or
     digits; minus half an em where the blanks of two full-width brackets or stops meet
-    (「（「」 and 」）。 are set at half width).
+    (「（「」 and 」）。 are set at half width). ``sizes`` and ``widths`` (font size and
+    advance per character) default to those of ``cjkU`` characters.
     """
     n = len(chars)
     adj = [0.0] * n
@@ -190,23 +191,23 @@ def spacing(chars: list[Any]) -> list[float]:
         what = act[kinds[k] * 5 + kinds[k + 1]]
         if not what:
             continue
-        u = chars[k]
-        size = u.frag.fontSize
+        size = sizes[k] if sizes is not None else chars[k].frag.fontSize
         if what == 1:
             adj[k] = 0.25 * size
-        elif abs(u.width - size) < 1e-6:  # a full-width glyph
+        elif abs((widths[k] if widths is not None else chars[k].width) - size) < 1e-6:  # a full-width glyph
             adj[k] = -0.5 * size
     return adj
 
 
-def _fast_line(chars: list[Any], max_width: float, used: float, extra: float, lb: bool, bounds: bool) -> Any:
-    """One line as fragment runs; avoids ``makeCJKParaLine``'s per-glyph ``sameFrag``."""
+def _fast_line(chars: list[str], owners: list[Any], max_width: float, used: float, extra: float,
+               lb: bool) -> Any:
+    """One line as fragment runs (``owners[i]``: the fragment of ``chars[i]``); avoids
+    ``makeCJKParaLine``'s per-glyph ``sameFrag``."""
     words: list[Any] = []
     f0: Any = None
     size = asc = desc = 0.0
     i0 = 0
-    for i, u in enumerate(chars):
-        f = u._frag
+    for i, f in enumerate(owners):
         if f is not f0:
             if i > i0:
                 w = f0.clone()
@@ -239,16 +240,30 @@ def _chars(f: Any, text: str, encoding: str) -> list[Any]:
         return [cjkU(c, f, encoding) for c in text] if text else [cjkU(text, f, encoding)]
     table = _WIDTHS.setdefault((f.fontName, f.fontSize), {})
     out = []
-    new = str.__new__
     for c in text:
         w = table.get(c)
         if w is None:
             w = table[c] = stringWidth(c, f.fontName, f.fontSize)
-        u = new(cjkU, c)
+        u = str.__new__(cjkU, c)
         u._frag = f
         u._width = w
         out.append(u)
     return out
+
+
+def _widths(f: Any, text: str) -> list[float]:
+    """The advance of each character of a plain text fragment (cached per font and size)."""
+    table = _WIDTHS.setdefault((f.fontName, f.fontSize), {})
+    get = table.get
+    out = [get(c) for c in text]
+    if None in out:
+        for i, c in enumerate(text):
+            if out[i] is None:
+                w = table.get(c)
+                if w is None:
+                    w = table[c] = stringWidth(c, f.fontName, f.fontSize)
+                out[i] = w
+    return cast("list[float]", out)
 
 
 def ja_frag_split(frags: list[Any], max_widths: list[float], bounds: bool, hang: bool = True,
@@ -259,19 +274,33 @@ def ja_frag_split(frags: list[Any], max_widths: list[float], bounds: bool, hang:
     opportunities to phrase boundaries (labels); a phrase longer than the line still breaks.
     """
     chars: list[Any] = []
+    owners: list[Any] = []  # plain text: the fragment of each character (no cjkU object per character)
     breaks: set[int] = set()  # positions of a line break fragment (``<br/>``)
-    for f in frags:
-        t = f.text.decode(encoding) if isinstance(f.text, bytes) else f.text
-        part = _chars(f, t, encoding)
-        if hasattr(f, "lineBreak"):
-            breaks.update(range(len(chars), len(chars) + len(part)))
-        chars.extend(part)
+    plain = not bounds and not any(hasattr(f, "cbDefn") for f in frags)
+    if plain:
+        sizes: list[Any] = []
+        font_sizes: list[float] = []
+        for f in frags:
+            t = f.text.decode(encoding) if isinstance(f.text, bytes) else f.text
+            part = list(t) if t else [""]
+            if hasattr(f, "lineBreak"):
+                breaks.update(range(len(chars), len(chars) + len(part)))
+            chars += part
+            owners += [f] * len(part)
+            font_sizes += [f.fontSize] * len(part)
+            sizes += _widths(f, t) if t else [stringWidth("", f.fontName, f.fontSize)]
+    else:
+        for f in frags:
+            t = f.text.decode(encoding) if isinstance(f.text, bytes) else f.text
+            part = _chars(f, t, encoding)
+            if hasattr(f, "lineBreak"):
+                breaks.update(range(len(chars), len(chars) + len(part)))
+            chars.extend(part)
+        sizes = [u._width for u in chars]
     ok, hard, unit = break_tables(chars)
     if phrases is not None and len(phrases) == len(ok):
         ok = [x and y for x, y in zip(ok, phrases, strict=True)]
-    plain = not bounds and not any(hasattr(f, "cbDefn") for f in frags)
-    adj = spacing(chars) if plain else [0.0] * len(chars)
-    sizes = [u._width for u in chars]
+    adj = spacing(chars, font_sizes, sizes) if plain else [0.0] * len(chars)
     scaled = not plain and any(hasattr(w, "normalizedValue") for w in sizes)  # a callback's width in %
     lines: list[Any] = []
     start, n = 0, len(chars)
@@ -314,7 +343,7 @@ def ja_frag_split(frags: list[Any], max_widths: list[float], bounds: bool, hang:
         if end is None:
             end = n
         used = sum(widths[: end - start])
-        line = _fast_line(chars[start:end], mw, used, mw - used, lb, bounds) if plain else \
+        line = _fast_line(chars[start:end], owners[start:end], mw, used, mw - used, lb) if plain else \
             makeCJKParaLine(chars[start:end], mw, used, mw - used, lb, bounds)
         if plain:
             line.jaAdj = {i: adj[start + i] for i in range(end - start - 1) if adj[start + i]}
