@@ -120,7 +120,10 @@ def break_tables(chars: list[str]) -> tuple[list[bool], list[bool], list[bool]]:
     rawf = [fget(c) for c in chars]
     flags: list[int] = [_flags(c) if c else 0 for c in chars] if None in rawf else cast("list[int]", rawf)
     ri = 0
-    for k in range(1, n):
+    # Only a position next to a flagged character or inside a number can change; between
+    # two plain characters (most of a Japanese text) nothing is set, and ``ri`` restarts
+    # anyway at the next position visited (its left neighbour is plain).
+    for k in [k for k, (a, b, u) in enumerate(zip(flags[:-1], flags[1:], unit[1:n], strict=True), 1) if a or b or u]:
         fa, fb = flags[k - 1], flags[k]
         if not chars[k - 1] or not chars[k]:
             ri = 0
