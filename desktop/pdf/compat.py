@@ -20,9 +20,17 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-# paragraph.uri_pat: case-insensitive ranges up to U+FFFF take ~35 ms to compile at every
-# start, for ``uriWasteReduce`` only, which the printer never sets: compiled on first use.
-DEFERRED_PATTERNS = ("(^(?:[a-z0-9\\.\\-\\+]*)://)",)
+# Regular expressions compiled at import by ReportLab (or the standard modules it imports) for
+# work a printed sheet never does, compiled on first use instead
+# (a pattern starting with one of these; the type must match):
+DEFERRED_PATTERNS: tuple[str | bytes, ...] = (
+    "(^(?:[a-z0-9\\.\\-\\+]*)://)",  # paragraph.uri_pat (~35 ms: case-insensitive ranges to U+FFFF), uriWasteReduce
+    "([\u2e80-\uffff])",  # textsplit.rx, for bytes text in an old splitter
+    "\n        ( # any whitespace",  # textwrap.TextWrapper.wordsep_re (imported by ReportLab)
+    b"(__libc_init)",  # platform._libc_search, for platform.libc_ver()
+    "[ \t]*[A-Za-z_][A-Za-z_0-9.]*",  # PyFontify.idRE, Python code listings
+    "#[^\\n]*|(^|",  # PyFontify.matchRE
+)
 # reportlab.lib.utils imports Pillow at once (~15 ms) for bitmaps the sheet never holds.
 DEFERRED_MODULES = ("PIL.Image",)
 
@@ -30,10 +38,10 @@ DEFERRED_MODULES = ("PIL.Image",)
 class LazyPattern:
     """A regular expression compiled when first used, standing in for ``re.compile``'s result."""
 
-    def __init__(self, pattern: str, flags: int) -> None:
+    def __init__(self, pattern: str | bytes, flags: int) -> None:
         self.pattern = pattern
         self.flags = flags
-        self.compiled: re.Pattern[str] | None = None
+        self.compiled: re.Pattern[Any] | None = None
 
     def __getattr__(self, name: str) -> Any:
         if self.compiled is None:
@@ -49,7 +57,8 @@ def deferred_work() -> Iterator[None]:
     real_compile = re.compile
 
     def compile_(pattern: Any, flags: int = 0) -> Any:
-        if isinstance(pattern, str) and pattern.startswith(DEFERRED_PATTERNS):
+        if isinstance(pattern, str | bytes) and any(
+                type(p) is type(pattern) and pattern.startswith(p) for p in DEFERRED_PATTERNS):  # type: ignore[arg-type]
             return LazyPattern(pattern, flags)
         return real_compile(pattern, flags)
 
