@@ -118,7 +118,8 @@ def break_tables(chars: list[str]) -> tuple[list[bool], list[bool], list[bool]]:
             unit[k] = True
     fget = _FLAGS.get
     rawf = [fget(c) for c in chars]
-    flags: list[int] = [_flags(c) if c else 0 for c in chars] if None in rawf else cast("list[int]", rawf)
+    flags: list[int] = ([f if f is not None else _flags(c) for f, c in zip(rawf, chars, strict=True)]
+                        if None in rawf else cast("list[int]", rawf))
     ri = 0
     # Only a position next to a flagged character or inside a number can change; between
     # two plain characters (most of a Japanese text) nothing is set, and ``ri`` restarts
@@ -188,7 +189,8 @@ def spacing(chars: list[Any], sizes: list[float] | None = None, widths: list[flo
         return adj
     get = _KIND.get
     raw = [get(c) for c in chars]
-    kinds: list[int] = [_kind(c) if c else 0 for c in chars] if None in raw else cast("list[int]", raw)
+    kinds: list[int] = ([k if k is not None else _kind(c) for k, c in zip(raw, chars, strict=True)]
+                        if None in raw else cast("list[int]", raw))
     act = _ACTION
     for k in range(n - 1):
         what = act[kinds[k] * 5 + kinds[k + 1]]
