@@ -13,6 +13,7 @@ from reportlab.pdfgen import canvas
 
 from desktop.core.resources import resource_dir
 from desktop.pdf import font_cache
+from desktop.pdf.compat import TableSlices
 
 FONT = resource_dir("fonts") / "DejaVuSans.ttf"
 
@@ -37,9 +38,11 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _same(a: TTFont, b: TTFont) -> None:
-    for attr in ("charToGlyph", "charWidths", "glyphPos", "hmetrics", "ascent", "descent", "flags", "bbox",
+    for attr in ("charToGlyph", "charWidths", "glyphToChar", "ascent", "descent", "flags", "bbox",
                  "name", "unitsPerEm", "defaultWidth"):
         assert getattr(a.face, attr) == getattr(b.face, attr), attr
+    for attr in ("glyphPos", "hmetrics"):  # a list parsed, arrays from the cache
+        assert list(getattr(a.face, attr)) == list(getattr(b.face, attr)), attr
     assert a.face.name.ustr == b.face.name.ustr
 
 
@@ -93,3 +96,65 @@ def test_an_unusable_cache_folder_only_costs_the_parse(tmp_path: Path, monkeypat
     font_cache.load_font("CacheI", FONT, 0)
     assert len(parses) == 2 and font.face.charToGlyph
     assert blocker.read_text() == "x" and not list(tmp_path.glob("**/.font-*"))
+
+
+def test_a_cached_face_reads_the_font_file_and_the_shaping_map_only_when_used(font_file: Path,
+                                                                             parses: list[str]) -> None:
+    parsed = font_cache.load_font("CacheJ", font_file, 0)
+    cached = font_cache.load_font("CacheK", font_file, 0)
+    assert len(parses) == 1
+    assert "_ttf_data" not in cached.face.__dict__ and "glyphToChar" not in cached.face.__dict__
+    assert cached.face.charToGlyph == parsed.face.charToGlyph  # what layout needs is there at once
+    codes = [ord(c) for c in "hyoka ☐☑ Ωμ"]
+    subset = cached.face.makeSubset(codes)  # what a save does: reads the file, never the shaping map
+    assert "_ttf_data" in cached.face.__dict__ and "glyphToChar" not in cached.face.__dict__
+    assert subset == parsed.face.makeSubset(codes)
+    assert cached.face.makeSubset(codes[:3]) == parsed.face.makeSubset(codes[:3])
+    assert isinstance(cached.face.get_table("glyf"), TableSlices)  # sliced in the mapped file, never copied whole
+    assert cached.face.glyphToChar == parsed.face.glyphToChar
+
+
+def test_an_entry_of_the_previous_format_is_ignored(font_file: Path, parses: list[str]) -> None:
+    """A cache written by the previous release (format 2: every table in one dict) is parsed
+    anew and replaced, whether its identity or only its layout is the old one."""
+    from desktop.core import disk_cache
+
+    reference = font_cache.load_font("CacheL", font_file, 0)
+    file_name, ident = font_cache._key(font_file, 0)
+    face = reference.face
+    old = (["name"], {k: (v.ustr if k == "name" else v) for k, v in face.__dict__.items()
+                      if k not in ("_ttf_data", "_pdfScale")})
+    for stored_ident in ((2, *ident[1:]), ident):
+        disk_cache.write(file_name, stored_ident, old)
+        before = len(parses)
+        again = font_cache.load_font("CacheM", font_file, 0)
+        assert len(parses) == before + 1
+        _same(reference, again)
+        font_cache.load_font("CacheN", font_file, 0)
+        assert len(parses) == before + 1  # rewritten in the current format
+
+
+def test_the_demo_prints_the_same_bytes_from_parsed_and_cached_fonts_and_a_layout_reads_no_font_file(
+        tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {**os.environ, font_cache.ENV_VAR: str(tmp_path / "cache")}
+    for out in ("parsed.pdf", "cached.pdf"):
+        done = subprocess.run([sys.executable, "-m", "desktop", "pdf", "--demo", "-o", str(tmp_path / out)],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+    assert len(list((tmp_path / "cache").glob("*.fontcache"))) == 4
+    assert (tmp_path / "parsed.pdf").read_bytes() == (tmp_path / "cached.pdf").read_bytes()
+    code = ("from desktop.core import interchange\nfrom desktop.pdf import render_sheet, resolve_fonts\n"
+            "from reportlab.pdfbase import pdfmetrics\n"
+            "doc = interchange.load_file(interchange.demo_files()[0])\n"
+            "pages = render_sheet(doc.form, doc.values, None).pages\nfs = resolve_fonts()\n"
+            "names = (fs.mincho, fs.gothic, fs.gothic_bold, fs.symbol)\n"
+            "print(pages, [n for n in names if '_ttf_data' in pdfmetrics.getFont(n).face.__dict__])")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[-2] == "10 []"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -190,3 +192,43 @@ def test_long_paragraph_is_broken_once(monkeypatch) -> None:
     n = 40_000
     render_sheet(form, dict(values, c1_3_results=_kanji(n)), io.BytesIO())
     assert broken[0] < 3 * n, broken[0]
+
+
+def _break_tables_by_definition(chars: list[str]) -> tuple[list[bool], list[bool], list[bool]]:
+    """The break rules applied at every position in turn (what break_tables skips ahead of)."""
+    from desktop.pdf import linebreak as lb
+
+    n = len(chars)
+    ok, hard, unit = [True] * (n + 1), [False] * (n + 1), [False] * (n + 1)
+    for m in lb._INSEPARABLE_RE.finditer("".join(c if c else "\0" for c in chars)):
+        for k in range(m.start() + 1, m.end()):
+            unit[k] = True
+    flags = [lb._flags(c) if c else 0 for c in chars]
+    ri = 0
+    for k in range(1, n):
+        fa, fb = flags[k - 1], flags[k]
+        if not chars[k - 1] or not chars[k]:
+            ri = 0
+            continue
+        ri = ri + 1 if fa & lb._RI else 0
+        if fb & lb._EXT or chars[k - 1] == "\u200d" or (ri % 2 == 1 and fb & lb._RI):
+            hard[k] = True
+            ok[k] = False
+        elif (unit[k] or fb & lb._NS or fa & lb._NE or (fa & lb._INS and chars[k] == chars[k - 1])
+              or (fa & lb._WORD and fb & lb._WORD and not fa & lb._SLASH)):
+            ok[k] = False
+    return ok, hard, unit
+
+
+_MIXED = [*"漢字かなカナ、。，．「」（）ー・ABCab12３４5,.%％年月日 /—…\u200d\u0301\ufe0f👍🏻",
+          "\U0001F1EF", "\U0001F1F5", "\U0001F1FA", "\U0001F1F8", ""]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_MIXED), max_size=40))
+def test_break_tables_skipping_plain_runs_gives_the_rules_at_every_position(chars: list[str]) -> None:
+    """break_tables only visits positions next to a flagged character or inside a number;
+    the result is that of the rules applied everywhere (flags, clusters, regional pairs)."""
+    from desktop.pdf.linebreak import break_tables
+
+    assert break_tables(chars) == _break_tables_by_definition(chars)

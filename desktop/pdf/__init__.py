@@ -11,6 +11,7 @@ The Qt app prints and previews the very bytes ``render_sheet`` writes.
 
 from __future__ import annotations
 
+from desktop.pdf import compat  # noqa: F401  # first: ReportLab is imported with deferred work (see compat)
 from desktop.pdf.fonts import FontError, FontSet, resolve_fonts
 from desktop.pdf.render import RenderReport, load_sheet_file, render_batch, render_sheet
 

@@ -13,13 +13,84 @@ subtly wrong PDFs. The tests in ``tests/test_pdf_*.py`` guard each use.
 
 from __future__ import annotations
 
+import importlib.util
+import re
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-import reportlab
-import reportlab.platypus.paragraph as rl_paragraph
-from reportlab.pdfbase import ttfonts
-from reportlab.platypus.paragraph import FragLine, ParaLines, cjkU, makeCJKParaLine
-from reportlab.rl_config import _FUZZ as FUZZ
+# Regular expressions compiled at import by ReportLab (or the standard modules it imports) for
+# work a printed sheet never does, compiled on first use instead
+# (a pattern starting with one of these; the type must match):
+DEFERRED_PATTERNS: tuple[str | bytes, ...] = (
+    "(^(?:[a-z0-9\\.\\-\\+]*)://)",  # paragraph.uri_pat (~35 ms: case-insensitive ranges to U+FFFF), uriWasteReduce
+    "([\u2e80-\uffff])",  # textsplit.rx, for bytes text in an old splitter
+    "\n        ( # any whitespace",  # textwrap.TextWrapper.wordsep_re (imported by ReportLab)
+    b"(__libc_init)",  # platform._libc_search, for platform.libc_ver()
+    "[ \t]*[A-Za-z_][A-Za-z_0-9.]*",  # PyFontify.idRE, Python code listings
+    "#[^\\n]*|(^|",  # PyFontify.matchRE
+)
+# reportlab.lib.utils imports Pillow at once (~15 ms) for bitmaps the sheet never holds.
+DEFERRED_MODULES = ("PIL.Image",)
+
+
+class LazyPattern:
+    """A regular expression compiled when first used, standing in for ``re.compile``'s result."""
+
+    def __init__(self, pattern: str | bytes, flags: int) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self.compiled: re.Pattern[Any] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self.compiled is None:
+            self.compiled = re.compile(self.pattern, self.flags)
+        return getattr(self.compiled, name)
+
+
+@contextmanager
+def deferred_work() -> Iterator[None]:
+    """While ReportLab is imported: :data:`DEFERRED_PATTERNS` compile lazily and
+    :data:`DEFERRED_MODULES` load lazily (:class:`importlib.util.LazyLoader`: run on first
+    attribute use). Nothing changes for a module or pattern already loaded."""
+    real_compile = re.compile
+
+    def compile_(pattern: Any, flags: int = 0) -> Any:
+        if isinstance(pattern, str | bytes) and any(
+                type(p) is type(pattern) and pattern.startswith(p) for p in DEFERRED_PATTERNS):  # type: ignore[arg-type]
+            return LazyPattern(pattern, flags)
+        return real_compile(pattern, flags)
+
+    for name in DEFERRED_MODULES:
+        if name in sys.modules:
+            continue
+        try:
+            spec = importlib.util.find_spec(name)
+        except ImportError:
+            continue
+        if spec is None or spec.loader is None:
+            continue
+        loader = importlib.util.LazyLoader(spec.loader)
+        spec.loader = loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        loader.exec_module(module)
+        parent, _dot, child = name.rpartition(".")
+        setattr(sys.modules[parent], child, module)
+    re.compile = compile_
+    try:
+        yield
+    finally:
+        re.compile = real_compile
+
+
+with deferred_work():
+    import reportlab
+    import reportlab.platypus.paragraph as rl_paragraph
+    from reportlab.pdfbase import ttfonts
+    from reportlab.platypus.paragraph import FragLine, ParaLines, cjkU, makeCJKParaLine
+    from reportlab.rl_config import _FUZZ as FUZZ
 
 PINNED = (5, 1)
 if tuple(int(x) for x in reportlab.Version.split(".")[:2]) != PINNED:  # pragma: no cover
@@ -187,12 +258,19 @@ def patch_tounicode() -> None:
 
 __all__ = [
     "ALIASES",
+    "DEFERRED_MODULES",
+    "DEFERRED_PATTERNS",
     "FUZZ",
+    "CachedFace",
     "FragLine",
+    "GlyphMetrics",
+    "LazyPattern",
     "ParaLines",
+    "TableSlices",
     "add_glyph_alias",
     "binary_streams",
     "cjkU",
+    "deferred_work",
     "font_table",
     "makeCJKParaLine",
     "patch_tounicode",
@@ -214,25 +292,77 @@ def binary_streams() -> None:
     rl_config.useA85 = 0
 
 
-def font_from_face(name: str, state: dict[str, Any], data: bytes) -> Any:
-    """A ``TTFont`` built from a parsed face's saved attributes and the font file's bytes, without
-    parsing (what ``TTFont.__init__`` / ``TTFontFile.extractInfo`` would have set; see font_cache)."""
+class GlyphMetrics:
+    """A face's ``hmetrics`` kept as two arrays (advance, left side bearing per glyph): loaded
+    from the cache without building a tuple per glyph; indexed as ReportLab's subsetter does."""
+
+    def __init__(self, advances: Sequence[float], bearings: Sequence[int]) -> None:
+        self.advances = advances
+        self.bearings = bearings
+
+    def __len__(self) -> int:
+        return len(self.advances)
+
+    def __getitem__(self, glyph: int) -> tuple[float, int]:
+        return self.advances[glyph], self.bearings[glyph]
+
+
+class TableSlices:
+    """A table of the font file read slice by slice (the subsetter takes a few hundred glyphs
+    out of a 'glyf' table of several MB), instead of a copy of the whole table per subset."""
+
+    def __init__(self, data: Any, start: int, length: int) -> None:
+        self.data = data
+        self.start = start
+        self.length = length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, part: slice) -> bytes:
+        lo, hi, _step = part.indices(self.length)
+        return bytes(self.data[self.start + lo : self.start + max(lo, hi)])
+
+
+class CachedFace(ttfonts.TTFontFace):  # type: ignore[misc]  # ReportLab has no type hints
+    """A face rebuilt from saved attributes (font_cache). An attribute in ``_deferred``
+    (the file's bytes, the glyph → characters map only shaping uses) is loaded on first
+    use; the 'glyf' table is sliced where it lies (:class:`TableSlices`)."""
+
+    def __getattr__(self, name: str) -> Any:
+        load = self.__dict__.get("_deferred", {}).pop(name, None)
+        if load is None:
+            raise AttributeError(name)
+        value = self.__dict__[name] = load()
+        return value
+
+    def get_table(self, tag: str) -> Any:
+        if tag != "glyf":
+            return super().get_table(tag)
+        pos, length = self.get_table_pos(tag)
+        return TableSlices(self._ttf_data, pos, length)
+
+
+def font_from_face(name: str, state: dict[str, Any], deferred: dict[str, Callable[[], Any]]) -> Any:
+    """A ``TTFont`` built from a parsed face's saved attributes without parsing (what ``TTFont.__init__``
+    / ``TTFontFile.extractInfo`` would have set; see font_cache); ``deferred`` attributes
+    (``_ttf_data`` at least) are loaded by their function when first used."""
     from fnmatch import fnmatch
     from weakref import WeakKeyDictionary
 
     from reportlab import rl_config
 
-    face = ttfonts.TTFontFace.__new__(ttfonts.TTFontFace)
+    face = CachedFace.__new__(CachedFace)
     face.__dict__.update(state)
-    face._ttf_data = data
+    face._deferred = dict(deferred)
     factor: float = 1000 / int(face.unitsPerEm)
 
     def scale(x: float) -> float:
         return x * factor
 
     face._pdfScale = scale
-    for attr in ("charToGlyph", "charWidths", "glyphPos", "hmetrics", "table", "name"):
-        if not hasattr(face, attr):
+    for attr in ("charToGlyph", "charWidths", "glyphPos", "hmetrics", "table", "name", "_ttf_data"):
+        if attr not in face.__dict__ and attr not in face._deferred:
             raise ValueError(f"cached font lacks {attr}")
     font = ttfonts.TTFont.__new__(ttfonts.TTFont)
     font.fontName = name

@@ -3,15 +3,25 @@
 Parsing the four fonts (character → glyph map, widths, glyph offsets) is a quarter of a
 second of every process. The parsed tables are stored with :mod:`marshal` (plain data, no
 code runs on load) in the user cache directory, one file per font, keyed by the font file's
-path, subfont index, size and modification time (and the Python and ReportLab versions). The font's own bytes are still read from
-the font file (subsetting needs them). A missing, damaged, stale or unwritable cache is
+path, subfont index, size and modification time (and the Python and ReportLab versions).
+
+Loading is shaped by what a print needs, as each object built costs at start: the character
+map and widths (layout) are built at once; glyph offsets and metrics (subsetting, at save)
+come back as arrays, not a list of tuples; the glyph → characters map (only for shaping)
+and the font file's own bytes (subsetting needs them) are loaded when first used
+(:class:`~desktop.pdf.compat.CachedFace`), so a layout without a save (the page count)
+never reads the font file. A missing, damaged, stale, older-format or unwritable cache is
 never an error: the font is parsed as before. ``HYOKA_CACHE_DIR`` overrides the folder.
 """
 
 from __future__ import annotations
 
 import hashlib
+import marshal
+import mmap
 import sys
+from array import array
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +29,12 @@ from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFont
 
 from desktop.core import disk_cache
 from desktop.core.disk_cache import ENV_VAR, cache_dir
-from desktop.pdf.compat import font_from_face
+from desktop.pdf.compat import GlyphMetrics, font_from_face
 
 __all__ = ["ENV_VAR", "cache_dir", "load_font"]
-FORMAT = 2  # bump when the stored layout changes; old files are then simply not used
-_SKIP = ("_ttf_data", "_pdfScale")  # the file's bytes (read fresh) and a lambda (rebuilt)
+FORMAT = 3  # bump when the stored layout changes; old files are then simply not used
+_SKIP = ("_ttf_data", "_pdfScale", "glyphPos", "hmetrics", "glyphToChar")  # stored apart (or rebuilt)
+_INT, _REAL = "q", "d"  # array types of offsets and bearings; of advances (ReportLab scales the trailing ones)
 
 
 def _key(path: Path, index: int) -> tuple[str, tuple[Any, ...]]:
@@ -56,27 +67,53 @@ def _read(file_name: str, ident: tuple[Any, ...], name: str, path: Path) -> TTFo
     if stored is None:
         return None
     try:
-        names, state = stored
-        if not isinstance(state, dict):
+        names, state, arrays, shaping = stored
+        if not isinstance(state, dict) or not isinstance(shaping, bytes):
             return None
         for key in names:
             state[key] = TTFNameBytes(state[key].encode("utf-8"))
-        data = path.read_bytes()
-        if len(data) != ident[-2]:
-            return None
-        return font_from_face(name, state, data)
-    except Exception:  # any damage (wrong shape) means: parse the font instead
+        state["glyphPos"] = array(_INT, arrays["glyphPos"])
+        state["hmetrics"] = GlyphMetrics(array(_REAL, arrays["advances"]), array(_INT, arrays["bearings"]))
+        deferred: dict[str, Callable[[], Any]] = {
+            "_ttf_data": lambda: _font_bytes(path, ident[-2]),
+            "glyphToChar": lambda: marshal.loads(shaping),
+        }
+        return font_from_face(name, state, deferred)
+    except Exception:  # any damage (wrong shape, an older format) means: parse the font instead
         return None
 
 
+def _font_bytes(path: Path, size: int) -> Any:
+    """The font file's bytes when first needed (subsetting at save): mapped, so only the
+    pages of the glyphs and tables used are read; read whole where it cannot be mapped."""
+    with open(path, "rb") as f:
+        try:
+            data: Any = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):
+            data = f.read()
+    if len(data) != size:
+        raise OSError(f"{path}: the font file changed while in use")
+    return data
+
+
 def _write(file_name: str, ident: tuple[Any, ...], font: TTFont) -> None:
+    face = font.face
     state: dict[str, Any] = {}
     names: list[str] = []
-    for key, value in font.face.__dict__.items():
+    for key, value in face.__dict__.items():
         if key in _SKIP:
             continue
         if isinstance(value, TTFNameBytes):
             names.append(key)
             value = value.ustr
         state[key] = value
-    disk_cache.write(file_name, ident, (names, state))
+    try:
+        arrays = {
+            "glyphPos": array(_INT, face.glyphPos).tobytes(),
+            "advances": array(_REAL, (aw for aw, _lsb in face.hmetrics)).tobytes(),
+            "bearings": array(_INT, (lsb for _aw, lsb in face.hmetrics)).tobytes(),
+        }
+        shaping = marshal.dumps(face.glyphToChar)
+    except (TypeError, ValueError, OverflowError):  # a value these arrays cannot hold: no cache
+        return
+    disk_cache.write(file_name, ident, (names, state, arrays, shaping))

@@ -41,6 +41,7 @@ from desktop.core.values import (
     fiscal_year,
     label_for,
 )
+from desktop.pdf import phrases
 from desktop.pdf.compat import remeasure_row, table_cells, table_height, table_row_heights
 from desktop.pdf.fonts import FontSet
 from desktop.pdf.linebreak import JaParagraph, to_markup
@@ -151,7 +152,7 @@ def _phrases(breaks: tuple[str, ...], text: str) -> tuple[str, ...]:
     start = 0
     for line in text.split("\n"):
         k = start
-        for ph in _segmenter().parse(line)[:-1] if line else []:
+        for ph in phrases.segment(line)[:-1] if line else []:
             k += len(ph)
             bounds.add(k)
         start += len(line) + 1
@@ -167,13 +168,6 @@ def _phrases(breaks: tuple[str, ...], text: str) -> tuple[str, ...]:
             at = text.find(plain, at + len(plain))
     cuts = sorted(b for b in bounds if 0 < b < len(text))
     return tuple(text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True))
-
-
-@lru_cache(maxsize=1)
-def _segmenter() -> Any:
-    import budoux  # a small phrase segmenter for Japanese (Google, Apache-2.0)
-
-    return budoux.load_default_japanese_parser()
 
 
 def label_phrases(form: FormDef, text: str) -> list[str]:

@@ -118,9 +118,13 @@ def break_tables(chars: list[str]) -> tuple[list[bool], list[bool], list[bool]]:
             unit[k] = True
     fget = _FLAGS.get
     rawf = [fget(c) for c in chars]
-    flags: list[int] = [_flags(c) if c else 0 for c in chars] if None in rawf else cast("list[int]", rawf)
+    flags: list[int] = ([f if f is not None else _flags(c) for f, c in zip(rawf, chars, strict=True)]
+                        if None in rawf else cast("list[int]", rawf))
     ri = 0
-    for k in range(1, n):
+    # Only a position next to a flagged character or inside a number can change; between
+    # two plain characters (most of a Japanese text) nothing is set, and ``ri`` restarts
+    # anyway at the next position visited (its left neighbour is plain).
+    for k in [k for k, (a, b, u) in enumerate(zip(flags[:-1], flags[1:], unit[1:n], strict=True), 1) if a or b or u]:
         fa, fb = flags[k - 1], flags[k]
         if not chars[k - 1] or not chars[k]:
             ri = 0
@@ -171,12 +175,13 @@ def _kind(c: str) -> int:
     return k
 
 
-def spacing(chars: list[Any]) -> list[float]:
+def spacing(chars: list[Any], sizes: list[float] | None = None, widths: list[float] | None = None) -> list[float]:
     """``adj[k]``: extra advance after ``chars[k]`` when ``chars[k+1]`` follows on the same line.
 
     A quarter em between Japanese (kana, kanji, full-width letters) and Latin letters or
     digits; minus half an em where the blanks of two full-width brackets or stops meet
-    (「（「」 and 」）。 are set at half width).
+    (「（「」 and 」）。 are set at half width). ``sizes`` and ``widths`` (font size and
+    advance per character) default to those of ``cjkU`` characters.
     """
     n = len(chars)
     adj = [0.0] * n
@@ -184,42 +189,42 @@ def spacing(chars: list[Any]) -> list[float]:
         return adj
     get = _KIND.get
     raw = [get(c) for c in chars]
-    kinds: list[int] = [_kind(c) if c else 0 for c in chars] if None in raw else cast("list[int]", raw)
+    kinds: list[int] = ([k if k is not None else _kind(c) for k, c in zip(raw, chars, strict=True)]
+                        if None in raw else cast("list[int]", raw))
     act = _ACTION
     for k in range(n - 1):
         what = act[kinds[k] * 5 + kinds[k + 1]]
         if not what:
             continue
-        u = chars[k]
-        size = u.frag.fontSize
+        size = sizes[k] if sizes is not None else chars[k].frag.fontSize
         if what == 1:
             adj[k] = 0.25 * size
-        elif abs(u.width - size) < 1e-6:  # a full-width glyph
+        elif abs((widths[k] if widths is not None else chars[k].width) - size) < 1e-6:  # a full-width glyph
             adj[k] = -0.5 * size
     return adj
 
 
-def _fast_line(chars: list[Any], max_width: float, used: float, extra: float, lb: bool, bounds: bool) -> Any:
-    """One line as fragment runs; avoids ``makeCJKParaLine``'s per-glyph ``sameFrag``."""
+def _fast_line(chars: list[str], owners: list[Any], max_width: float, used: float, extra: float,
+               lb: bool) -> Any:
+    """One line as fragment runs (``owners[i]``: the fragment of ``chars[i]``); avoids
+    ``makeCJKParaLine``'s per-glyph ``sameFrag``."""
     words: list[Any] = []
-    run: list[str] = []
     f0: Any = None
     size = asc = desc = 0.0
-    for u in chars:
-        f = u.frag
+    i0 = 0
+    for i, f in enumerate(owners):
         if f is not f0:
-            if run:
+            if i > i0:
                 w = f0.clone()
-                w.text = "".join(run)
+                w.text = "".join(chars[i0:i])
                 words.append(w)
-                run = []
+                i0 = i
             f0 = f
             a, d = getAscentDescent(f.fontName, f.fontSize)
             size, asc, desc = max(size, f.fontSize), max(asc, a), min(desc, d)
-        run.append(u)
-    if run:
+    if len(chars) > i0:
         w = f0.clone()
-        w.text = "".join(run)
+        w.text = "".join(chars[i0:])
         words.append(w)
     return FragLine(
         kind=1, extraSpace=extra, wordCount=1, words=words, fontSize=size, ascent=asc, descent=desc,
@@ -251,6 +256,21 @@ def _chars(f: Any, text: str, encoding: str) -> list[Any]:
     return out
 
 
+def _widths(f: Any, text: str) -> list[float]:
+    """The advance of each character of a plain text fragment (cached per font and size)."""
+    table = _WIDTHS.setdefault((f.fontName, f.fontSize), {})
+    get = table.get
+    out = [get(c) for c in text]
+    if None in out:
+        for i, c in enumerate(text):
+            if out[i] is None:
+                w = table.get(c)
+                if w is None:
+                    w = table[c] = stringWidth(c, f.fontName, f.fontSize)
+                out[i] = w
+    return cast("list[float]", out)
+
+
 def ja_frag_split(frags: list[Any], max_widths: list[float], bounds: bool, hang: bool = True,
                   encoding: str = "utf8", phrases: list[bool] | None = None) -> Any:
     """Break fragments into lines following the JLREQ table above.
@@ -259,56 +279,76 @@ def ja_frag_split(frags: list[Any], max_widths: list[float], bounds: bool, hang:
     opportunities to phrase boundaries (labels); a phrase longer than the line still breaks.
     """
     chars: list[Any] = []
-    for f in frags:
-        t = f.text.decode(encoding) if isinstance(f.text, bytes) else f.text
-        chars.extend(_chars(f, t, encoding))
+    owners: list[Any] = []  # plain text: the fragment of each character (no cjkU object per character)
+    breaks: set[int] = set()  # positions of a line break fragment (``<br/>``)
+    plain = not bounds and not any(hasattr(f, "cbDefn") for f in frags)
+    if plain:
+        sizes: list[Any] = []
+        font_sizes: list[float] = []
+        for f in frags:
+            t = f.text.decode(encoding) if isinstance(f.text, bytes) else f.text
+            part = list(t) if t else [""]
+            if hasattr(f, "lineBreak"):
+                breaks.update(range(len(chars), len(chars) + len(part)))
+            chars += part
+            owners += [f] * len(part)
+            font_sizes += [f.fontSize] * len(part)
+            sizes += _widths(f, t) if t else [stringWidth("", f.fontName, f.fontSize)]
+    else:
+        for f in frags:
+            t = f.text.decode(encoding) if isinstance(f.text, bytes) else f.text
+            part = _chars(f, t, encoding)
+            if hasattr(f, "lineBreak"):
+                breaks.update(range(len(chars), len(chars) + len(part)))
+            chars.extend(part)
+        sizes = [u._width for u in chars]
     ok, hard, unit = break_tables(chars)
     if phrases is not None and len(phrases) == len(ok):
         ok = [x and y for x, y in zip(ok, phrases, strict=True)]
-    plain = not bounds and not any(hasattr(f, "cbDefn") for f in frags)
-    adj = spacing(chars) if plain else [0.0] * len(chars)
+    adj = spacing(chars, font_sizes, sizes) if plain else [0.0] * len(chars)
+    scaled = not plain and any(hasattr(w, "normalizedValue") for w in sizes)  # a callback's width in %
     lines: list[Any] = []
     start, n = 0, len(chars)
     while start < n:
         mw = max_widths[min(len(lines), len(max_widths) - 1)]
+        limit = mw + _FUZZ
         widths: list[float] = []
         used, j, end, lb = 0.0, start, None, False
         while j < n:
-            u = chars[j]
-            if hasattr(u.frag, "lineBreak"):
+            if j in breaks:
                 end, lb = j + 1, True
                 widths.append(0)
                 break
-            w = u.width
-            if hasattr(w, "normalizedValue"):
+            w = sizes[j]
+            if scaled and hasattr(w, "normalizedValue"):
                 w._normalizer = mw
                 w = w.normalizedValue(mw)
             if j > start:
                 w += adj[j - 1]
-            if used + w > mw + _FUZZ and j > start:
-                if hang and u in HANG and ok[j + 1]:
-                    end = j + 1  # ぶら下げ
-                    widths.append(w)
-                else:
-                    k = next((k for k in range(j, start, -1) if ok[k]), None)
-                    if (k is not None and sum(widths[: k - start]) < mw / 2 and all(map(_wordish, chars[k : j + 1]))
-                            and not any(unit[k + 1 : j + 1])):
-                        k = None  # an over-long word or URL: split it rather than leave half a line empty
-                    if k is None:  # forced split; still avoid the worst starts and ends
-                        k = j
-                        while k > start + 1 and (hard[k] or chars[k] in NO_START or chars[k - 1] in NO_END):
-                            k -= 1
-                        while k > start + 1 and hard[k]:
-                            k -= 1
-                    end = k  # 追い出し
-                break
+                if used + w > limit:
+                    if hang and chars[j] in HANG and ok[j + 1]:
+                        end = j + 1  # ぶら下げ
+                        widths.append(w)
+                    else:
+                        k = next((k for k in range(j, start, -1) if ok[k]), None)
+                        if (k is not None and sum(widths[: k - start]) < mw / 2
+                                and all(map(_wordish, chars[k : j + 1])) and not any(unit[k + 1 : j + 1])):
+                            k = None  # an over-long word or URL: split it rather than leave half a line empty
+                        if k is None:  # forced split; still avoid the worst starts and ends
+                            k = j
+                            while k > start + 1 and (hard[k] or chars[k] in NO_START or chars[k - 1] in NO_END):
+                                k -= 1
+                            while k > start + 1 and hard[k]:
+                                k -= 1
+                        end = k  # 追い出し
+                    break
             widths.append(w)
             used += w
             j += 1
         if end is None:
             end = n
         used = sum(widths[: end - start])
-        line = _fast_line(chars[start:end], mw, used, mw - used, lb, bounds) if plain else \
+        line = _fast_line(chars[start:end], owners[start:end], mw, used, mw - used, lb) if plain else \
             makeCJKParaLine(chars[start:end], mw, used, mw - used, lb, bounds)
         if plain:
             line.jaAdj = {i: adj[start + i] for i in range(end - start - 1) if adj[start + i]}

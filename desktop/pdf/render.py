@@ -19,7 +19,7 @@ from desktop.core.definition import FormDef, get_form
 from desktop.core.i18n import _
 from desktop.core.validation import Finding
 from desktop.core.values import Values, normalize_values
-from desktop.pdf import layout
+from desktop.pdf import layout, phrases
 from desktop.pdf.compat import add_glyph_alias, binary_streams, patch_tounicode
 from desktop.pdf.fonts import FontSet, char_map, resolve_fonts, variant_glyph
 from desktop.pdf.glyphs import PUA_BASE, GlyphChecker, preflight
@@ -163,6 +163,7 @@ def _build(form: FormDef, clean: Values, fonts: FontSet, story: list[Flowable], 
     drawn: dict[str, list[int]] = {}
     doc.build(story, canvasmaker=_numbered_canvas(fonts, pages, numbers, form.print.footer, drawn,
                                                   write=out is not None))
+    phrases.save()  # the label lines BudouX segmented for this sheet (continued labels too), for the next run
     return RenderReport(pages=pages[-1] if pages else 0, findings=findings, field_order=sheet.emitted,
                         field_pages={fid: (min(p), max(p)) for fid, p in drawn.items()})
 
