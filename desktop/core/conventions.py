@@ -139,21 +139,23 @@ def problems(conv: Conventions, label: str, text: str) -> list[tuple[str, str]]:
                 first[i] = m
             counts[i] += 1
     for rule, n, found in zip(rules, counts, first, strict=True):
-        if found is None:
-            continue
-        code, example = rule[0], found.group(0)
-        shown = example + _("（半角）") if example.isascii() and code != "section_number" else example
-        if code == "punctuation":
-            msg = _("「{label}」に読点「{wrong}」が {n} 箇所あります。この様式の読点は「{mark}」です。").format(
-                label=label, wrong=shown, n=n, mark=conv.comma)
-        elif code == "full_stop":
-            msg = _("「{label}」に句点「{wrong}」が {n} 箇所あります。この様式の句点は「{mark}」です。").format(
-                label=label, wrong=shown, n=n, mark=conv.full_stop)
-        else:
-            msg = _("「{label}」の項目番号「{wrong}」は全角で「{fixed}」と書きます（{n} 箇所）。").format(
-                label=label, wrong=example, fixed=rule[3](found), n=n)
-        out.append((code, msg))
+        if found is not None:
+            out.append((rule[0], message(conv, rule, label, found, n)))
     return out
+
+
+def message(conv: Conventions, rule: Rule, label: str, found: re.Match[str], n: int) -> str:
+    """What the officer reads for ``n`` places breaking ``rule``, ``found`` the first of them."""
+    code, example = rule[0], found.group(0)
+    shown = example + _("（半角）") if example.isascii() and code != "section_number" else example
+    if code == "punctuation":
+        return _("「{label}」に読点「{wrong}」が {n} 箇所あります。この様式の読点は「{mark}」です。").format(
+            label=label, wrong=shown, n=n, mark=conv.comma)
+    if code == "full_stop":
+        return _("「{label}」に句点「{wrong}」が {n} 箇所あります。この様式の句点は「{mark}」です。").format(
+            label=label, wrong=shown, n=n, mark=conv.full_stop)
+    return _("「{label}」の項目番号「{wrong}」は全角で「{fixed}」と書きます（{n} 箇所）。").format(
+        label=label, wrong=example, fixed=rule[3](found), n=n)
 
 
 def fix_text(conv: Conventions, text: str) -> str:

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop.core import safe_files, validation
-from desktop.core.definition import FormDef, all_forms
+from desktop.core.definition import FormDef, all_forms, installed_form
 from desktop.core.i18n import _
 from desktop.core.records import COMMENT_STATUSES, SCHEMA_VERSION, STATUSES, SUPPORTED_VERSIONS, Comment, ConflictError
 from desktop.core.resources import resource_dir
@@ -180,22 +180,22 @@ def _read_top(data: Any, where: str) -> tuple[FormDef, int]:
     unknown = sorted(str(k) for k in set(data) - allowed)
     if unknown:
         raise InterchangeError(where + _("不明なキーがあります：{keys}").format(keys="，".join(unknown)))
-    forms = all_forms()
     form_id = data.get("format")
-    if not isinstance(form_id, str) or form_id not in forms:
+    form = installed_form(form_id) if isinstance(form_id, str) else None  # builds that format only
+    if form is None:
         shown = form_id if isinstance(form_id, str | int | float | None) else type(form_id).__name__
         raise InterchangeError(where + _("format が不明です：{value!r}（使用できる様式：{known}）").format(
-            value=shown, known="，".join(sorted(forms))))
+            value=shown, known="，".join(sorted(all_forms()))))
     if "format_version" in data and not _is_int(data["format_version"]):
         raise InterchangeError(where + _("format_version は整数にしてください。"))
-    have = forms[form_id].version
+    have = form.version
     if data.get("format_version", 1) > have:
         raise InterchangeError(where + _("このファイルは様式 {form} 第{version}版で作られていますが，この端末の様式 {form} は第{have}版です。"
                                          "様式 {form} 第{version}版の定義ファイルを入れてから取り込んでください（何も取り込んでいません）。").format(
             form=form_id, version=data["format_version"], have=have))
     if "review" in data and not isinstance(data["review"], list):
         raise InterchangeError(where + _("review は配列にしてください。"))
-    return forms[form_id], version
+    return form, version
 
 
 _REVIEW_KEYS = {"id", "field", "author", "created", "text", "status", "resolved", "resolved_by", "updated"}

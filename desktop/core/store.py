@@ -15,6 +15,7 @@ import json
 import os
 import re
 import sqlite3
+import time
 import uuid as uuidlib
 import zlib
 from collections.abc import Callable, Iterator
@@ -406,6 +407,29 @@ class Revision:
     status: str
 
 
+def _use_wal(conn: sqlite3.Connection, timeout: float) -> None:
+    """Write-ahead logging, switched on by the first process to open a new file.
+
+    Two processes opening the same new file at once both find it in rollback mode and both ask
+    for WAL, which takes each from a shared to an exclusive lock: SQLite answers one of them
+    "database is locked" at once, without waiting (the busy timeout would deadlock), and the
+    second of two simultaneous ``hyoka import`` failed with 「使用中」. The switch is asked again
+    until the other process has made it (within the busy timeout)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode=wal")
+            return
+        except sqlite3.OperationalError as exc:
+            msg = str(exc).lower()
+            if "readonly" in msg:
+                return  # a read-only file keeps its mode
+            if ("locked" not in msg and "busy" not in msg) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
+
+
 def _translate(exc: sqlite3.Error, path: Path) -> StoreError:
     msg = str(exc).lower()
     if "locked" in msg or "busy" in msg:
@@ -481,6 +505,7 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(self.path), timeout=timeout)
             self.conn = conn
+            self._timeout = timeout
             self._setup()
         except sqlite3.Error as exc:
             raise _translate(exc, self.path) from None
@@ -520,12 +545,7 @@ class Store:
         if app_id != APPLICATION_ID and tables - {"sqlite_sequence"}:
             raise StoreError(_("{path} は hyoka のデータベースではありません（別のアプリケーションのファイルです）。").format(path=self.path))
         conn.execute("PRAGMA foreign_keys = ON")
-        try:
-            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                conn.execute("PRAGMA journal_mode=wal")
-        except sqlite3.OperationalError as exc:
-            if "readonly" not in str(exc).lower():
-                raise
+        _use_wal(conn, self._timeout)
         conn.execute("PRAGMA synchronous = FULL")
         if _pending(conn):
             if app_id == APPLICATION_ID and "sheets" in tables:

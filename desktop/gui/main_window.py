@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import conventions, era, validation
-from desktop.core.definition import Field, FormDef, UnknownFormatError, form_registry, get_form
+from desktop.core.definition import DefinitionError, Field, FormDef, UnknownFormatError, form_registry, get_form
 from desktop.core.i18n import _, current_language
 from desktop.core.store import DamagedSheetError, Sheet, Store, StoreError
 from desktop.core.values import Values, defaults, label_for
@@ -112,7 +112,14 @@ class MainWindow(QMainWindow):
         sheet's."""
         if self._closed:
             return
-        warnings = form_registry().warnings
+        try:
+            warnings = form_registry().warnings
+        except DefinitionError as exc:  # a format file of the program itself: the installation is damaged
+            message = " ".join(str(exc).split())
+            self.statusBar().showMessage(message)
+            dialogs.inform(self, _("様式ファイルに誤りがあります"), message + "\n\n" + _(
+                "この様式は使えません。ほかの様式のシートはそのまま使えます。プログラムを入れ直してください。"), warning=True)
+            return
         if warnings:
             self.statusBar().showMessage(_("様式ファイルの警告 {n} 件：{first}").format(n=len(warnings), first=warnings[0]))
 

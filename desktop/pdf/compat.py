@@ -13,12 +13,12 @@ subtly wrong PDFs. The tests in ``tests/test_pdf_*.py`` guard each use.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
+
+from desktop.lazy import lazy_module
 
 # Regular expressions compiled at import by ReportLab (or the standard modules it imports) for
 # work a printed sheet never does, compiled on first use instead
@@ -63,21 +63,10 @@ def deferred_work() -> Iterator[None]:
         return real_compile(pattern, flags)
 
     for name in DEFERRED_MODULES:
-        if name in sys.modules:
-            continue
         try:
-            spec = importlib.util.find_spec(name)
-        except ImportError:
+            lazy_module(name)
+        except ImportError:  # not installed: nothing to defer
             continue
-        if spec is None or spec.loader is None:
-            continue
-        loader = importlib.util.LazyLoader(spec.loader)
-        spec.loader = loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        loader.exec_module(module)
-        parent, _dot, child = name.rpartition(".")
-        setattr(sys.modules[parent], child, module)
     re.compile = compile_
     try:
         yield

@@ -108,18 +108,7 @@ def _problems_rule_by_rule(conv, label: str, text: str) -> list[tuple[str, str]]
         found = [m for m in rule[1].finditer(text) if rule[2](text, m.start())]
         if not found:
             continue
-        code, n, example = rule[0], len(found), found[0].group(0)
-        shown = example + _("（半角）") if example.isascii() and code != "section_number" else example
-        if code == "punctuation":
-            msg = _("「{label}」に読点「{wrong}」が {n} 箇所あります。この様式の読点は「{mark}」です。").format(
-                label=label, wrong=shown, n=n, mark=conv.comma)
-        elif code == "full_stop":
-            msg = _("「{label}」に句点「{wrong}」が {n} 箇所あります。この様式の句点は「{mark}」です。").format(
-                label=label, wrong=shown, n=n, mark=conv.full_stop)
-        else:
-            msg = _("「{label}」の項目番号「{wrong}」は全角で「{fixed}」と書きます（{n} 箇所）。").format(
-                label=label, wrong=example, fixed=rule[3](found[0]), n=n)
-        out.append((code, msg))
+        out.append((rule[0], conventions.message(conv, rule, label, found[0], len(found))))
     return out
 
 

@@ -274,3 +274,38 @@ def test_a_file_named_like_a_backup_with_an_impossible_time_is_not_listed(tmp_pa
     listed = backup.list_backups(db)
     assert [b.path for b in listed] == [good]
     assert listed[0].created.strftime("%Y%m%d-%H%M%S") == good.name[len("h-"):][:15]
+
+
+class _SwitchingConnection:
+    """Answers "database is locked" to the first ``refusals`` requests for WAL, as SQLite does to
+    the second of two processes switching a new file at the same moment (no busy wait there)."""
+
+    def __init__(self, refusals: int, error: str = "database is locked"):
+        self.refusals, self.error, self.mode, self.asked = refusals, error, "delete", 0
+
+    def execute(self, sql: str):
+        if sql == "PRAGMA journal_mode=wal":
+            self.asked += 1
+            if self.asked <= self.refusals:
+                raise sqlite3.OperationalError(self.error)
+            self.mode = "wal"
+        mode = self.mode
+
+        class _Row:
+            def fetchone(self):
+                return (mode,)
+
+        return _Row()
+
+
+def test_the_switch_to_wal_is_asked_again_when_another_process_makes_it_at_once() -> None:
+    """The second of two simultaneous ``hyoka import`` on a new file failed with 「使用中」: SQLite
+    refuses one of two connections switching to WAL at once without waiting."""
+    conn = _SwitchingConnection(refusals=3)
+    store_mod._use_wal(conn, timeout=5.0)  # type: ignore[arg-type]
+    assert conn.mode == "wal" and conn.asked == 4
+    with pytest.raises(sqlite3.OperationalError, match="locked"):  # not for ever: the busy timeout
+        store_mod._use_wal(_SwitchingConnection(refusals=10**9), timeout=0.05)  # type: ignore[arg-type]
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O"):  # other errors at once
+        store_mod._use_wal(_SwitchingConnection(refusals=1, error="disk I/O error"), timeout=5.0)  # type: ignore[arg-type]
+    store_mod._use_wal(_SwitchingConnection(refusals=1, error="attempt to write a readonly database"), timeout=5.0)  # type: ignore[arg-type]

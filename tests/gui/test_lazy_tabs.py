@@ -269,6 +269,19 @@ def test_undo_of_an_edit_on_a_tab_left_behind(window, qtbot) -> None:
     assert c.values.get("c3_2_report_kind") == before
 
 
+def _start_in_a_process(code: str, tmp_path: Path, *, cache: bool = False) -> dict:
+    """Run ``code`` (which starts the app with HYOKA_REPORT_STARTUP and prints JSON last) in a
+    fresh process; its JSON. ``cache``: a user cache folder of its own."""
+    import os
+
+    env = {"HYOKA_REPORT_STARTUP": "1", "QT_QPA_PLATFORM": "offscreen", "HYOKA_CONFIG_DIR": str(tmp_path)}
+    if cache:
+        env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, **env},
+                          capture_output=True, text=True, timeout=90)
+    return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
 def test_start_imports_no_reader_pdf_or_babel(tmp_path: Path) -> None:
     """The way to the first paint imports neither the sheet reader, the PDF printer, the office's
     spreadsheet export nor Babel (its CLDR data cost ~50 ms); they load when first used. Nor does it
@@ -281,12 +294,7 @@ def test_start_imports_no_reader_pdf_or_babel(tmp_path: Path) -> None:
         " 'desktop.gui.conflict_dialog', 'desktop.gui.help', 'importlib.metadata']\n"
         "print(json.dumps({'code': code, 'loaded': [m for m in heavy if m in sys.modules]}))\n"
     )
-    env = {"HYOKA_REPORT_STARTUP": "1", "QT_QPA_PLATFORM": "offscreen", "HYOKA_CONFIG_DIR": str(tmp_path)}
-    import os
-
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, **env},
-                          capture_output=True, text=True, timeout=60)
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result = _start_in_a_process(code, tmp_path)
     assert result == {"code": 0, "loaded": []}
 
 
@@ -313,13 +321,7 @@ def test_start_runs_no_dialog_office_or_file_reader_code(tmp_path: Path) -> None
         "print(json.dumps({'code': code, 'ran': [m for m in heavy if ran(m)],"
         " 'main window ran': ran('desktop.gui.main_window')}))\n"
     )
-    env = {"HYOKA_REPORT_STARTUP": "1", "QT_QPA_PLATFORM": "offscreen", "HYOKA_CONFIG_DIR": str(tmp_path),
-           "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    import os
-
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, **env},
-                          capture_output=True, text=True, timeout=90)
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result = _start_in_a_process(code, tmp_path, cache=True)
     assert result == {"code": 0, "ran": [], "main window ran": True}
 
 
@@ -348,12 +350,7 @@ def test_no_garbage_collection_until_the_window_is_shown(tmp_path: Path) -> None
         "print(json.dumps({'code': code, 'collections before shown': events[:first].count('start'),"
         " 'enabled': gc.isenabled(), 'frozen': gc.get_freeze_count() > 0}))\n"
     )
-    env = {"HYOKA_REPORT_STARTUP": "1", "QT_QPA_PLATFORM": "offscreen", "HYOKA_CONFIG_DIR": str(tmp_path)}
-    import os
-
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, **env},
-                          capture_output=True, text=True, timeout=60)
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result = _start_in_a_process(code, tmp_path)
     assert result == {"code": 0, "collections before shown": 0, "enabled": True, "frozen": True}
 
 

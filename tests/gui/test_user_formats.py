@@ -16,3 +16,27 @@ def test_a_tie_with_the_shipped_format_is_shown_in_the_status_bar(user_folder: P
     shown = win.statusBar().currentMessage()
     assert "様式ファイルの警告 1 件" in shown and str(user_folder / "mofa-r01.toml") in shown
     win.grab().save(str(user_folder.parent / "status.png"))
+
+
+def test_a_damaged_program_format_is_said_once_the_window_is_up(tmp_path: Path, monkeypatch, make_window,
+                                                                messages, db_path: Path, qtbot) -> None:
+    """Formats are built when used: a broken file among the program's own formats no longer stops
+    the app before its window; it is named (status bar and a message) when the rest are built."""
+    import shutil
+
+    from desktop.core import definition
+
+    forms = tmp_path / "forms"
+    shutil.copytree(ROOT / "forms", forms)
+    (forms / "mofa-x.toml").write_text('id = "mofa-x"\ntabs = [{id = "t", label = "T", colour = 1}]\nsections = []\n',
+                                       encoding="utf-8")
+    monkeypatch.setattr(definition, "FORMS_DIR", forms)
+    definition.form_registry.cache_clear()
+    try:
+        win = make_window(db_path)
+        win.open_sheet(1)  # a 令和元年度 sheet: its format is sound
+        qtbot.waitUntil(lambda: "mofa-x.toml" in win.statusBar().currentMessage())
+        assert any(title == "様式ファイルに誤りがあります" and "colour" in text for title, text in messages)
+        assert win.controller.form is not None and win.controller.form.id == "mofa-r01"
+    finally:
+        definition.form_registry.cache_clear()
