@@ -16,10 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.core import expr
 from desktop.core.resources import resource_dir
+
+if TYPE_CHECKING:  # the registry imports this module: it is loaded when formats are first read
+    from desktop.core.registry import Registry
 
 FORMS_DIR = resource_dir("forms")
 
@@ -980,7 +983,7 @@ def load_definition(path: Path) -> FormDef:
 
 
 @cache
-def form_registry() -> Any:
+def form_registry() -> Registry:
     """The installed formats (shipped ``forms/`` and the office's folders, see
     :mod:`desktop.core.registry`): adding a format means adding a file. Read once per process
     (``form_registry.cache_clear()`` reads the folders again); each format is built when first
@@ -992,7 +995,7 @@ def form_registry() -> Any:
 
 def all_forms() -> dict[str, FormDef]:
     """The current version of every installed format (carry sources checked by the registry)."""
-    forms: dict[str, FormDef] = form_registry().current
+    forms = form_registry().current
     if not forms:
         raise DefinitionError(f"様式ファイル（*.toml）が見つかりません: {FORMS_DIR}")
     return forms
@@ -1000,15 +1003,14 @@ def all_forms() -> dict[str, FormDef]:
 
 def installed_form(form_id: str) -> FormDef | None:
     """The current version of ``form_id``, None when it is not installed (builds only that one)."""
-    form: FormDef | None = form_registry().current_form(form_id)
-    return form
+    return form_registry().current_form(form_id)
 
 
 def get_form(form_id: str, version: int | None = None) -> FormDef:
     """The current version of a format, or with ``version`` that version when it is installed."""
     current = installed_form(form_id)
     if current is not None and version is not None and current.version != version:
-        older: FormDef | None = form_registry().version(form_id, version)
+        older = form_registry().version(form_id, version)
         if older is not None:
             return older
         from desktop.core.i18n import _

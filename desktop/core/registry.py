@@ -64,6 +64,7 @@ class Registry:
     """
 
     def __init__(self, files: list[FormFile], warnings: list[str]):
+        self._files = files  # every file read: the bases ``extends`` may name
         self._warnings = warnings
         self._candidates: dict[tuple[str, int], list[FormFile]] = {}  # best first
         for file in sorted(files, key=lambda f: _RANK[f.origin]):
@@ -84,7 +85,7 @@ class Registry:
         form = None
         for i, file in enumerate(self._candidates.get(key, [])):
             try:
-                form = build(file, self._files())
+                form = build(file, self._files)
             except DefinitionError as exc:
                 if file.origin == SHIPPED:
                     raise
@@ -97,9 +98,6 @@ class Registry:
             break
         self._built[key] = form
         return form
-
-    def _files(self) -> list[FormFile]:
-        return [f for files in self._candidates.values() for f in files]
 
     def _warn(self, text: str) -> None:
         log.warning("%s", text)

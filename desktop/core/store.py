@@ -10,7 +10,6 @@ traceback.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -34,7 +33,7 @@ from desktop.core.records import STATUSES as STATUSES
 from desktop.core.records import Comment as Comment
 from desktop.core.records import ConflictError as ConflictError
 from desktop.core.records import StoreError as StoreError
-from desktop.core.values import Values, fiscal_year, normalize_values, values_digest
+from desktop.core.values import Values, canonical_json, digest_of, fiscal_year, normalize_values, values_digest
 
 if TYPE_CHECKING:  # sqlite-utils (with click, dateutil, pluggy: ~50 ms) loads only to migrate
     import sqlite_utils
@@ -287,16 +286,6 @@ def _index_body(parts: list[str]) -> str:
 _PACK_UTF16 = b"\x02"  # marks a snapshot compressed as UTF-16 (m010); older ones are zlib'd UTF-8 (0x78…) or text
 
 
-def _canonical(values: Values) -> str:
-    """The canonical JSON of values: what :func:`values_digest` hashes and a snapshot holds."""
-    return json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-
-
-def _digest(canonical: str) -> str:
-    """:func:`values_digest` of the values whose canonical JSON this is (hashed, not dumped again)."""
-    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 # One value as ``sheet_values`` holds it: ``json.dumps(value, ensure_ascii=False)`` (which builds
 # this very encoder for every call: a third of the time of writing a sheet's 65 values)
 _value_json = json.JSONEncoder(ensure_ascii=False).encode
@@ -311,7 +300,7 @@ _LEVEL_FIRST, _LEVEL_MORE = 2, 3
 def _pack(values: Values, canonical: str | None = None, level: int = _LEVEL_MORE) -> bytes:
     """A revision snapshot: compact JSON, zlib-compressed as UTF-16 (Japanese text is two bytes a
     character there instead of three: a smaller snapshot in about half the time of UTF-8 at level 6)."""
-    text = _canonical(values) if canonical is None else canonical
+    text = canonical_json(values) if canonical is None else canonical
     return _PACK_UTF16 + zlib.compress(text.encode("utf-16-le", "surrogatepass"), level)
 
 
@@ -706,8 +695,8 @@ class Store:
         if status == "complete":
             self._require_complete(form, values, findings)
         stamp = now()
-        canonical = _canonical(values)
-        digest = _digest(canonical)
+        canonical = canonical_json(values)
+        digest = digest_of(canonical)
         row: dict[str, Any] = {
             "uuid": sheet_uuid or str(uuidlib.uuid4()),
             "format": form_id,
@@ -751,9 +740,9 @@ class Store:
         ``digest``: its row was inserted with the digest of ``canonical`` already."""
         conn = self.conn
         if canonical is None:
-            canonical = _canonical(values)
+            canonical = canonical_json(values)
         if digest is None:
-            digest = _digest(canonical)
+            digest = digest_of(canonical)
             conn.execute("UPDATE sheets SET digest = ? WHERE id = ?", [digest, sheet_id])
         if new and sheet_id not in self._indexed:  # the sheet's one write so far: its text, unless undone
             self._created[sheet_id] = (digest, _index_body([_text_of(v) for v in values.values()]))

@@ -52,14 +52,23 @@ def normalize_values(form: FormDef, raw: dict[str, Any]) -> Values:
     return out
 
 
+def canonical_json(values: Values) -> str:
+    """The canonical JSON of values: what :func:`values_digest` hashes (and a store snapshot holds)."""
+    return json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def digest_of(canonical: str) -> str:
+    """:func:`values_digest` of the values whose :func:`canonical_json` this is (not dumped again)."""
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def values_digest(values: Values) -> str:
     """SHA-256 of a sheet's stored values: identifies a state across terminals.
 
     Revision numbers are per database and autosaves are coalesced in place, so
     only the content itself can say "this is the state I exported / loaded".
     """
-    body = json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
+    return digest_of(canonical_json(values))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ loaded when opened) because the dock is part of the first window.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from typing import Any
 
@@ -129,7 +128,3 @@ class CommentsPanel(QWidget):
         self.resolve_button.setText(_("解決済みにする") if is_open else _("未解決に戻す"))
         if fid:
             self.fieldRequested.emit(fid)
-
-
-def comment_html(count: int) -> str:
-    return html.escape(_("指摘 {n}").format(n=count))

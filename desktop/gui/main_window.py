@@ -602,9 +602,9 @@ class MainWindow(QMainWindow):
         return dlg
 
     def on_year_overview(self) -> YearOverviewDialog:
-        sheet = self.controller.sheet
         from .office import YearOverviewDialog
 
+        sheet = self.controller.sheet
         dlg = YearOverviewDialog(self.store, self, year=sheet.fiscal_year if sheet is not None else None)
         dlg.openSheet.connect(self.open_sheet)
         dlg.show()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -98,18 +100,26 @@ def _docs(r01_doc: dict, n: int) -> list:
     return out
 
 
+@contextmanager
+def _statements(s: Store) -> Iterator[list[str]]:
+    """The SQL statements the store runs inside the block."""
+    calls: list[str] = []
+    s.db.conn.set_trace_callback(calls.append)
+    try:
+        yield calls
+    finally:
+        s.db.conn.set_trace_callback(None)
+
+
 def test_a_batch_import_writes_the_index_once_after_every_savepoint(db_path: Path, r01_doc: dict) -> None:
     """FTS5 writes its pending index at every savepoint: per sheet of a batch that was 4.5 ms instead of 1."""
     from desktop.core import interchange
 
     docs = _docs(r01_doc, 3)
     with Store(db_path) as s:
-        calls: list[str] = []
-        s.db.conn.set_trace_callback(calls.append)
-        with s.transaction():
+        with _statements(s) as calls, s.transaction():
             ids = [interchange.import_document(s, d).sheet_id for d in docs]
             assert [x.id for x in s.search("一括取込の特記事項1番")] == [ids[1]]  # not yet indexed, still found
-        s.db.conn.set_trace_callback(None)
         savepoints = [i for i, c in enumerate(calls) if c.upper().startswith(("SAVEPOINT", "RELEASE"))]
         indexing = [i for i, c in enumerate(calls) if "INTO sheet_text_fts (rowid" in c]
         assert savepoints and len(indexing) == 3 and min(indexing) > max(savepoints)
@@ -294,11 +304,8 @@ def test_a_new_sheet_row_is_written_once_with_its_digest_and_first_revision(db_p
 
     docs = _docs(r01_doc, 2)
     with Store(db_path) as s:
-        calls: list[str] = []
-        s.db.conn.set_trace_callback(calls.append)
-        with s.transaction():
+        with _statements(s) as calls, s.transaction():
             ids = [interchange.import_document(s, d).sheet_id for d in docs]
-        s.db.conn.set_trace_callback(None)
         assert not [c for c in calls if c.upper().startswith("UPDATE SHEETS")]
         for sid, doc in zip(ids, docs, strict=True):
             sheet = s.get_sheet(sid)
