@@ -8,7 +8,6 @@ form file fails loudly at load time instead of misbehaving in the UI.
 
 from __future__ import annotations
 
-import difflib
 import re
 import string
 from collections.abc import Iterator, Mapping
@@ -418,6 +417,8 @@ def _check_table(raw: Any, schema: Mapping[str, tuple[type, ...]], where: str, k
     errors = []
     for key, value in raw.items():
         if key not in schema:
+            import difflib  # only for a misspelt key
+
             close = difflib.get_close_matches(key, schema, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             errors.append(_msg(where, f"unknown key {key!r}{hint}"))

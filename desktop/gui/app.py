@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import gc
 import os
-import signal
-import socket
 import sys
 import time
 from argparse import Namespace
@@ -204,6 +202,9 @@ def end_session_cleanly(app: object, window: object) -> None:
     app.aboutToQuit.connect(window.end_session)  # type: ignore[attr-defined]
     if sys.platform == "win32":
         return
+    import signal  # here, not at start: Windows never needs them
+    import socket
+
     reader, writer = socket.socketpair()
     reader.setblocking(False)
     writer.setblocking(False)

@@ -17,7 +17,6 @@ switch to 評価基準３ (0.15 s to build) does not stall either.
 
 from __future__ import annotations
 
-import html
 from collections import defaultdict
 from collections.abc import Callable
 from itertools import pairwise
@@ -46,7 +45,7 @@ from desktop.core.validation import Finding, count_by_tab
 from desktop.core.values import label_for
 
 from .controller import FormController
-from .look import emphasize, tint
+from .look import emphasize, escape_rich, tint
 from .widgets import ChecksEditor, FieldEditor, create_editor
 
 LABEL_WIDTH = 210
@@ -90,6 +89,7 @@ class FormView(QWidget):
         layout.addWidget(self.tabs)
         for tab in form.tabs:  # empty pages: a tab's widgets are built when it is first shown
             scroll = QScrollArea(self.tabs)
+            scroll.setViewport(QWidget(scroll))  # made here, so Python knows it: see the note above
             scroll.setObjectName(f"tab:{tab.id}")
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -314,15 +314,15 @@ class FormView(QWidget):
         return cell
 
     def _label_html(self, f: Field, values: dict[str, Any]) -> str:
-        text = html.escape(label_for(self.form, f, values))
-        number = f"<b>{html.escape(f.number)}</b>&nbsp;" if f.number else ""
-        mark = html.escape(_("＊"))
+        text = escape_rich(label_for(self.form, f, values))
+        number = f"<b>{escape_rich(f.number)}</b>&nbsp;" if f.number else ""
+        mark = escape_rich(_("＊"))
         star = f"&nbsp;<span style='color:#b00020'>{mark}</span>" if f.required and not f.computed else ""
         sub = label_for(self.form, f, values, sublabel=True)
-        sub_html = f"<br><span style='color:#444'>{html.escape(sub)}</span>" if sub else ""
+        sub_html = f"<br><span style='color:#444'>{escape_rich(sub)}</span>" if sub else ""
         n = self.comment_counts.get(f.id, 0)
         badge = (f"&nbsp;<a href='comment' style='background:#ffedd5; color:#9a3412; text-decoration:none'>"
-                 f"&nbsp;{html.escape(_('指摘 {n}').format(n=n))}&nbsp;</a>") if n else ""
+                 f"&nbsp;{escape_rich(_('指摘 {n}').format(n=n))}&nbsp;</a>") if n else ""
         return f"{number}{text}{star}{badge}{sub_html}"
 
     def _add_field(self, f: Field, grid: QGridLayout, page: QWidget) -> FieldEditor:

@@ -38,3 +38,12 @@ def emphasize(widget: QWidget, *, bold: bool | None = True, point_size: float | 
     if point_size is not None:
         font.setPointSizeF(point_size)
     widget.setFont(font)
+
+
+_RICH_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
+def escape_rich(text: str) -> str:
+    """``html.escape`` for a rich-text label, without importing :mod:`html` (its table of
+    named entities) on the way to the first window."""
+    return text.translate(_RICH_ESCAPES)

@@ -48,6 +48,7 @@ from .controller import FormController
 from .form_view import FormView
 from .import_sheet import FILE_FILTER, ImportNotePanel, ImportPreviewDialog
 from .labels import kind_label, local_time, status_label
+from .look import escape_rich
 from .page_count import PageCountLabel
 from .session import DatabaseLock, PreviousSession, SessionMarker
 from .sheet_list import SheetListPanel
@@ -642,14 +643,14 @@ class MainWindow(QMainWindow):
         name = values.get(form.contribution_field) or _("（無題）")
         status = status_label(sheet.status)
         color = "#1d6b2a" if sheet.status == "complete" else "#555"
-        parts = [f"<b>{_html(str(name))}</b>", f"{_html(year)} {_html(form.name)}",
-                 f"<span style='color:{color}'>［{_html(status)}］</span>"]
+        parts = [f"<b>{escape_rich(str(name))}</b>", f"{escape_rich(year)} {escape_rich(form.name)}",
+                 f"<span style='color:{color}'>［{escape_rich(status)}］</span>"]
         if self.controller.carried:
-            parts.append("<span style='background:#fff1b8'>" + _html(
+            parts.append("<span style='background:#fff1b8'>" + escape_rich(
                 _("前年度から写した項目が {n} 件あります（黄色の印）。内容を確認してください。").format(n=len(self.controller.carried))
             ) + "</span>")
         if self.controller.imported:
-            parts.append("<span style='background:#dbeafe'>" + _html(
+            parts.append("<span style='background:#dbeafe'>" + escape_rich(
                 _("既存のシートから読み取った項目が {n} 件あります（青の印）。確認して印を押してください。").format(
                     n=len(self.controller.imported))) + "</span>")
         self.header.setText("　".join(parts))
@@ -1543,12 +1544,6 @@ class MainWindow(QMainWindow):
             self.save_layout()
             self._release()
         super().closeEvent(event)
-
-
-def _html(text: str) -> str:
-    import html
-
-    return html.escape(text)
 
 
 def sub_item(form: FormDef, field: Field) -> str:

@@ -14,8 +14,6 @@ a PySide6 release with the bug fixed, or running on Python 3.12+.
 
 from __future__ import annotations
 
-import ctypes
-import platform
 import sys
 
 _DONE = False
@@ -24,8 +22,10 @@ _DONE = False
 def immortalize_singletons() -> bool:
     """Make ``None``/``True``/``False`` effectively immortal (CPython < 3.12 only)."""
     global _DONE
-    if _DONE or sys.version_info >= (3, 12) or platform.python_implementation() != "CPython":
+    if _DONE or sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
         return False
+    import ctypes  # only here: Python 3.12+ (the Windows build) never needs it
+
     for obj in (None, True, False):
         refcnt = ctypes.c_ssize_t.from_address(id(obj))  # ob_refcnt is the first field of PyObject
         refcnt.value += 1 << 40

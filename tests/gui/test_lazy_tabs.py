@@ -325,6 +325,29 @@ def test_start_runs_no_dialog_office_or_file_reader_code(tmp_path: Path) -> None
     assert result == {"code": 0, "ran": [], "main window ran": True}
 
 
+def test_start_makes_no_python_class_or_module_it_does_not_use(tmp_path: Path) -> None:
+    """PySide6 makes a class's Python wrapper, with its enums, when Python first meets it. On the
+    way to the first paint, none for QStyle (10 ms: 570 enum members), and not the whole QWidget
+    family (QWizard, QMdiArea … 17 ms), which a widget made by Qt itself and reached from Python
+    (a scroll area's viewport) costs once. Nor the standard modules only an error or later work
+    needs (html's entity table, difflib, importlib.resources, the session-end socket)."""
+    start = f"code = main(['gui', '--db', {str(tmp_path / 'hyoka.sqlite3')!r}, '--sheet', '1'])\n"
+    seeded = _start_in_a_process(  # the first start seeds the demo sheets (reading files)
+        "import json\nfrom desktop.cli import main\n" + start + "print(json.dumps({'code': code}))\n", tmp_path)
+    assert seeded == {"code": 0}
+    code = (
+        "import sys, json\n"
+        "from desktop.cli import main\n"
+        + start +
+        "import PySide6.QtWidgets as W\n"
+        "made = [c for c in ('QStyle', 'QCommonStyle', 'QWizard', 'QMdiArea', 'QCalendarWidget') if c in vars(W)]\n"
+        "mods = [m for m in ('html', 'difflib', 'importlib.resources', 'socket') if m in sys.modules]\n"
+        "print(json.dumps({'code': code, 'classes': made, 'modules': mods}))\n"
+    )
+    result = _start_in_a_process(code, tmp_path)
+    assert result == {"code": 0, "classes": [], "modules": []}
+
+
 def test_no_garbage_collection_until_the_window_is_shown(tmp_path: Path) -> None:
     """Start-up makes objects to keep; the cyclic collector is off until the window is shown,
     then on again with start-up's objects frozen out of later collections."""
