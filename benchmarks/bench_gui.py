@@ -3,6 +3,8 @@
 Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_gui.py [--start-only] [--runs 10]
 [--against DIR]``
 
+* ``qt_floor.py``, Qt alone drawing what hyoka's first window shows, is timed in the same
+  turns: the share of the ratio that is Qt's own work for that content.
 * ``--against DIR`` times another checkout's app (DIR/.venv, e.g. a worktree of main) in the
   same turns, so a before/after ratio comes from one run.
 
@@ -64,12 +66,14 @@ print("startup_ms=", flush=True)
 """
 
 
-def bare_start(runs: int = 5) -> list[float]:
-    """A bare PySide6 window with one label, as a whole process: the yardstick for issue 11's ratio."""
+def bare_start(runs: int = 5, floor: bool = False) -> list[float]:
+    """A bare PySide6 window with one label, as a whole process: the yardstick for issue 11's ratio.
+    ``floor``: instead, Qt alone drawing what hyoka's first window shows (``qt_floor.py``)."""
+    cmd = [sys.executable, str(ROOT / "benchmarks" / "qt_floor.py"), str(ROOT)] if floor else [sys.executable, "-c", BARE]
     out = []
     for _i in range(runs):
         t0 = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-c", BARE], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         assert proc.stdout is not None
         for line in proc.stdout:
             if line.startswith("startup_ms="):
@@ -155,18 +159,22 @@ def main() -> int:
         first = cold_start(db, runs=1)  # first run seeds the demo sheets
         if other is not None:
             cold_start(db, runs=1, tree=other)  # and fills that checkout's caches
-        warm, before, bare = [], [], []
+        warm, before, bare, floor = [], [], [], []
         for _turn in range(args.runs):  # in turns, so all see the same machine load
             warm += cold_start(db, runs=1)
             if other is not None:
                 before += cold_start(db, runs=1, tree=other)
             bare += bare_start(runs=1)
+            floor += bare_start(runs=1, floor=True)
         print(f"cold start to shown window, demo sheet (first run, seeds demo): {first[0]:.0f} ms")
         print(f"cold start to shown window, demo sheet (process spawn → painted): {_fmt(warm)}")
         if other is not None:
             print(f"{other} (--against), the same way: {_fmt(before)}")
         print(f"bare PySide6 window with one label (same way):                  {_fmt(bare)}")
+        print(f"Qt alone drawing the same first window (qt_floor.py):          {_fmt(floor)}")
         print(f"ratio hyoka / bare: {_ratios(warm, bare)} (target ≤ 1.6×)")
+        print(f"ratio Qt alone with the same window / bare: {_ratios(floor, bare)} (what Qt's own work costs)")
+        print(f"ratio hyoka / Qt alone with the same window: {_ratios(warm, floor)} (what hyoka adds)")
         if other is not None:
             print(f"ratio {other.name} / bare: {_ratios(before, bare)}")
         if args.start_only:
