@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from desktop.core.i18n import _
 from desktop.core.records import Comment
@@ -100,6 +100,8 @@ class CommentsPanel(QWidget):
 
     def on_add(self) -> None:
         fid = self.current_field()
+        from PySide6.QtWidgets import QInputDialog
+
         text, ok = QInputDialog.getMultiLineText(
             self, _("指摘を追加"), _("対象：{target}（記入者：{author}）").format(
                 target=self._field_label(fid), author=(self.store.author if self.store else "") or _("未設定")))

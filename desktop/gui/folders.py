@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 PURPOSES = ("import", "import_sheet", "export", "pdf", "database")
 
@@ -42,6 +42,8 @@ def remember(purpose: str, path: str) -> None:
 
 
 def open_files(parent: QWidget | None, purpose: str, title: str, file_filter: str) -> list[str]:
+    from PySide6.QtWidgets import QFileDialog  # its Python class is made when a dialog opens
+
     paths, _f = QFileDialog.getOpenFileNames(parent, title, start_dir(purpose), file_filter)
     if paths:
         remember(purpose, paths[0])
@@ -49,6 +51,8 @@ def open_files(parent: QWidget | None, purpose: str, title: str, file_filter: st
 
 
 def open_file(parent: QWidget | None, purpose: str, title: str, file_filter: str) -> str:
+    from PySide6.QtWidgets import QFileDialog  # its Python class is made when a dialog opens
+
     path, _f = QFileDialog.getOpenFileName(parent, title, start_dir(purpose), file_filter)
     if path:
         remember(purpose, path)
@@ -58,6 +62,8 @@ def open_file(parent: QWidget | None, purpose: str, title: str, file_filter: str
 def save_file(parent: QWidget | None, purpose: str, title: str, name: str, file_filter: str) -> str:
     """``name`` is a file name (put in the purpose's folder) or a full path (kept)."""
     suggested = name if Path(name).is_absolute() else str(Path(start_dir(purpose)) / name)
+    from PySide6.QtWidgets import QFileDialog  # its Python class is made when a dialog opens
+
     path, _f = QFileDialog.getSaveFileName(parent, title, suggested, file_filter)
     if path:
         remember(purpose, path)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDockWidget,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -587,6 +586,8 @@ class MainWindow(QMainWindow):
 
     # ================================================================ the office's year
     def on_import_folder(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         folder = QFileDialog.getExistingDirectory(self, _("取り込むフォルダ"))
         if folder:
             self.import_folder(Path(folder))
@@ -1413,6 +1414,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(bool(self.recent_databases()))
 
     def on_open_db(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _f = QFileDialog.getOpenFileName(self, _("データベースを開く"), str(self.store.path.parent),
                                                _("hyoka データベース (*.sqlite3 *.db);;すべてのファイル (*)"))
         if path:
@@ -1463,6 +1466,8 @@ class MainWindow(QMainWindow):
 
         stamp = backup_path.stem.split("-")[-3:-1]
         suggested = self.store.path.with_name(f"{self.store.path.stem}-restored-{'-'.join(stamp)}.sqlite3")
+        from PySide6.QtWidgets import QFileDialog
+
         path, _f = QFileDialog.getSaveFileName(self, _("復元先の新しいファイル"), str(suggested),
                                                _("hyoka データベース (*.sqlite3 *.db)"))
         if not path:

@@ -340,7 +340,8 @@ def test_start_makes_no_python_class_or_module_it_does_not_use(tmp_path: Path) -
         "from desktop.cli import main\n"
         + start +
         "import PySide6.QtWidgets as W\n"
-        "made = [c for c in ('QStyle', 'QCommonStyle', 'QWizard', 'QMdiArea', 'QCalendarWidget') if c in vars(W)]\n"
+        "made = [c for c in ('QStyle', 'QCommonStyle', 'QWizard', 'QMdiArea', 'QCalendarWidget', 'QFileDialog',"
+        " 'QInputDialog') if c in vars(W)]\n"
         "mods = [m for m in ('html', 'difflib', 'importlib.resources', 'socket') if m in sys.modules]\n"
         "print(json.dumps({'code': code, 'classes': made, 'modules': mods}))\n"
     )
