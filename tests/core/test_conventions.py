@@ -134,3 +134,12 @@ def test_one_pass_on_the_marks_rules_look_at() -> None:
     assert [code for code, _m in got] == ["punctuation", "full_stop", "section_number"]
     assert got == _problems_rule_by_rule(R01.conventions, "x", text)
     assert "2 箇所" in got[0][1] and "3 箇所" in got[2][1]
+
+
+@given(st.characters() | st.sampled_from("々〆ヶぁゟ゠ヿ㐀䶿一鿿豈﫿〇ー") | st.just(""))
+def test_japanese_characters_are_told_by_code_point_as_by_the_character_class(char: str) -> None:
+    """The code-point test gives what the regular expression it replaced gave (it took 5 ms to compile)."""
+    import re
+
+    cls = re.compile("[\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ]")
+    assert conventions.is_japanese(char) == bool(cls.match(char))
