@@ -15,8 +15,12 @@ PyInstaller, which finds modules by their import statements).
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import ModuleType
+from typing import Any
 
 
 def lazy_module(name: str) -> ModuleType:
@@ -36,3 +40,51 @@ def lazy_module(name: str) -> ModuleType:
     if parent:
         setattr(sys.modules[parent], child, module)  # as the import system does for a submodule
     return module
+
+
+_PATTERN_METHODS = frozenset({"match", "search", "fullmatch", "finditer", "findall", "split", "sub", "subn", "scanner"})
+
+
+class LazyPattern:
+    """A regular expression compiled when first used, standing in for ``re.compile``'s result.
+    Its methods can be taken before that (``finditer = pattern.finditer``) without compiling it."""
+
+    def __init__(self, pattern: str | bytes, flags: int) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self.compiled: re.Pattern[Any] | None = None
+
+    def _compiled(self) -> re.Pattern[Any]:
+        if self.compiled is None:
+            self.compiled = _real_compile(self.pattern, self.flags)
+        return self.compiled
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):  # asked by the class machinery (ABCMeta: __isabstractmethod__)
+            raise AttributeError(name)
+        if name in _PATTERN_METHODS and self.compiled is None:
+            return lambda *args, **kwargs: getattr(self._compiled(), name)(*args, **kwargs)
+        return getattr(self._compiled(), name)
+
+
+_real_compile = re.compile
+
+
+@contextmanager
+def lazy_patterns(prefixes: tuple[str | bytes, ...]) -> Iterator[None]:
+    """While the block runs (an import), ``re.compile`` of a pattern starting with one of
+    ``prefixes`` (of the same type) gives a :class:`LazyPattern`: a library's expressions
+    compiled at import for work this program seldom or never does cost nothing until used."""
+    real = re.compile
+
+    def compile_(pattern: Any, flags: int = 0) -> Any:
+        if isinstance(pattern, str | bytes) and any(
+                type(p) is type(pattern) and pattern.startswith(p) for p in prefixes):  # type: ignore[arg-type]
+            return LazyPattern(pattern, flags)
+        return real(pattern, flags)
+
+    re.compile = compile_
+    try:
+        yield
+    finally:
+        re.compile = real

@@ -33,6 +33,23 @@ def immortalize_singletons() -> bool:
     return True
 
 
+# Regular expressions PySide6's signature support compiles when it is imported (about 30 ms, more
+# than a fifth of a bare PySide6 window's start), used only to describe signatures: the list in a
+# TypeError for wrong arguments, inspect.signature, writing .pyi files. Compiled on first use.
+SIGNATURE_PATTERNS: tuple[str, ...] = (
+    "\n(\n  (?:    [^\\(\\)\\[\\]\\{\\}\\<\\>\\,",  # parser.ArglistParser, pyi_generator's brace_searcher
+    "\n            \\b                      # edge of a word",  # pyi_generator.Formatter.opt_uni_searcher
+)
+
+
+def import_qt() -> None:
+    """Import PySide6, its signature support's expressions compiled when first used."""
+    from desktop.lazy import lazy_patterns
+
+    with lazy_patterns(SIGNATURE_PATTERNS):
+        import PySide6.QtCore  # noqa: F401
+
+
 def skip_feature_import_scan() -> bool:
     """Take PySide6's ``__feature__`` import hook back out (PySide6 imported here).
 
