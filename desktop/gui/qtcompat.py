@@ -15,6 +15,7 @@ a PySide6 release with the bug fixed, or running on Python 3.12+.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 _DONE = False
 
@@ -43,11 +44,82 @@ SIGNATURE_PATTERNS: tuple[str, ...] = (
 
 
 def import_qt() -> None:
-    """Import PySide6, its signature support's expressions compiled when first used."""
+    """Import PySide6: its support modules' bytecode from the user cache (:func:`cached_compile`),
+    their signature expressions compiled when first used."""
+    import builtins
+
     from desktop.lazy import lazy_patterns
 
-    with lazy_patterns(SIGNATURE_PATTERNS):
-        import PySide6.QtCore  # noqa: F401
+    real = builtins.compile
+    builtins.compile = cached_compile(real)
+    try:
+        with lazy_patterns(SIGNATURE_PATTERNS):
+            import PySide6.QtCore  # noqa: F401
+    finally:
+        builtins.compile = real
+
+
+# PySide6 keeps the Python modules of its signature support as sources in a zip inside libshiboken
+# and compiles them at every start (about 25 ms); Python would keep their bytecode in __pycache__.
+_SUPPORT_SOURCES = ("signature_bootstrap.py", "shibokensupport/")
+_CODE_CACHE_FORMAT = b"hyoka-code-1\n"
+
+
+def cached_compile(real: Any) -> Any:
+    """``compile`` that keeps the bytecode of PySide6's support modules in the user cache, keyed
+    by the interpreter's bytecode version and the source, with a digest of what is stored: a
+    missing, stale or damaged entry is compiled again (and stored), as Python does with .pyc."""
+
+    def compile_(source: Any, filename: Any, mode: str, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs or mode != "exec" or not isinstance(filename, str) \
+                or not filename.startswith(_SUPPORT_SOURCES) or not isinstance(source, bytes | str):
+            return real(source, filename, mode, *args, **kwargs)
+        import hashlib
+        import importlib.util
+        import marshal
+
+        from desktop.core import disk_cache
+
+        data = source.encode("utf-8") if isinstance(source, str) else source
+        key = hashlib.sha256(importlib.util.MAGIC_NUMBER + filename.encode() + b"\0" + data).hexdigest()
+        path = disk_cache.cache_dir() / f"qt-{key[:32]}.code"
+        try:
+            blob = path.read_bytes()
+            head, digest, body = blob[:len(_CODE_CACHE_FORMAT)], blob[len(_CODE_CACHE_FORMAT):][:32], blob[len(_CODE_CACHE_FORMAT) + 32:]
+            if head == _CODE_CACHE_FORMAT and hashlib.sha256(body).digest() == digest:
+                return marshal.loads(body)
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+        code = real(source, filename, mode)
+        _store(path, code)
+        return code
+
+    return compile_
+
+
+def _store(path: Any, code: Any) -> None:
+    import hashlib
+    import marshal
+    import os
+    import tempfile
+
+    body = marshal.dumps(code)
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".code-", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(_CODE_CACHE_FORMAT + hashlib.sha256(body).digest() + body)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError:  # a read-only or full cache folder: compiled again next time
+        pass
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def skip_feature_import_scan() -> bool:

@@ -69,3 +69,53 @@ def test_a_lazy_pattern_behaves_as_the_compiled_one() -> None:
     assert [m.groups() for m in finditer("1-2 x 30-40")] == [("1", "2"), ("30", "40")]
     assert split("a1-2b") == ["a", "1", "2", "b"]
     assert lazy.sub(r"\2-\1", "1-2") == "2-1" and lazy.groups == 2
+
+
+_COUNT_COMPILES = (
+    "import builtins, json, sys\n"
+    "real, seen = builtins.compile, []\n"
+    "def counting(source, filename, mode, *a, **k):\n"
+    "    seen.append(str(filename))\n"
+    "    return real(source, filename, mode, *a, **k)\n"
+    "builtins.compile = counting\n"
+    "import desktop.gui\n"
+    "builtins.compile = real\n"
+    "from PySide6.QtWidgets import QApplication, QLabel\n"
+    "app = QApplication([])\n"
+    "label = QLabel('評価')\n"
+    "print(json.dumps([f for f in seen if f.startswith(('signature_bootstrap', 'shibokensupport/'))]))\n"
+)
+
+
+def _compiled_support_modules(tmp_path) -> list[str]:
+    import json
+    import subprocess
+    import sys
+
+    env = {"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HYOKA_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.run([sys.executable, "-c", _COUNT_COMPILES], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_pyside_support_modules_are_compiled_once_then_read_from_the_cache(tmp_path) -> None:
+    """PySide6 compiled the sources of its signature support at every start (about 25 ms): the
+    first start stores their bytecode in the user cache, the next ones compile none of them."""
+    first = _compiled_support_modules(tmp_path)
+    assert "signature_bootstrap.py" in first and "shibokensupport/signature/parser.py" in first
+    assert _compiled_support_modules(tmp_path) == []
+
+
+def test_a_damaged_cached_bytecode_is_compiled_again(tmp_path) -> None:
+    first = _compiled_support_modules(tmp_path)
+    entries = sorted((tmp_path / "cache").glob("qt-*.code"))
+    assert len(entries) == len(first)
+    for entry in entries[:3]:
+        blob = bytearray(entry.read_bytes())
+        blob[-5] ^= 0xFF  # one changed byte in the code
+        entry.write_bytes(bytes(blob))
+    entries[3].write_bytes(entries[3].read_bytes()[:40])  # and one cut short
+    again = _compiled_support_modules(tmp_path)
+    assert len(again) == 4  # those are compiled again (and Qt works: the label was made)
+    assert _compiled_support_modules(tmp_path) == []  # and stored again
