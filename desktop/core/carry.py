@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from desktop.core import fieldtypes
-from desktop.core.definition import FormDef, all_forms
+from desktop.core.definition import FormDef, usable_forms
 from desktop.core.i18n import _
 from desktop.core.values import Values, display_value, fiscal_year, label_for, normalize
 
@@ -28,11 +28,11 @@ COPIED, JOINED, NOT_CARRIED, NO_PLACE = "copied", "joined", "not_carried", "no_p
 def form_for_year(fy: int) -> FormDef:
     """The newest format whose period includes ``fy``."""
     candidates = [
-        f for f in all_forms().values()
+        f for f in usable_forms().values()
         if (f.first_fiscal_year or 0) <= fy and (f.last_fiscal_year is None or fy <= f.last_fiscal_year)
     ]
     if not candidates:
-        candidates = list(all_forms().values())
+        candidates = list(usable_forms().values())
     return max(candidates, key=lambda f: f.first_fiscal_year or 0)
 
 

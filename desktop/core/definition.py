@@ -1002,6 +1002,24 @@ def all_forms() -> dict[str, FormDef]:
     return forms
 
 
+def usable_forms() -> dict[str, FormDef]:
+    """The current version of every installed format that builds. Unlike :func:`all_forms`, a
+    damaged file among the program's own formats is left out, not raised: the app names it once
+    its window is up, and new sheets, help and the year's format are offered from the others."""
+    registry = form_registry()
+    out: dict[str, FormDef] = {}
+    for form_id in registry.ids():
+        try:
+            form = registry.current_form(form_id)
+        except DefinitionError:
+            continue
+        if form is not None:
+            out[form_id] = form
+    if not out:
+        raise DefinitionError(f"使える様式ファイル（*.toml）がありません: {FORMS_DIR}")
+    return out
+
+
 def installed_form(form_id: str) -> FormDef | None:
     """The current version of ``form_id``, None when it is not installed (builds only that one)."""
     return form_registry().current_form(form_id)

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core import fieldtypes
 from desktop.core.carry import COPIED, JOINED, NO_PLACE, NOT_CARRIED, NOTE_HEADING, CarryPlan, form_for_year
-from desktop.core.definition import Field, FormDef, all_forms
+from desktop.core.definition import Field, FormDef, usable_forms
 from desktop.core.i18n import _
 from desktop.core.store import Revision, Sheet, Store
 from desktop.core.values import Values, display_value, label_for
@@ -193,7 +193,7 @@ class NewSheetDialog(QDialog):
         self.year.setSuffix(_(" 年度"))
         self.format = QComboBox(self)
         self.format.setObjectName("newFormat")
-        for f in all_forms().values():
+        for f in usable_forms().values():
             self.format.addItem(f.name, f.id)
         form.addRow(_("年度"), self.year)
         form.addRow(_("様式"), self.format)

@@ -1372,12 +1372,12 @@ class MainWindow(QMainWindow):
 
     def on_help(self) -> QDialog:
         """F1: the shortcuts of this window's actions and the grades of the open format (else all)."""
-        from desktop.core.definition import all_forms
+        from desktop.core.definition import usable_forms
 
         from .help import HelpDialog
 
         form = self.controller.form
-        forms = [form] if form is not None else list(all_forms().values())
+        forms = [form] if form is not None else list(usable_forms().values())
         self.help_dialog = HelpDialog(self.actions(), forms, self)
         self.help_dialog.open()
         return self.help_dialog

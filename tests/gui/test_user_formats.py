@@ -40,3 +40,32 @@ def test_a_damaged_program_format_is_said_once_the_window_is_up(tmp_path: Path, 
         assert win.controller.form is not None and win.controller.form.id == "mofa-r01"
     finally:
         definition.form_registry.cache_clear()
+
+
+def test_with_a_damaged_program_format_a_new_sheet_is_made_from_the_others(tmp_path: Path, monkeypatch, make_window,
+                                                                           messages, db_path: Path, qtbot) -> None:
+    """新規… listed every format and stopped on the damaged one (the error went to the console
+    only): it offers the formats that build, and the year's format is chosen among them."""
+    import shutil
+
+    from desktop.core import definition
+    from desktop.gui import dialogs
+
+    forms = tmp_path / "forms"
+    shutil.copytree(ROOT / "forms", forms)
+    (forms / "mofa-x.toml").write_text('id = "mofa-x"\ntabs = [{id = "t", label = "T", colour = 1}]\nsections = []\n',
+                                       encoding="utf-8")
+    monkeypatch.setattr(definition, "FORMS_DIR", forms)
+    definition.form_registry.cache_clear()
+    try:
+        win = make_window(db_path)
+        dlg = dialogs.NewSheetDialog(win, year=2019)
+        offered = [dlg.format.itemData(i) for i in range(dlg.format.count())]
+        assert "mofa-x" not in offered and {"mofa-h30", "mofa-r01"} <= set(offered)
+        assert dlg.result_values() == ("mofa-r01", 2019)
+        sid = win.create_sheet(*dlg.result_values())
+        assert win.controller.sheet_id == sid and win.controller.form is not None
+        assert win.controller.form.id == "mofa-r01"
+        assert dialogs.NewSheetDialog(win, year=2018).result_values() == ("mofa-h30", 2018)
+    finally:
+        definition.form_registry.cache_clear()
