@@ -296,8 +296,8 @@ def display(field: Field, value: Any, *, percent_sign: str = "％", locale: str 
     return str(value)
 
 
-_YM_CANON = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_PERIOD_CANON = re.compile(r"^\d{4}-(0[1-9]|1[0-2])/\d{4}-(0[1-9]|1[0-2])$")
+_YM_CANON = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")  # ASCII digits: 「２０１９-07」 is not stored form
+_PERIOD_CANON = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])/[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
 def in_range(field: Field, value: Any) -> bool:

@@ -142,3 +142,18 @@ def test_every_field_with_the_values_at_the_edges_parses_back() -> None:
             opts = list(ft.options(f, form.grades))
             for value in [*_EDGES, *opts, *(f" {o}" for o in opts), *(f"{o}\u3000" for o in opts)]:
                 _parses_back(form, f, value)
+
+
+@pytest.mark.parametrize(("field_id", "typed", "stored"), [
+    ("c3_2_report_ym", "２０１９-07", "2019-07"),
+    ("c3_2_report_ym", "2019-０７", "2019-07"),
+    ("c3_4_int_period", "２０１８-04/2019-03", "2018-04/2019-03"),
+])
+def test_full_width_digits_in_a_year_month_are_stored_in_ascii(field_id: str, typed: str, stored: str) -> None:
+    """「２０１９-07」 passed as already stored form (``\\d`` matches full-width digits) and was kept
+    as typed: printed, compared and sorted unlike the same month in ASCII digits."""
+    from desktop.core.values import normalize_values
+
+    form = get_form("mofa-r01")
+    assert not ft.is_canonical(form.field(field_id), typed)
+    assert normalize_values(form, {field_id: typed}) == {field_id: stored}
