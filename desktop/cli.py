@@ -684,6 +684,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    own_process = argv is None  # the process's own command line: pdf_commands may end the process at once
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = None
     if "--lang" in argv:
@@ -692,6 +693,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_language(lang)
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.own_process = own_process
     if not getattr(args, "func", None):
         if not argv:
             args = parser.parse_args(["gui"])
