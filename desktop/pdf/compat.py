@@ -118,11 +118,16 @@ def add_glyph_alias(font_name: str, code: int, glyph: int, text: str) -> None:
     """Make ``chr(code)`` draw ``glyph`` of a registered TrueType font, and extract as ``text``.
 
     Writes into the face's private ``charToGlyph`` / ``charWidths`` tables (ReportLab
-    subsets by code point); :func:`make_tounicode_cmap` maps the code back to ``text``.
+    subsets by code point), after copying them: faces loaded from the font cache share
+    equal tables (font_cache); :func:`make_tounicode_cmap` maps the code back to ``text``.
     """
     from reportlab.pdfbase import pdfmetrics
 
     face = pdfmetrics.getFont(font_name).face
+    if not face.__dict__.get("_own_tables"):
+        face.charToGlyph = dict(face.charToGlyph)
+        face.charWidths = dict(face.charWidths)
+        face._own_tables = True
     face.charToGlyph[code] = glyph
     base = ord(text[0])
     face.charWidths[code] = face.charWidths.get(base, face.defaultWidth)
