@@ -44,6 +44,23 @@ def test_printing_a_file_does_not_load_the_database_modules(tmp_path) -> None:
     assert (tmp_path / "demo.pdf").stat().st_size > 10_000
 
 
+def test_printing_a_sheet_without_findings_runs_no_validation_code(tmp_path) -> None:
+    """The printer's warnings are validation Findings, but a sheet that prints without one
+    never runs the validation module (nor the writing conventions it imports, whose Japanese
+    character class alone took 8 ms to compile)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = ("import sys\nfrom desktop.cli import main\n"
+            f"status = main(['pdf', '--demo', '-o', {str(tmp_path / 'demo.pdf')!r}])\n"
+            "print(status, 'desktop.core.conventions' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "0 False"
+
+
 def test_printing_compiles_no_deferred_pattern_and_loads_no_pillow(tmp_path) -> None:
     """The patterns ReportLab and the modules it imports compile at import for work a sheet
     never does (``uri_pat`` alone ~35 ms), and Pillow (~15 ms), are left undone by ``pdf --demo``,

@@ -14,11 +14,13 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.core.definition import FormDef
 from desktop.core.i18n import _
-from desktop.core.validation import Finding
+
+if TYPE_CHECKING:  # validation (with the writing conventions' patterns) is loaded for a finding only
+    from desktop.core.validation import Finding
 
 GETA = "\u3013"
 IDEOGRAPHIC_SPACE = "\u3000"
@@ -198,8 +200,15 @@ def field_name(form: FormDef, field_id: str, limit: int = 40) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
+def finding(field_id: str, message: str, code: str) -> Finding:
+    """A warning about printing; the validation module is loaded only when there is one."""
+    from desktop.core.validation import Finding
+
+    return Finding(field_id, "warning", message, code)
+
+
 def glyph_finding(field_id: str, chars: list[str], label: str = "") -> Finding:
-    return Finding(field_id, "warning", _("「{label}」に印刷できない文字（{chars}）があります。{geta}で印刷します。").format(
+    return finding(field_id, _("「{label}」に印刷できない文字（{chars}）があります。{geta}で印刷します。").format(
         label=label or field_id, chars=describe(chars), geta=GETA), "glyph")
 
 
@@ -234,11 +243,11 @@ def preflight(form: FormDef, values: dict[str, Any], checker: GlyphChecker) -> t
         if bad:
             findings.append(glyph_finding(fid, bad, label))
         if no_variant:
-            findings.append(Finding(fid, "warning", _(
+            findings.append(finding(fid, _(
                 "「{label}」の異体字（{chars}）はフォントにないため，通常の字形で印刷します。").format(
                     label=label, chars="，".join(no_variant)), "variant"))
         if any(r.rtl for r in results):
-            findings.append(Finding(fid, "warning", _(
+            findings.append(finding(fid, _(
                 "「{label}」の右から左に書く文字（アラビア文字・ヘブライ文字など）は，字形をつなげず入力順のまま印刷します。"
             ).format(label=label), "rtl"))
     return out, findings

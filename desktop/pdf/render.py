@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
@@ -17,13 +17,15 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from desktop.core.definition import FormDef, get_form
 from desktop.core.i18n import _
-from desktop.core.validation import Finding
 from desktop.core.values import Values, normalize_values
 from desktop.pdf import layout, phrases
 from desktop.pdf.compat import add_glyph_alias, binary_streams, patch_tounicode
 from desktop.pdf.fonts import FontSet, char_map, resolve_fonts, variant_glyph
-from desktop.pdf.glyphs import PUA_BASE, GlyphChecker, preflight
+from desktop.pdf.glyphs import PUA_BASE, GlyphChecker, finding, preflight
 from desktop.pdf.linebreak import enable_justify
+
+if TYPE_CHECKING:
+    from desktop.core.validation import Finding
 
 enable_justify()
 patch_tounicode()
@@ -134,7 +136,7 @@ def render_sheet(form: FormDef, values: Values, out: str | Path | BinaryIO | Non
             out.seek(0)
             out.truncate()
         story, sheet = layout.plain_story(form, clean, fonts, title_suffix=suffix, fallback=fallback)
-        findings.append(Finding("", "warning", _(
+        findings.append(finding("", _(
             "表の形に収まらない箇所があったため，簡易な形式（項目名と内容の列記）で印刷しました：{error}").format(
                 error=str(exc).splitlines()[0][:200]), "layout"))
         return _build(form, clean, fonts, story, sheet, out, suffix, findings, numbers)
