@@ -205,3 +205,12 @@ def test_printing_from_another_program_returns_and_keeps_the_garbage_collector(t
     assert gc.isenabled()
     assert main(["pdf", "--demo", "-o", str(tmp_path / "demo.pdf")]) == 0
     assert gc.isenabled() and (tmp_path / "demo.pdf").stat().st_size > 10_000
+
+
+def test_the_tounicode_hex_of_every_code_point_is_its_utf16() -> None:
+    """utf16_hex writes a BMP code point's hex at once; the same as its UTF-16BE code units
+    (surrogate code points included), and a pair above the BMP."""
+    from desktop.pdf.compat import utf16_hex
+
+    for cp in [*range(0x10000), *range(0x10000, 0x110000, 97)]:
+        assert utf16_hex(cp) == chr(cp).encode("utf-16-be", "surrogatepass").hex().upper()

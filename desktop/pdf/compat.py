@@ -225,8 +225,13 @@ def text_out_adjusted(tx: Any, text: str, adjust: dict[int, float], t_star: bool
 
 def utf16_hex(code_point: int) -> str:
     """A code point as the hex of its UTF-16BE code units (a surrogate pair above the BMP);
-    an alias from :func:`add_glyph_alias` as the text it stands for."""
-    text = ALIASES.get(code_point) or chr(code_point)
+    an alias from :func:`add_glyph_alias` as the text it stands for. A BMP code point is
+    its one code unit, written at once (a CMap has a line for each character printed)."""
+    text = ALIASES.get(code_point)
+    if text is None:
+        if code_point < 0x10000:
+            return f"{code_point:04X}"
+        text = chr(code_point)
     return text.encode("utf-16-be", "surrogatepass").hex().upper()
 
 
