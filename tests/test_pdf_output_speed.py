@@ -248,3 +248,45 @@ def test_streams_are_deflated_at_level_3_and_inflate_to_what_the_default_level_g
         assert plain == zlib.decompress(data6)
         assert data == zlib.compress(plain, 3)
     assert len(fast.getvalue()) < 1.06 * len(default.getvalue())
+
+
+def test_the_printers_modules_define_no_dataclass(tmp_path) -> None:
+    """Each dataclass compiles its methods from source at import (about a million instructions
+    apiece): the printer's own value classes are written out (desktop.pdf.record)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = ("import dataclasses, sys\nmade = []\nreal = dataclasses._process_class\n"
+            "def spy(cls, *a, **k):\n    made.append(cls.__module__)\n    return real(cls, *a, **k)\n"
+            "dataclasses._process_class = spy\nfrom desktop.cli import main\n"
+            f"status = main(['pdf', '--demo', '-o', {str(tmp_path / 'demo.pdf')!r}])\n"
+            "print(status, sorted({m for m in made if m.startswith('desktop.pdf')}))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "0 []"
+
+
+def test_records_compare_print_and_hash_as_the_dataclasses_did() -> None:
+    import pytest
+
+    from desktop.pdf.fonts import FontSet
+    from desktop.pdf.glyphs import Cleaned
+    from desktop.pdf.render import RenderReport
+
+    a = FontSet("M", "G", "GB", "", ())
+    assert a == FontSet("M", "G", "GB", "", ()) and a != FontSet("M", "G", "GB", "S", ())
+    assert hash(a) == hash(FontSet("M", "G", "GB", "", ())) and {a: 1}[FontSet("M", "G", "GB", "", ())] == 1
+    assert repr(a) == "FontSet(mincho='M', gothic='G', gothic_bold='GB', symbol='', paths=())"
+    with pytest.raises(AttributeError):
+        a.mincho = "X"  # type: ignore[misc]
+    r = RenderReport(3)
+    assert r == RenderReport(3, [], [], {}) and r != RenderReport(4)
+    assert r.findings == [] and r.findings is not RenderReport(3).findings
+    assert repr(r) == "RenderReport(pages=3, findings=[], field_order=[], field_pages={})"
+    with pytest.raises(TypeError):
+        hash(r)
+    c = Cleaned("x")
+    assert (c.text, c.bad, c.no_variant, c.rtl) == ("x", [], [], False) and c == Cleaned("x", [], [], False)
+    assert r != c and (r == 3) is False

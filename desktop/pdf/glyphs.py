@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from desktop.core.definition import FormDef
 from desktop.core.i18n import _
+from desktop.pdf.record import Record
 
 if TYPE_CHECKING:  # validation (with the writing conventions' patterns) is loaded for a finding only
     from desktop.core.validation import Finding
@@ -83,14 +83,17 @@ def nfc(text: str) -> str:
     return "".join(out)
 
 
-@dataclass
-class Cleaned:
+class Cleaned(Record):
     """A value as printed and what was changed on the way."""
 
-    text: str
-    bad: list[str] = field(default_factory=list)  # printed as 〓
-    no_variant: list[str] = field(default_factory=list)  # base + selector printed as the base
-    rtl: bool = False  # right-to-left letters, printed unshaped in logical order
+    _fields = ("text", "bad", "no_variant", "rtl")
+
+    def __init__(self, text: str, bad: list[str] | None = None, no_variant: list[str] | None = None,
+                 rtl: bool = False) -> None:
+        self.text = text
+        self.bad: list[str] = [] if bad is None else bad  # printed as 〓
+        self.no_variant: list[str] = [] if no_variant is None else no_variant  # base + selector printed as the base
+        self.rtl = rtl  # right-to-left letters, printed unshaped in logical order
 
 
 class GlyphChecker:

@@ -6,7 +6,6 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -23,6 +22,7 @@ from desktop.pdf.compat import add_glyph_alias, binary_streams, compress_streams
 from desktop.pdf.fonts import FontSet, char_map, resolve_fonts, variant_glyph
 from desktop.pdf.glyphs import PUA_BASE, GlyphChecker, finding, preflight
 from desktop.pdf.linebreak import enable_justify
+from desktop.pdf.record import Record
 
 if TYPE_CHECKING:
     from desktop.core.validation import Finding
@@ -33,14 +33,17 @@ binary_streams()
 compress_streams()
 
 
-@dataclass
-class RenderReport:
+class RenderReport(Record):
     """What happened while printing: page count and warnings (e.g. replaced glyphs)."""
 
-    pages: int
-    findings: list[Finding] = field(default_factory=list)
-    field_order: list[str] = field(default_factory=list)  # field ids in printed order
-    field_pages: dict[str, tuple[int, int]] = field(default_factory=dict)  # field id → (first, last) page
+    _fields = ("pages", "findings", "field_order", "field_pages")
+
+    def __init__(self, pages: int, findings: list[Finding] | None = None, field_order: list[str] | None = None,
+                 field_pages: dict[str, tuple[int, int]] | None = None) -> None:
+        self.pages = pages
+        self.findings: list[Finding] = [] if findings is None else findings
+        self.field_order: list[str] = [] if field_order is None else field_order  # field ids in printed order
+        self.field_pages: dict[str, tuple[int, int]] = {} if field_pages is None else field_pages  # (first, last)
 
 
 def _numbered_canvas(fonts: FontSet, counter: list[int], numbers: bool = True, footer: str = "",
