@@ -290,3 +290,29 @@ def test_records_compare_print_and_hash_as_the_dataclasses_did() -> None:
     c = Cleaned("x")
     assert (c.text, c.bad, c.no_variant, c.rtl) == ("x", [], [], False) and c == Cleaned("x", [], [], False)
     assert r != c and (r == 3) is False
+
+
+def test_subset_names_are_asked_of_reportlab_once_per_font_and_subset(monkeypatch) -> None:
+    """While drawing, the subset's PDF name was formatted anew at every change of subset
+    (5,000 times for the demo); it is remembered per document, and the PDF is the same bytes
+    as with ReportLab's own method."""
+    from reportlab.pdfbase import ttfonts
+
+    from desktop.pdf import compat
+
+    doc = interchange.load_file(interchange.demo_files()[0])
+    asked: list[tuple[str, int]] = []
+    real = compat._rl_subset_name
+
+    def counting(font, subset, pdf_doc):
+        asked.append((font.fontName, subset))
+        return real(font, subset, pdf_doc)
+
+    monkeypatch.setattr(compat, "_rl_subset_name", counting)
+    ours = io.BytesIO()
+    render_sheet(doc.form, doc.values, ours)
+    assert len(asked) == len(set(asked)) == ours.getvalue().count(b"/Subtype /TrueType")
+    monkeypatch.setattr(ttfonts.TTFont, "getSubsetInternalName", real)
+    theirs = io.BytesIO()
+    render_sheet(doc.form, doc.values, theirs)
+    assert ours.getvalue() == theirs.getvalue()

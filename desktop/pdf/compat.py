@@ -267,6 +267,29 @@ def patch_tounicode() -> None:
     ttfonts.makeToUnicodeCMap = make_tounicode_cmap
 
 
+_rl_subset_name = ttfonts.TTFont.getSubsetInternalName
+
+
+def subset_name(font: Any, subset: int, doc: Any) -> str:
+    """``TTFont.getSubsetInternalName`` remembered in the document: asked again at every change
+    of subset while drawing (thousands of times a sheet, as kanji of one line fall in different
+    subsets), it looked the font's state up and formatted the name each time. The first call
+    per font and subset is ReportLab's own, which also registers the font with the document."""
+    names: dict[tuple[str, int], str] | None = doc.__dict__.get("hyoka_subset_names")
+    if names is None:
+        names = doc.hyoka_subset_names = {}
+    key = (font.fontName, subset)
+    name = names.get(key)
+    if name is None:
+        name = names[key] = _rl_subset_name(font, subset, doc)
+    return name
+
+
+def patch_subset_names() -> None:
+    """Use :func:`subset_name` for every TrueType font; idempotent."""
+    ttfonts.TTFont.getSubsetInternalName = subset_name
+
+
 __all__ = [
     "ALIASES",
     "DEFERRED_MODULES",
@@ -285,9 +308,11 @@ __all__ = [
     "deferred_work",
     "font_table",
     "makeCJKParaLine",
+    "patch_subset_names",
     "patch_tounicode",
     "remeasure_row",
     "rl_paragraph",
+    "subset_name",
     "table_cells",
     "table_height",
     "table_row_heights",

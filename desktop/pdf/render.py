@@ -18,7 +18,13 @@ from desktop.core.definition import FormDef, get_form
 from desktop.core.i18n import _
 from desktop.core.values import Values, normalize_values
 from desktop.pdf import layout, phrases
-from desktop.pdf.compat import add_glyph_alias, binary_streams, compress_streams, patch_tounicode
+from desktop.pdf.compat import (
+    add_glyph_alias,
+    binary_streams,
+    compress_streams,
+    patch_subset_names,
+    patch_tounicode,
+)
 from desktop.pdf.fonts import FontSet, char_map, resolve_fonts, variant_glyph
 from desktop.pdf.glyphs import PUA_BASE, GlyphChecker, finding, preflight
 from desktop.pdf.linebreak import enable_justify
@@ -29,6 +35,7 @@ if TYPE_CHECKING:
 
 enable_justify()
 patch_tounicode()
+patch_subset_names()
 binary_streams()
 compress_streams()
 
