@@ -106,7 +106,7 @@ class GlyphChecker:
 
     def __init__(self, charmaps: Iterable[dict[int, int]], fallback: dict[int, int] | None = None,
                  variant: Callable[[int, int], int | None] | None = None) -> None:
-        self._maps = list(charmaps)
+        self._maps = list({id(m): m for m in charmaps}.values())  # faces sharing one map (font_cache): once
         self._fallback = fallback or {}
         self._variant = variant
         self._cache: dict[str, bool] = {}
