@@ -523,6 +523,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
+    if getattr(args, "own_process", False) and not args.all:
+        import gc
+
+        gc.disable()  # one sheet, then the process ends (pdf_commands.run_pdf): no collections
     from desktop.pdf_commands import run_pdf
 
     return run_pdf(args, _store)

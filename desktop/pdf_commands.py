@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import re
 import sys
@@ -59,16 +58,17 @@ def _end_process(status: int) -> NoReturn:
 
 def run_pdf(args: argparse.Namespace, open_store: Callable[[argparse.Namespace], Store]) -> int:
     """``hyoka pdf``. As the process's own command (``args.own_process``) the process ends
-    here once the PDF is written (:func:`_end_process`); printing one sheet runs without the
-    cyclic garbage collector, whose passes over ReportLab's and the fonts' objects only cost
-    time in a process that ends right after."""
-    status = _run_pdf(args, open_store, quick=getattr(args, "own_process", False))
+    here once the PDF is written (:func:`_end_process`), and printing one sheet runs without
+    the cyclic garbage collector (turned off by ``cli.cmd_pdf`` before this module is
+    imported), whose passes over ReportLab's and the fonts' objects only cost time in a
+    process that ends right after."""
+    status = _run_pdf(args, open_store)
     if getattr(args, "own_process", False):
         _end_process(status)
     return status
 
 
-def _run_pdf(args: argparse.Namespace, open_store: Callable[[argparse.Namespace], Store], quick: bool) -> int:
+def _run_pdf(args: argparse.Namespace, open_store: Callable[[argparse.Namespace], Store]) -> int:
     from desktop.cli import CliError
     from desktop.pdf import FontError
 
@@ -76,8 +76,6 @@ def _run_pdf(args: argparse.Namespace, open_store: Callable[[argparse.Namespace]
     try:
         if args.all:
             return _batch(args, open_store, out)
-        if quick:
-            gc.disable()
         if args.demo:
             doc = interchange.load_file(interchange.demo_files()[0])
             pages = _render(doc.form, doc.values, out, "demo", _numbers(args))
