@@ -523,6 +523,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
+    if getattr(args, "own_process", False) and not args.all:
+        import gc
+
+        gc.disable()  # one sheet, then the process ends (pdf_commands.run_pdf): no collections
     from desktop.pdf_commands import run_pdf
 
     return run_pdf(args, _store)
@@ -706,6 +710,7 @@ def _starts_the_app(argv: Sequence[str]) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    own_process = argv is None  # the process's own command line: pdf_commands may end the process at once
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = None
     if "--lang" in argv:
@@ -714,6 +719,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_language(lang)
     parser = build_parser(only_gui=_starts_the_app(argv))
     args = parser.parse_args(argv)
+    args.own_process = own_process
     if not getattr(args, "func", None):
         if not argv:
             args = parser.parse_args(["gui"])

@@ -114,6 +114,41 @@ def test_a_cached_face_reads_the_font_file_and_the_shaping_map_only_when_used(fo
     assert cached.face.glyphToChar == parsed.face.glyphToChar
 
 
+def test_faces_with_the_same_character_map_and_widths_share_them_from_the_cache(
+        font_file: Path, parses: list[str]) -> None:
+    """Two files of one family with equal tables (BIZ UD Mincho, Gothic and Gothic Bold)
+    load one character map and one widths dict between them, not one each."""
+    twin = Path(shutil.copy(font_file, font_file.with_name("Twin.ttf")))
+    parsed = [font_cache.load_font("ShareA", font_file, 0), font_cache.load_font("ShareB", twin, 0)]
+    a, b = font_cache.load_font("ShareC", font_file, 0), font_cache.load_font("ShareD", twin, 0)
+    assert len(parses) == 2
+    assert a.face.charToGlyph is b.face.charToGlyph and a.face.charWidths is b.face.charWidths
+    _same(parsed[0], a)
+    _same(parsed[1], b)
+    assert _pdf(a).replace(b"ShareC", b"ShareX") == _pdf(parsed[0]).replace(b"ShareA", b"ShareX")
+
+
+def test_a_glyph_alias_added_to_one_face_stays_out_of_the_faces_it_shared_tables_with(
+        font_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """add_glyph_alias (a variation sequence's glyph under a private code) writes into the
+    face's own copies: the other faces keep the shared tables unchanged."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from desktop.pdf.compat import add_glyph_alias
+
+    twin = Path(shutil.copy(font_file, font_file.with_name("Twin.ttf")))
+    for name, path in (("AliasA", font_file), ("AliasB", twin)):
+        font_cache.load_font(name, path, 0)
+    a, b = font_cache.load_font("AliasC", font_file, 0), font_cache.load_font("AliasD", twin, 0)
+    assert a.face.charToGlyph is b.face.charToGlyph
+    shared = dict(b.face.charToGlyph), dict(b.face.charWidths)
+    monkeypatch.setitem(pdfmetrics._fonts, "AliasC", a)  # registered (by name only: the face is known already)
+    add_glyph_alias("AliasC", 0xF0000, a.face.charToGlyph[ord("Ω")], "Ω")
+    assert a.face.charToGlyph[0xF0000] == a.face.charToGlyph[ord("Ω")]
+    assert a.face.charWidths[0xF0000] == a.face.charWidths[ord("Ω")]
+    assert (b.face.charToGlyph, b.face.charWidths) == shared and 0xF0000 not in b.face.charToGlyph
+
+
 def test_an_entry_of_the_previous_format_is_ignored(font_file: Path, parses: list[str]) -> None:
     """A cache written by the previous release (format 2: every table in one dict) is parsed
     anew and replaced, whether its identity or only its layout is the old one."""

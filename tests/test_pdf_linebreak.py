@@ -232,3 +232,46 @@ def test_break_tables_skipping_plain_runs_gives_the_rules_at_every_position(char
     from desktop.pdf.linebreak import break_tables
 
     assert break_tables(chars) == _break_tables_by_definition(chars)
+
+
+_MARKUP_CHARS = ["あ", "漢", "。", "「", "a", "Z", "1", " ", "  ", "\u3000", "\u00a0", "\t", "\n", "\r\n", "&", "<",
+                 ">", ";", "#", "/", "br", "&amp;", "&#12288;", "<br/>", "\u2003", "ー"]
+
+
+def _parsed(markup: str, style: ParagraphStyle) -> tuple[str, list[dict]]:
+    """What ReportLab's own parser makes of the markup (Paragraph without frags)."""
+    para = Paragraph(markup, style)
+    return para.text, [f.__dict__ for f in para.frags]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_MARKUP_CHARS), max_size=30))
+def test_plain_markup_is_split_into_the_fragments_reportlab_parses(fonts, pieces: list[str]) -> None:
+    """JaParagraph builds the fragments of to_markup's plain markup itself (no XML parser): the
+    same cleaned text and fragments, attribute for attribute, sharing their link and underline
+    lists within the paragraph (and not with another paragraph), as the parser's do."""
+    from desktop.pdf.linebreak import plain_frags
+
+    style = ParagraphStyle("plain", fontName=fonts.mincho, fontSize=10.5, leading=15, wordWrap="CJK")
+    markup = to_markup("".join(pieces))
+    made = plain_frags(markup, style)
+    assert made is not None
+    text, frags = made
+    assert (text, [f.__dict__ for f in frags]) == _parsed(markup, style)
+    para = JaParagraph(markup, style)
+    assert (para.text, [f.__dict__ for f in para.frags]) == _parsed(markup, style)
+    if len(frags) > 1:
+        assert all(f.link is frags[0].link and f.us_lines is frags[0].us_lines for f in frags)
+    other = plain_frags("x", style)
+    assert other is not None and all(f.link is not other[1][0].link for f in frags)
+
+
+def test_markup_with_a_font_change_goes_through_the_parser(fonts) -> None:
+    from desktop.pdf.linebreak import plain_frags
+
+    style = ParagraphStyle("fallback", fontName=fonts.mincho, fontSize=10.5, leading=15, wordWrap="CJK")
+    markup = f'あ<font name="{fonts.symbol}">\u2610</font>い&amp;'
+    assert plain_frags(markup, style) is None
+    para = JaParagraph(markup, style)
+    assert [f.text for f in para.frags] == ["あ", "\u2610", "い", "&"]
+    assert para.frags[1].fontName == fonts.symbol

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -22,6 +21,7 @@ from reportlab.pdfbase.ttfonts import TTFError
 
 from desktop.core.resources import resource_dir
 from desktop.pdf.font_cache import load_font
+from desktop.pdf.record import FrozenRecord
 
 BUNDLED_DIR = resource_dir("fonts")
 ENV_VAR = "HYOKA_FONT_DIRS"
@@ -49,15 +49,18 @@ class FontError(RuntimeError):
     """No usable Japanese TrueType font: the message says how to install one."""
 
 
-@dataclass(frozen=True)
-class FontSet:
+class FontSet(FrozenRecord):
     """Registered ReportLab font names for each typographic role."""
 
+    _fields = ("mincho", "gothic", "gothic_bold", "symbol", "paths")
     mincho: str
     gothic: str
     gothic_bold: str
     symbol: str  # has ☐ ☑; empty when no such font was found
     paths: tuple[Path, ...]
+
+    def __init__(self, mincho: str, gothic: str, gothic_bold: str, symbol: str, paths: tuple[Path, ...]) -> None:
+        self._set(mincho=mincho, gothic=gothic, gothic_bold=gothic_bold, symbol=symbol, paths=paths)
 
 
 def search_dirs(dirs: list[Path] | None = None) -> list[Path]:

@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.core.definition import FormDef
 from desktop.core.i18n import _
-from desktop.core.validation import Finding
+from desktop.pdf.record import Record
+
+if TYPE_CHECKING:  # validation (with the writing conventions' patterns) is loaded for a finding only
+    from desktop.core.validation import Finding
 
 GETA = "\u3013"
 IDEOGRAPHIC_SPACE = "\u3000"
@@ -81,14 +83,17 @@ def nfc(text: str) -> str:
     return "".join(out)
 
 
-@dataclass
-class Cleaned:
+class Cleaned(Record):
     """A value as printed and what was changed on the way."""
 
-    text: str
-    bad: list[str] = field(default_factory=list)  # printed as 〓
-    no_variant: list[str] = field(default_factory=list)  # base + selector printed as the base
-    rtl: bool = False  # right-to-left letters, printed unshaped in logical order
+    _fields = ("text", "bad", "no_variant", "rtl")
+
+    def __init__(self, text: str, bad: list[str] | None = None, no_variant: list[str] | None = None,
+                 rtl: bool = False) -> None:
+        self.text = text
+        self.bad: list[str] = [] if bad is None else bad  # printed as 〓
+        self.no_variant: list[str] = [] if no_variant is None else no_variant  # base + selector printed as the base
+        self.rtl = rtl  # right-to-left letters, printed unshaped in logical order
 
 
 class GlyphChecker:
@@ -101,7 +106,7 @@ class GlyphChecker:
 
     def __init__(self, charmaps: Iterable[dict[int, int]], fallback: dict[int, int] | None = None,
                  variant: Callable[[int, int], int | None] | None = None) -> None:
-        self._maps = list(charmaps)
+        self._maps = list({id(m): m for m in charmaps}.values())  # faces sharing one map (font_cache): once
         self._fallback = fallback or {}
         self._variant = variant
         self._cache: dict[str, bool] = {}
@@ -198,8 +203,15 @@ def field_name(form: FormDef, field_id: str, limit: int = 40) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
+def finding(field_id: str, message: str, code: str) -> Finding:
+    """A warning about printing; the validation module is loaded only when there is one."""
+    from desktop.core.validation import Finding
+
+    return Finding(field_id, "warning", message, code)
+
+
 def glyph_finding(field_id: str, chars: list[str], label: str = "") -> Finding:
-    return Finding(field_id, "warning", _("「{label}」に印刷できない文字（{chars}）があります。{geta}で印刷します。").format(
+    return finding(field_id, _("「{label}」に印刷できない文字（{chars}）があります。{geta}で印刷します。").format(
         label=label or field_id, chars=describe(chars), geta=GETA), "glyph")
 
 
@@ -234,11 +246,11 @@ def preflight(form: FormDef, values: dict[str, Any], checker: GlyphChecker) -> t
         if bad:
             findings.append(glyph_finding(fid, bad, label))
         if no_variant:
-            findings.append(Finding(fid, "warning", _(
+            findings.append(finding(fid, _(
                 "「{label}」の異体字（{chars}）はフォントにないため，通常の字形で印刷します。").format(
                     label=label, chars="，".join(no_variant)), "variant"))
         if any(r.rtl for r in results):
-            findings.append(Finding(fid, "warning", _(
+            findings.append(finding(fid, _(
                 "「{label}」の右から左に書く文字（アラビア文字・ヘブライ文字など）は，字形をつなげず入力順のまま印刷します。"
             ).format(label=label), "rtl"))
     return out, findings

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -45,6 +44,7 @@ from desktop.pdf import phrases
 from desktop.pdf.compat import remeasure_row, table_cells, table_height, table_row_heights
 from desktop.pdf.fonts import FontSet
 from desktop.pdf.linebreak import JaParagraph, to_markup
+from desktop.pdf.record import Record
 
 PAGE = A4
 MARGIN_X = 18 * mm
@@ -220,20 +220,18 @@ class Styles:
         self.grade = st("grade", fonts.gothic_bold, 16, 20, TA_CENTER)
 
 
-@dataclass
-class Sheet:
+class Sheet(Record):
     """Everything the layout needs to know about one sheet's values."""
 
-    form: FormDef
-    values: Values
-    computed: dict[str, Computed] = field(default_factory=dict)
-    env: dict[str, Any] = field(default_factory=dict)
-    emitted: list[str] = field(default_factory=list)  # field ids in the order they were printed
-    pending: list[str] = field(default_factory=list)  # emitted, not yet tagged on a paragraph
+    _fields = ("form", "values", "computed", "env", "emitted", "pending")
 
-    def __post_init__(self) -> None:
-        self.env = environment(self.form, self.values)
-        self.computed = compute(self.form, self.values, self.env)
+    def __init__(self, form: FormDef, values: Values) -> None:
+        self.form = form
+        self.values = values
+        self.env: dict[str, Any] = environment(form, values)
+        self.computed: dict[str, Computed] = compute(form, values, self.env)
+        self.emitted: list[str] = []  # field ids in the order they were printed
+        self.pending: list[str] = []  # emitted, not yet tagged on a paragraph
 
     def applies(self, obj: Field | Group) -> bool:
         return applies(obj, self.env)

@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from typing import Any, cast
 from unicodedata import category
+from weakref import WeakKeyDictionary
 
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.platypus.paragraph import Paragraph
@@ -359,12 +360,59 @@ def ja_frag_split(frags: list[Any], max_widths: list[float], bounds: bool, hang:
     return ParaLines(kind=1, lines=lines)
 
 
+# The markup to_markup writes for plain text: text runs, line breaks and the entities it escapes.
+_PLAIN_MARKUP = re.compile(r"(?:[^<&]+|<br/>|&(?:amp|lt|gt|#[0-9]+);)*")
+_TOKENS = re.compile(r"[^<&]+|<br/>|&(?:amp|lt|gt|#[0-9]+);")
+_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
+_TEMPLATES: WeakKeyDictionary[Any, tuple[Any, Any]] = WeakKeyDictionary()
+
+
+def plain_frags(markup: str, style: Any) -> tuple[str, list[Any]] | None:
+    """(cleaned text, fragments) of :func:`to_markup`'s plain markup without ReportLab's XML
+    parser (a tenth of a sheet's layout): what the parser makes, one fragment per text run,
+    entity and ``<br/>``, cloned from the fragments it made once for this style; within a
+    paragraph they share their ``link`` and ``us_lines`` lists as the parser's do. None for
+    other markup (the fallback font's ``<font>``), which goes through the parser."""
+    if not _PLAIN_MARKUP.fullmatch(markup) or getattr(style, "textTransform", None) \
+            or getattr(style, "bulletText", None) is not None:
+        return None
+    templates = _TEMPLATES.get(style)
+    if templates is None:
+        parser = _rlp.ParaParser()
+        parser.caseSensitive = 1
+        _style, sample, _bullet = parser.parse("x<br/>x", style)
+        if _style is not style or len(sample) != 3 or not getattr(sample[1], "lineBreak", False):
+            return None
+        templates = _TEMPLATES[style] = (sample[0], sample[1])
+    text_frag, br_frag = templates
+    text = _rlp.cleanBlockQuotedText(markup)
+    shared: dict[str, list[Any]] = {"link": [], "us_lines": []}
+    frags: list[Any] = []
+    for token in _TOKENS.findall(text):
+        if token == "<br/>":
+            frags.append(br_frag.clone(**shared))
+            continue
+        if token[0] == "&":
+            token = _ENTITIES.get(token) or chr(int(token[2:-1]))
+        frags.append(text_frag.clone(text=token, **shared))
+    return text, frags
+
+
 class JaParagraph(Paragraph):  # type: ignore[misc]  # ReportLab has no type hints
     """A Paragraph whose CJK line breaking follows JLREQ (set ``wordWrap='CJK'``)."""
 
     hang = True
     phrases: list[bool] | None = None  # break opportunities narrowed to phrase boundaries (labels)
     fields: tuple[str, ...] = ()  # the field ids whose text this paragraph prints (see pagemap.py)
+
+    def __init__(self, text: str, style: Any = None, bulletText: Any = None, frags: Any = None,
+                 caseSensitive: int = 1, encoding: str = "utf8") -> None:
+        """As Paragraph; plain markup skips the XML parser (:func:`plain_frags`)."""
+        if frags is None and style is not None and bulletText is None and caseSensitive:
+            plain = plain_frags(text, style)
+            if plain is not None:
+                text, frags = plain
+        super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
 
     def draw(self) -> None:
         """Draw, and note the page for :attr:`fields` when the canvas keeps a page map."""

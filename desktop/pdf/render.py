@@ -6,9 +6,8 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
@@ -17,27 +16,41 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from desktop.core.definition import FormDef, get_form
 from desktop.core.i18n import _
-from desktop.core.validation import Finding
 from desktop.core.values import Values, normalize_values
 from desktop.pdf import layout, phrases
-from desktop.pdf.compat import add_glyph_alias, binary_streams, patch_tounicode
+from desktop.pdf.compat import (
+    add_glyph_alias,
+    binary_streams,
+    compress_streams,
+    patch_subset_names,
+    patch_tounicode,
+)
 from desktop.pdf.fonts import FontSet, char_map, resolve_fonts, variant_glyph
-from desktop.pdf.glyphs import PUA_BASE, GlyphChecker, preflight
+from desktop.pdf.glyphs import PUA_BASE, GlyphChecker, finding, preflight
 from desktop.pdf.linebreak import enable_justify
+from desktop.pdf.record import Record
+
+if TYPE_CHECKING:
+    from desktop.core.validation import Finding
 
 enable_justify()
 patch_tounicode()
+patch_subset_names()
 binary_streams()
+compress_streams()
 
 
-@dataclass
-class RenderReport:
+class RenderReport(Record):
     """What happened while printing: page count and warnings (e.g. replaced glyphs)."""
 
-    pages: int
-    findings: list[Finding] = field(default_factory=list)
-    field_order: list[str] = field(default_factory=list)  # field ids in printed order
-    field_pages: dict[str, tuple[int, int]] = field(default_factory=dict)  # field id → (first, last) page
+    _fields = ("pages", "findings", "field_order", "field_pages")
+
+    def __init__(self, pages: int, findings: list[Finding] | None = None, field_order: list[str] | None = None,
+                 field_pages: dict[str, tuple[int, int]] | None = None) -> None:
+        self.pages = pages
+        self.findings: list[Finding] = [] if findings is None else findings
+        self.field_order: list[str] = [] if field_order is None else field_order  # field ids in printed order
+        self.field_pages: dict[str, tuple[int, int]] = {} if field_pages is None else field_pages  # (first, last)
 
 
 def _numbered_canvas(fonts: FontSet, counter: list[int], numbers: bool = True, footer: str = "",
@@ -134,7 +147,7 @@ def render_sheet(form: FormDef, values: Values, out: str | Path | BinaryIO | Non
             out.seek(0)
             out.truncate()
         story, sheet = layout.plain_story(form, clean, fonts, title_suffix=suffix, fallback=fallback)
-        findings.append(Finding("", "warning", _(
+        findings.append(finding("", _(
             "表の形に収まらない箇所があったため，簡易な形式（項目名と内容の列記）で印刷しました：{error}").format(
                 error=str(exc).splitlines()[0][:200]), "layout"))
         return _build(form, clean, fonts, story, sheet, out, suffix, findings, numbers)
