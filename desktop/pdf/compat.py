@@ -13,12 +13,12 @@ subtly wrong PDFs. The tests in ``tests/test_pdf_*.py`` guard each use.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from desktop.lazy import lazy_module
+from desktop.lazy import LazyPattern as LazyPattern  # re-exported for the tests
+from desktop.lazy import lazy_module, lazy_patterns
 
 # Regular expressions compiled at import by ReportLab (or the standard modules it imports) for
 # work a printed sheet never does, compiled on first use instead
@@ -44,46 +44,19 @@ DEFERRED_PATTERNS: tuple[str | bytes, ...] = (
 DEFERRED_MODULES = ("PIL.Image",)
 
 
-_compile = re.compile  # the real one, also while deferred_work() stands in for it
-
-
-class LazyPattern:
-    """A regular expression compiled when first used, standing in for ``re.compile``'s result."""
-
-    def __init__(self, pattern: str | bytes, flags: int) -> None:
-        self.pattern = pattern
-        self.flags = flags
-        self.compiled: re.Pattern[Any] | None = None
-
-    def __getattr__(self, name: str) -> Any:
-        if self.compiled is None:
-            self.compiled = _compile(self.pattern, self.flags)
-        return getattr(self.compiled, name)
-
-
 @contextmanager
 def deferred_work() -> Iterator[None]:
-    """While ReportLab is imported: :data:`DEFERRED_PATTERNS` compile lazily and
-    :data:`DEFERRED_MODULES` load lazily (:class:`importlib.util.LazyLoader`: run on first
-    attribute use). Nothing changes for a module or pattern already loaded."""
-    real_compile = re.compile
-
-    def compile_(pattern: Any, flags: int = 0) -> Any:
-        if isinstance(pattern, str | bytes) and any(
-                type(p) is type(pattern) and pattern.startswith(p) for p in DEFERRED_PATTERNS):  # type: ignore[arg-type]
-            return LazyPattern(pattern, flags)
-        return real_compile(pattern, flags)
-
+    """While ReportLab is imported: :data:`DEFERRED_PATTERNS` compile lazily
+    (:func:`desktop.lazy.lazy_patterns`) and :data:`DEFERRED_MODULES` load lazily
+    (:class:`importlib.util.LazyLoader`: run on first attribute use). Nothing changes for a
+    module or pattern already loaded."""
     for name in DEFERRED_MODULES:
         try:
             lazy_module(name)
         except ImportError:  # not installed: nothing to defer
             continue
-    re.compile = compile_
-    try:
+    with lazy_patterns(DEFERRED_PATTERNS):
         yield
-    finally:
-        re.compile = real_compile
 
 
 with deferred_work():
