@@ -265,6 +265,31 @@ def m010_lean_index(db: sqlite_utils.Database) -> None:
             conn.execute("INSERT INTO sheet_text_fts (rowid, body) VALUES (?, ?)", [sheet_id, body])
 
 
+@_migration
+def m011_case_sensitive_index(db: sqlite_utils.Database) -> None:
+    """Issue 11's import speed: the trigram index compares case as written (``case_sensitive 1``)
+    and is given each text with its ASCII letters lower-cased (:func:`_index_fold`), the only
+    folding search does. The tokenizer's own folding looked up every character's case (a
+    Japanese text has none): a quarter of the index's writing time."""
+    conn = db.conn
+    conn.execute("DROP TABLE IF EXISTS sheet_text_fts")
+    conn.execute(f"CREATE VIRTUAL TABLE sheet_text_fts USING FTS5 (body, tokenize={_INDEX_TOKENIZER!r}, content='', "
+                 "detail='none')")
+    for (sheet_id,) in conn.execute("SELECT id FROM sheets").fetchall():
+        body = _indexed_text(conn, sheet_id)
+        if body:
+            conn.execute("INSERT INTO sheet_text_fts (rowid, body) VALUES (?, ?)", [sheet_id, _index_fold(body)])
+
+
+_INDEX_TOKENIZER = "trigram case_sensitive 1"
+
+
+def _index_fold(text: str) -> str:
+    """``text`` as the index (m011) holds it and is asked: ASCII letters lower-cased, every other
+    character as written, one for one, as search compares (:func:`_contains`)."""
+    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
+
+
 def _indexed_text(conn: sqlite3.Connection, sheet_id: int) -> str:
     """A sheet's text as the index holds it: every text value, in the order written, a space between
     (a damaged value counts as no text), and two spaces after, so that every character starts a
@@ -635,8 +660,9 @@ class Store:
             if new:
                 added.append((sheet_id, new))
         # one statement each for the whole transaction (a sheet's old text leaves before its new one comes)
-        conn.executemany("INSERT INTO sheet_text_fts (sheet_text_fts, rowid, body) VALUES ('delete', ?, ?)", gone)
-        conn.executemany("INSERT INTO sheet_text_fts (rowid, body) VALUES (?, ?)", added)
+        conn.executemany("INSERT INTO sheet_text_fts (sheet_text_fts, rowid, body) VALUES ('delete', ?, ?)",
+                         [(i, _index_fold(t)) for i, t in gone])
+        conn.executemany("INSERT INTO sheet_text_fts (rowid, body) VALUES (?, ?)", [(i, _index_fold(t)) for i, t in added])
         if self._indexed:
             conn.execute("INSERT INTO sheet_text_fts (sheet_text_fts, rank) VALUES ('merge', ?)", [_MERGE_PAGES])
         self._indexed.clear()
@@ -1058,7 +1084,7 @@ class Store:
         sql = "SELECT id FROM sheets WHERE deleted IS NULL"
         params: list[Any] = []
         if len(text) >= 3:
-            query = " AND ".join('"' + g.replace('"', '""') + '"' for g in _trigrams(text))
+            query = " AND ".join('"' + g.replace('"', '""') + '"' for g in _trigrams(_index_fold(text)))
             # the sheets this transaction wrote are not in the index yet (see _sync_index)
             pending = ", ".join(str(int(i)) for i in self._indexed)
             sql += " AND (id IN (SELECT rowid FROM sheet_text_fts WHERE sheet_text_fts MATCH ?)" + (
@@ -1088,11 +1114,9 @@ class Store:
     def _short_candidates(self, text: str) -> str:
         """For a 1–2 character search: the condition on ``sheets.id`` naming the sheets whose text
         may hold ``text``, from the index's trigrams that start with it (every character of an
-        indexed text starts one); '' (every sheet) when ``text`` has letters with case beyond ASCII
-        (the index folds those its own way) or when too many trigrams start with it."""
-        if any(not c.isascii() and c.lower() != c.upper() for c in text):
-            return ""
-        low = text.lower()
+        indexed text starts one, folded as search compares: :func:`_index_fold`); '' (every sheet)
+        when too many trigrams start with it."""
+        low = _index_fold(text)
         after = ord(low[-1]) + 1  # the terms from ``low`` up to the next character in UTF-8 order
         if after > 0x10FFFF:
             return ""
