@@ -331,3 +331,22 @@ def test_a_value_is_stored_as_json_dumps_writes_it(value) -> None:
     from desktop.core import store
 
     assert store._value_json(value) == json.dumps(value, ensure_ascii=False)
+
+
+def test_a_batch_import_names_its_savepoints_by_depth(db_path: Path, r01_doc: dict) -> None:
+    """Each savepoint had a name of its own (a uuid), so SQLite prepared its statements anew for every
+    one, three per imported sheet; named by depth they are the same few statements, still nested."""
+    from desktop.core import interchange
+
+    docs = _docs(r01_doc, 3)
+    with Store(db_path) as s:
+        with _statements(s) as calls, s.transaction():
+            ids = [interchange.import_document(s, d).sheet_id for d in docs]
+            with pytest.raises(RuntimeError), s.transaction():
+                s.save_values(ids[0], dict(docs[0].values, c4_4_other="取り消す変更"))
+                raise RuntimeError
+        named = {c for c in calls if c.upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO"))}
+        assert len([c for c in calls if c.upper().startswith("SAVEPOINT")]) >= 9
+        assert named <= {f"{verb} {n}" for verb in ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+                         for n in ("hyoka_1", "hyoka_2")}
+        assert s.get_sheet(ids[0]).values == docs[0].values and s.search("取り消す変更") == []
