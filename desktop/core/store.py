@@ -314,6 +314,20 @@ _PACK_UTF16 = b"\x02"  # marks a snapshot compressed as UTF-16 (m010); older one
 # One value as ``sheet_values`` holds it: ``json.dumps(value, ensure_ascii=False)`` (which builds
 # this very encoder for every call: a third of the time of writing a sheet's 65 values)
 _value_json = json.JSONEncoder(ensure_ascii=False).encode
+_SAME_IN_BOTH = (str, int, bool, float, type(None))  # types whose JSON is the same compact or not
+
+
+def _encoded(values: Values) -> tuple[list[str], str]:
+    """Each value as ``sheet_values`` holds it, and :func:`values.canonical_json` of them all, built
+    from those same pieces where they are the same text (every string, number, true/false/null):
+    a sheet's long texts are escaped once, not twice."""
+    pieces = [_value_json(v) for v in values.values()]
+    if not all(type(k) is str for k in values):
+        return pieces, canonical_json(values)
+    by_key = dict(zip(values, pieces, strict=True))
+    parts = [f"{_value_json(k)}:{by_key[k] if type(v) in _SAME_IN_BOTH else canonical_json(v)}"
+             for k, v in sorted(values.items())]
+    return pieces, "{" + ",".join(parts) + "}"
 
 
 # zlib level of a snapshot: a sheet's first revision (import writes hundreds in one go) at level 2,
@@ -728,7 +742,7 @@ class Store:
         if status == "complete":
             self._require_complete(form, values, findings)
         stamp = now()
-        canonical = canonical_json(values)
+        pieces, canonical = _encoded(values)
         digest = digest_of(canonical)
         row: dict[str, Any] = {
             "uuid": sheet_uuid or str(uuidlib.uuid4()),
@@ -751,7 +765,7 @@ class Store:
                                   list(row.values()))
             sheet_id = cur.lastrowid
             assert isinstance(sheet_id, int)
-            self._write_values(sheet_id, values, new=True, canonical=canonical, digest=digest)
+            self._write_values(sheet_id, values, new=True, encoded=(pieces, canonical), digest=digest)
             self._add_revision(sheet_id, values, kind, status, coalesce=False, stamp=updated or stamp,
                                canonical=canonical, new=True)
         return int(sheet_id)
@@ -766,14 +780,14 @@ class Store:
             "contribution": name if isinstance(name, str) else "",
         }
 
-    def _write_values(self, sheet_id: int, values: Values, *, new: bool = False, canonical: str | None = None,
-                      digest: str | None = None) -> str:
+    def _write_values(self, sheet_id: int, values: Values, *, new: bool = False,
+                      encoded: tuple[list[str], str] | None = None, digest: str | None = None) -> str:
         """The sheet's current values and digest (plain statements: the import hot path); returns the
         canonical JSON, which the revision snapshot reuses. ``new``: a sheet just created, no old rows;
-        ``digest``: its row was inserted with the digest of ``canonical`` already."""
+        ``encoded``: :func:`_encoded` of ``values``; ``digest``: its row was inserted with the digest
+        of that canonical JSON already."""
         conn = self.conn
-        if canonical is None:
-            canonical = canonical_json(values)
+        pieces, canonical = _encoded(values) if encoded is None else encoded
         if digest is None:
             digest = digest_of(canonical)
             conn.execute("UPDATE sheets SET digest = ? WHERE id = ?", [digest, sheet_id])
@@ -786,7 +800,7 @@ class Store:
         if not new:
             conn.execute("DELETE FROM sheet_values WHERE sheet_id = ?", [sheet_id])
         conn.executemany("INSERT INTO sheet_values (sheet_id, field_id, value) VALUES (?, ?, ?)",
-                         [(sheet_id, k, _value_json(v)) for k, v in values.items()])
+                         [(sheet_id, k, piece) for k, piece in zip(values, pieces, strict=True)])
         return canonical
 
     def _add_revision(self, sheet_id: int, values: Values, kind: str, status: str, *, coalesce: bool, stamp: str,

@@ -350,3 +350,15 @@ def test_a_batch_import_names_its_savepoints_by_depth(db_path: Path, r01_doc: di
         assert named <= {f"{verb} {n}" for verb in ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
                          for n in ("hyoka_1", "hyoka_2")}
         assert s.get_sheet(ids[0]).values == docs[0].values and s.search("取り消す変更") == []
+
+
+@given(st.dictionaries(st.text(max_size=6), _JSON, max_size=8))
+def test_the_canonical_json_built_from_the_stored_pieces_is_the_canonical_json(values) -> None:
+    """A sheet's values are JSON-encoded once: the canonical JSON (digest, snapshot) is built from the
+    pieces sheet_values holds wherever a value's JSON is the same in both."""
+    from desktop.core import store
+    from desktop.core.values import canonical_json
+
+    pieces, canonical = store._encoded(values)
+    assert canonical == canonical_json(values)
+    assert pieces == [json.dumps(v, ensure_ascii=False) for v in values.values()]
