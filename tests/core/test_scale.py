@@ -362,3 +362,25 @@ def test_the_canonical_json_built_from_the_stored_pieces_is_the_canonical_json(v
     pieces, canonical = store._encoded(values)
     assert canonical == canonical_json(values)
     assert pieces == [json.dumps(v, ensure_ascii=False) for v in values.values()]
+
+
+def test_a_sheets_values_are_written_by_one_statement_and_read_back_in_order(db_path: Path, r01_doc: dict,
+                                                                             monkeypatch) -> None:
+    """One INSERT of every row a sheet has (executemany ran one per row), in chunks past SQLite's
+    oldest parameter limit; the rows keep the order written (the indexed text's order)."""
+    from desktop.core import interchange
+    from desktop.core import store as store_mod
+
+    doc = _docs(r01_doc, 1)[0]
+    with Store(db_path) as s:
+        with _statements(s) as calls:
+            sid = interchange.import_document(s, doc).sheet_id
+        inserts = [c for c in calls if c.startswith("INSERT INTO sheet_values")]
+        assert len(inserts) == 1 and len(doc.values) > 50
+        monkeypatch.setattr(store_mod, "_ROWS_PER_INSERT", 7)
+        s.save_values(sid, dict(doc.values, c4_4_other="七行ずつ書いた版"))
+        order = [f for (f,) in s.db.conn.execute("SELECT field_id FROM sheet_values WHERE sheet_id = ? ORDER BY rowid",
+                                                 [sid])]
+        assert order == list(store_mod.normalize_values(doc.form, dict(doc.values, c4_4_other="七行ずつ書いた版")))
+        assert s.get_sheet(sid).values == dict(doc.values, c4_4_other="七行ずつ書いた版")
+        assert [x.id for x in s.search("七行ずつ")] == [sid]
