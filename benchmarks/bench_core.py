@@ -1,6 +1,11 @@
 """Core figures: validation per full sheet, and import/export of 1,000 sheets.
 
 Run: ``.venv/bin/python benchmarks/bench_core.py`` (prints, asserts nothing).
+
+* ``--sheets N [--revisions R]``: issue 11's scale figures.
+* ``--sheets N --rounds K [--against DIR]``: only the batch import, K times, each in a fresh process,
+  in turns with another checkout (DIR with its own .venv, e.g. a worktree of main) so both see the
+  same machine load; prints the fastest and the median of each and their ratios.
 """
 
 from __future__ import annotations
@@ -13,14 +18,16 @@ import time
 import uuid
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# this checkout, or with --tree another checkout's code, timed by this script (--against)
+sys.path.insert(0, sys.argv[sys.argv.index("--tree") + 1] if "--tree" in sys.argv else str(Path(__file__).resolve().parents[1]))
 
 from desktop.core import interchange, validation
 from desktop.core.definition import get_form
 from desktop.core.store import Store
 from desktop.core.values import compute
 
-DEMO = Path(__file__).resolve().parents[1] / "resources" / "demo" / "000_iom_r01.json"
+ROOT = Path(sys.path[0]).resolve()
+DEMO = ROOT / "resources" / "demo" / "000_iom_r01.json"
 
 
 def per_call_ms(fn, repeat: int = 7, number: int = 200) -> tuple[float, float]:
@@ -79,27 +86,32 @@ def main() -> None:
         print(f"database size with {n} sheets:           {size / 2**20:.1f} MiB")
 
 
+def _batch_import(path: Path, n: int) -> tuple[list[int], float]:
+    """``n`` interchange files of the demo sheet imported in one transaction: (ids, seconds)."""
+    doc = json.loads(DEMO.read_text(encoding="utf-8"))
+    form = get_form(doc["format"])
+    files = []
+    for i in range(n):
+        d = json.loads(json.dumps(doc))
+        d["sheet"]["uuid"] = str(uuid.uuid4())
+        d["values"]["contribution_name"] = f"{d['values']['contribution_name']}（{i}）"
+        d["values"]["c4_4_other"] = f"{d['values']['c4_4_other']}（{i}）"
+        files.append(interchange.build_document(form, d["values"], d["sheet"]))
+    with Store(path) as s:
+        t = time.perf_counter()
+        with s.transaction():
+            ids = [interchange.import_document(s, interchange.parse_document(f)).sheet_id for f in files]
+        return ids, time.perf_counter() - t
+
+
 def scale(n: int, revisions: int) -> None:
     """Issue 11's scale figures: ``n`` sheets of ``revisions`` revisions each."""
     import random
 
-    doc = json.loads(DEMO.read_text(encoding="utf-8"))
-    form = get_form(doc["format"])
     rng = random.Random(1)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "scale.db"
-        files = []
-        for i in range(n):
-            d = json.loads(json.dumps(doc))
-            d["sheet"]["uuid"] = str(uuid.uuid4())
-            d["values"]["contribution_name"] = f"{d['values']['contribution_name']}（{i}）"
-            d["values"]["c4_4_other"] = f"{d['values']['c4_4_other']}（{i}）"
-            files.append(interchange.build_document(form, d["values"], d["sheet"]))
-        with Store(path) as s:
-            t = time.perf_counter()
-            with s.transaction():
-                ids = [interchange.import_document(s, interchange.parse_document(f)).sheet_id for f in files]
-            t_import = time.perf_counter() - t
+        ids, t_import = _batch_import(path, n)
         size1 = _db_size(path)
         with Store(path) as s:
             for sid in ids:
@@ -142,6 +154,26 @@ def scale(n: int, revisions: int) -> None:
         print(f"  import in one batch:              {t_import / n * 1000:.2f} ms/sheet (target ≤ 3)")
 
 
+def import_rounds(n: int, rounds: int, against: Path | None) -> None:
+    """The batch import alone, ``rounds`` fresh processes of this checkout (and of ``against``) in turns."""
+    import subprocess
+
+    trees = [ROOT, *([against.resolve()] if against else [])]
+    times: dict[Path, list[float]] = {t: [] for t in trees}
+    for _round in range(rounds):
+        for tree in trees:
+            out = subprocess.run([str(tree / ".venv" / "bin" / "python"), __file__, "--import-only", "--sheets", str(n),
+                                  "--tree", str(tree)], check=True, capture_output=True, text=True).stdout
+            times[tree].append(float(out.split()[-1]))
+    for tree, ms in times.items():
+        print(f"import {n} sheets in one batch, {tree}: fastest {min(ms):.2f}, median {statistics.median(ms):.2f} "
+              f"ms/sheet ({', '.join(f'{x:.2f}' for x in ms)})")
+    if against:
+        ours, theirs = times[ROOT], times[trees[1]]
+        print(f"this checkout ÷ {trees[1].name}: {min(ours) / min(theirs):.2f}× (fastest), "
+              f"{statistics.median(ours) / statistics.median(theirs):.2f}× (medians)")
+
+
 def _db_size(path: Path) -> int:
     import sqlite3
 
@@ -158,8 +190,18 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--sheets", type=int, default=0, help="scale figures for this many sheets (issue 11)")
     parser.add_argument("--revisions", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=0, help="only the batch import, this many times in turns")
+    parser.add_argument("--against", type=Path, metavar="DIR", help="another checkout timed in the same turns")
+    parser.add_argument("--import-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--tree", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.sheets:
+    if args.import_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            _ids, seconds = _batch_import(Path(tmp) / "import.db", args.sheets)
+        print(f"{seconds / args.sheets * 1000:.3f}")
+    elif args.rounds:
+        import_rounds(args.sheets or 300, args.rounds, args.against)
+    elif args.sheets:
         scale(args.sheets, args.revisions)
     else:
         main()

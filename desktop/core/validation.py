@@ -16,7 +16,7 @@ from typing import Any
 from desktop.core import conventions, fieldtypes
 from desktop.core.definition import Field, FormDef
 from desktop.core.i18n import _
-from desktop.core.values import Values, applies, environment, label_for
+from desktop.core.values import Values, applies, environment, inputs, label_for
 
 ERROR, WARNING = "error", "warning"
 
@@ -134,7 +134,7 @@ def validate(form: FormDef, values: Values, *, warnings: bool = True) -> list[Fi
     decisions that only errors change (import and save of a complete sheet)."""
     env = environment(form, values)
     out: list[Finding] = []
-    for f in form.input_fields:
+    for f in inputs(form).fields:
         _check_field(form, f, values, env, out, warnings)
     return out
 

@@ -31,17 +31,44 @@ def normalize(field: Field, raw: Any, form: FormDef) -> Any:
         return raw if isinstance(raw, str) else str(raw)
 
 
+@dataclass(frozen=True)
+class _Inputs:
+    """What the per-value loops (normalize, environment, validation: every keystroke, every
+    imported sheet) ask of a format, worked out once per format instead of per call or per value."""
+
+    fields: tuple[Field, ...]  # the input fields, in order (``form.input_fields``)
+    by_id: dict[str, Field]  # the input fields by id (computed ones left out)
+    text: frozenset[str]  # ids of the short/text fields: most values, checked inline
+    retired: frozenset[str]  # ``form.retired``
+
+
+_INPUTS: dict[str, tuple[FormDef, _Inputs]] = {}
+
+
+def inputs(form: FormDef) -> _Inputs:
+    cache = _INPUTS.get(form.id)
+    if cache is None or cache[0] is not form:
+        fields = form.input_fields
+        cache = (form, _Inputs(fields, {f.id: f for f in fields},
+                               frozenset(f.id for f in fields if f.type in ("short", "text")), form.retired))
+        _INPUTS[form.id] = cache
+    return cache[1]
+
+
 def normalize_values(form: FormDef, raw: dict[str, Any]) -> Values:
     """Normalize every known input field; empty values and computed fields are dropped. Values of
     fields an upgrade of the format removed are kept as they are (never dropped)."""
     out: Values = {}
-    retired = form.retired
+    plan = inputs(form)
+    by_id, text = plan.by_id, plan.text
     for fid, value in raw.items():
-        f = form.by_id.get(fid)
-        if f is None and fid in retired and not fieldtypes.is_empty(value):
-            out[fid] = value
+        f = by_id.get(fid)
+        if f is None:
+            if fid in plan.retired and not fieldtypes.is_empty(value):
+                out[fid] = value
             continue
-        if f is None or f.computed:
+        if fid in text and type(value) is str and "\r" not in value and value.strip():
+            out[fid] = value  # a text parses to itself (fieldtypes.parses_to_itself, inline)
             continue
         if fieldtypes.parses_to_itself(f, value, form.grades):  # stored form already (an import's second pass)
             out[fid] = value
@@ -96,9 +123,14 @@ def environment(form: FormDef, values: Values) -> dict[str, Any]:
     Unparseable draft values become ``None`` so rules on them are simply undecided.
     """
     env: dict[str, Any] = {}
+    plan = inputs(form)
+    by_id, text = plan.by_id, plan.text
     for fid, value in values.items():
-        f = form.by_id.get(fid)
-        if f is None or f.computed:
+        f = by_id.get(fid)
+        if f is None:
+            continue
+        if fid in text and isinstance(value, str):  # canonical, in range, and as expressions see it (inline)
+            env[fid] = value if value.strip() else None
             continue
         ok = fieldtypes.is_canonical(f, value, form.grades) and fieldtypes.in_range(f, value)
         env[fid] = fieldtypes.expr_value(f, value) if ok else None  # computed cells stay blank

@@ -331,3 +331,56 @@ def test_a_value_is_stored_as_json_dumps_writes_it(value) -> None:
     from desktop.core import store
 
     assert store._value_json(value) == json.dumps(value, ensure_ascii=False)
+
+
+def test_a_batch_import_names_its_savepoints_by_depth(db_path: Path, r01_doc: dict) -> None:
+    """Each savepoint had a name of its own (a uuid), so SQLite prepared its statements anew for every
+    one, three per imported sheet; named by depth they are the same few statements, still nested."""
+    from desktop.core import interchange
+
+    docs = _docs(r01_doc, 3)
+    with Store(db_path) as s:
+        with _statements(s) as calls, s.transaction():
+            ids = [interchange.import_document(s, d).sheet_id for d in docs]
+            with pytest.raises(RuntimeError), s.transaction():
+                s.save_values(ids[0], dict(docs[0].values, c4_4_other="取り消す変更"))
+                raise RuntimeError
+        named = {c for c in calls if c.upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO"))}
+        assert len([c for c in calls if c.upper().startswith("SAVEPOINT")]) >= 9
+        assert named <= {f"{verb} {n}" for verb in ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+                         for n in ("hyoka_1", "hyoka_2")}
+        assert s.get_sheet(ids[0]).values == docs[0].values and s.search("取り消す変更") == []
+
+
+@given(st.dictionaries(st.text(max_size=6), _JSON, max_size=8))
+def test_the_canonical_json_built_from_the_stored_pieces_is_the_canonical_json(values) -> None:
+    """A sheet's values are JSON-encoded once: the canonical JSON (digest, snapshot) is built from the
+    pieces sheet_values holds wherever a value's JSON is the same in both."""
+    from desktop.core import store
+    from desktop.core.values import canonical_json
+
+    pieces, canonical = store._encoded(values)
+    assert canonical == canonical_json(values)
+    assert pieces == [json.dumps(v, ensure_ascii=False) for v in values.values()]
+
+
+def test_a_sheets_values_are_written_by_one_statement_and_read_back_in_order(db_path: Path, r01_doc: dict,
+                                                                             monkeypatch) -> None:
+    """One INSERT of every row a sheet has (executemany ran one per row), in chunks past SQLite's
+    oldest parameter limit; the rows keep the order written (the indexed text's order)."""
+    from desktop.core import interchange
+    from desktop.core import store as store_mod
+
+    doc = _docs(r01_doc, 1)[0]
+    with Store(db_path) as s:
+        with _statements(s) as calls:
+            sid = interchange.import_document(s, doc).sheet_id
+        inserts = [c for c in calls if c.startswith("INSERT INTO sheet_values")]
+        assert len(inserts) == 1 and len(doc.values) > 50
+        monkeypatch.setattr(store_mod, "_ROWS_PER_INSERT", 7)
+        s.save_values(sid, dict(doc.values, c4_4_other="七行ずつ書いた版"))
+        order = [f for (f,) in s.db.conn.execute("SELECT field_id FROM sheet_values WHERE sheet_id = ? ORDER BY rowid",
+                                                 [sid])]
+        assert order == list(store_mod.normalize_values(doc.form, dict(doc.values, c4_4_other="七行ずつ書いた版")))
+        assert s.get_sheet(sid).values == dict(doc.values, c4_4_other="七行ずつ書いた版")
+        assert [x.id for x in s.search("七行ずつ")] == [sid]
