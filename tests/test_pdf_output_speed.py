@@ -30,35 +30,31 @@ def test_streams_are_binary_flate_without_ascii85() -> None:
 def test_printing_a_file_does_not_load_the_database_modules(tmp_path) -> None:
     """``hyoka pdf --demo`` / ``hyoka pdf FILE.json`` open no database: SQLite's wrapper
     (sqlite-utils with click, dateutil, pluggy) was a tenth of the process."""
+    probe = "print(status, sorted(m for m in ('sqlite_utils', 'desktop.core.store', 'click') if m in sys.modules))"
+    assert _after_printing_the_demo(tmp_path, probe) == "0 []"
+    assert (tmp_path / "demo.pdf").stat().st_size > 10_000
+
+
+def _after_printing_the_demo(tmp_path, probe: str) -> str:
+    """The last line ``probe`` prints in a fresh process that has printed the demo sheet with
+    ``main`` (``status``: its exit status; ``sys`` imported)."""
     import subprocess
     import sys
 
     from tests.conftest import ROOT
 
     code = ("import sys\nfrom desktop.cli import main\n"
-            f"status = main(['pdf', '--demo', '-o', {str(tmp_path / 'demo.pdf')!r}])\n"
-            "print(status, sorted(m for m in ('sqlite_utils', 'desktop.core.store', 'click') if m in sys.modules))")
+            f"status = main(['pdf', '--demo', '-o', {str(tmp_path / 'demo.pdf')!r}])\n" + probe)
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip().splitlines()[-1] == "0 []"
-    assert (tmp_path / "demo.pdf").stat().st_size > 10_000
+    return out.stdout.strip().splitlines()[-1]
 
 
 def test_printing_a_sheet_without_findings_runs_no_validation_code(tmp_path) -> None:
     """The printer's warnings are validation Findings, but a sheet that prints without one
     never runs the validation module (nor the writing conventions it imports, whose Japanese
     character class alone took 8 ms to compile)."""
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
-
-    code = ("import sys\nfrom desktop.cli import main\n"
-            f"status = main(['pdf', '--demo', '-o', {str(tmp_path / 'demo.pdf')!r}])\n"
-            "print(status, 'desktop.core.conventions' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip().splitlines()[-1] == "0 False"
+    assert _after_printing_the_demo(tmp_path, "print(status, 'desktop.core.conventions' in sys.modules)") == "0 False"
 
 
 def test_printing_compiles_no_deferred_pattern_and_loads_no_pillow(tmp_path) -> None:

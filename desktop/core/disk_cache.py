@@ -43,17 +43,26 @@ def read(name: str, ident: tuple[Any, ...]) -> Any | None:
 
 def write(name: str, ident: tuple[Any, ...], payload: Any) -> None:
     """Store ``payload`` (marshallable data) for ``ident``; silently nothing when it cannot be."""
+    try:
+        blob = marshal.dumps((ident, payload))
+    except ValueError:  # an unmarshallable value: no cache
+        return
+    write_bytes(name, blob)
+
+
+def write_bytes(name: str, blob: bytes) -> None:
+    """Put ``blob`` in the cache folder as ``name`` at once (a temp file renamed over it);
+    silently nothing in a read-only or full folder."""
     folder = cache_dir()
     tmp = None
     try:
-        blob = marshal.dumps((ident, payload))
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".entry-", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "wb") as f:
             f.write(blob)
         os.replace(tmp, folder / name)
         tmp = None
-    except (OSError, ValueError):  # read-only or full folder, an unmarshallable value: no cache
+    except OSError:
         pass
     finally:
         if tmp is not None:

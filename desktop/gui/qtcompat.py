@@ -82,44 +82,29 @@ def cached_compile(real: Any) -> Any:
 
         data = source.encode("utf-8") if isinstance(source, str) else source
         key = hashlib.sha256(importlib.util.MAGIC_NUMBER + filename.encode() + b"\0" + data).hexdigest()
-        path = disk_cache.cache_dir() / f"qt-{key[:32]}.code"
+        name = f"qt-{key[:32]}.code"
         try:
-            blob = path.read_bytes()
+            blob = (disk_cache.cache_dir() / name).read_bytes()
             head, digest, body = blob[:len(_CODE_CACHE_FORMAT)], blob[len(_CODE_CACHE_FORMAT):][:32], blob[len(_CODE_CACHE_FORMAT) + 32:]
             if head == _CODE_CACHE_FORMAT and hashlib.sha256(body).digest() == digest:
                 return marshal.loads(body)
         except (OSError, ValueError, EOFError, TypeError):
             pass
         code = real(source, filename, mode)
-        _store(path, code)
+        _store(name, code)
         return code
 
     return compile_
 
 
-def _store(path: Any, code: Any) -> None:
+def _store(name: str, code: Any) -> None:
     import hashlib
     import marshal
-    import os
-    import tempfile
+
+    from desktop.core import disk_cache
 
     body = marshal.dumps(code)
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".code-", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as f:
-            f.write(_CODE_CACHE_FORMAT + hashlib.sha256(body).digest() + body)
-        os.replace(tmp, path)
-        tmp = None
-    except OSError:  # a read-only or full cache folder: compiled again next time
-        pass
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+    disk_cache.write_bytes(name, _CODE_CACHE_FORMAT + hashlib.sha256(body).digest() + body)
 
 
 def skip_feature_import_scan() -> bool:

@@ -22,16 +22,9 @@ def test_a_damaged_program_format_is_said_once_the_window_is_up(tmp_path: Path, 
                                                                 messages, db_path: Path, qtbot) -> None:
     """Formats are built when used: a broken file among the program's own formats no longer stops
     the app before its window; it is named (status bar and a message) when the rest are built."""
-    import shutil
-
     from desktop.core import definition
 
-    forms = tmp_path / "forms"
-    shutil.copytree(ROOT / "forms", forms)
-    (forms / "mofa-x.toml").write_text('id = "mofa-x"\ntabs = [{id = "t", label = "T", colour = 1}]\nsections = []\n',
-                                       encoding="utf-8")
-    monkeypatch.setattr(definition, "FORMS_DIR", forms)
-    definition.form_registry.cache_clear()
+    _damage_a_program_format(tmp_path, monkeypatch)
     try:
         win = make_window(db_path)
         win.open_sheet(1)  # a 令和元年度 sheet: its format is sound
@@ -46,17 +39,10 @@ def test_with_a_damaged_program_format_a_new_sheet_is_made_from_the_others(tmp_p
                                                                            messages, db_path: Path, qtbot) -> None:
     """新規… listed every format and stopped on the damaged one (the error went to the console
     only): it offers the formats that build, and the year's format is chosen among them."""
-    import shutil
-
     from desktop.core import definition
     from desktop.gui import dialogs
 
-    forms = tmp_path / "forms"
-    shutil.copytree(ROOT / "forms", forms)
-    (forms / "mofa-x.toml").write_text('id = "mofa-x"\ntabs = [{id = "t", label = "T", colour = 1}]\nsections = []\n',
-                                       encoding="utf-8")
-    monkeypatch.setattr(definition, "FORMS_DIR", forms)
-    definition.form_registry.cache_clear()
+    _damage_a_program_format(tmp_path, monkeypatch)
     try:
         win = make_window(db_path)
         dlg = dialogs.NewSheetDialog(win, year=2019)
@@ -69,3 +55,17 @@ def test_with_a_damaged_program_format_a_new_sheet_is_made_from_the_others(tmp_p
         assert dialogs.NewSheetDialog(win, year=2018).result_values() == ("mofa-h30", 2018)
     finally:
         definition.form_registry.cache_clear()
+
+
+def _damage_a_program_format(tmp_path: Path, monkeypatch) -> None:
+    """The program's formats, one more of them damaged (a misspelt key): ``mofa-x``."""
+    import shutil
+
+    from desktop.core import definition
+
+    forms = tmp_path / "forms"
+    shutil.copytree(ROOT / "forms", forms)
+    (forms / "mofa-x.toml").write_text('id = "mofa-x"\ntabs = [{id = "t", label = "T", colour = 1}]\nsections = []\n',
+                                       encoding="utf-8")
+    monkeypatch.setattr(definition, "FORMS_DIR", forms)
+    definition.form_registry.cache_clear()
