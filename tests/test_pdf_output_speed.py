@@ -35,8 +35,8 @@ def test_printing_a_file_does_not_load_the_database_modules(tmp_path) -> None:
     assert (tmp_path / "demo.pdf").stat().st_size > 10_000
 
 
-def _after_printing_the_demo(tmp_path, probe: str) -> str:
-    """The last line ``probe`` prints in a fresh process that has printed the demo sheet with
+def _after_printing_the_demo(tmp_path, probe: str, lines: int = 1) -> str:
+    """The last line(s) ``probe`` prints in a fresh process that has printed the demo sheet with
     ``main`` (``status``: its exit status; ``sys`` imported)."""
     import subprocess
     import sys
@@ -47,7 +47,7 @@ def _after_printing_the_demo(tmp_path, probe: str) -> str:
             f"status = main(['pdf', '--demo', '-o', {str(tmp_path / 'demo.pdf')!r}])\n" + probe)
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    return out.stdout.strip().splitlines()[-1]
+    return "\n".join(out.stdout.strip().splitlines()[-lines:])
 
 
 def test_printing_a_sheet_without_findings_runs_no_validation_code(tmp_path) -> None:
@@ -61,45 +61,27 @@ def test_printing_compiles_no_deferred_pattern_and_loads_no_pillow(tmp_path) -> 
     """The patterns ReportLab and the modules it imports compile at import for work a sheet
     never does (``uri_pat`` alone ~35 ms), and Pillow (~15 ms), are left undone by ``pdf --demo``,
     and the PDF is still written."""
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
-
-    code = ("import sys\nfrom desktop.cli import main\n"
-            f"status = main(['pdf', '--demo', '-o', {str(tmp_path / 'demo.pdf')!r}])\n"
-            "import platform, textwrap\nimport reportlab.platypus.paragraph as p, reportlab.lib.textsplit as t\n"
-            "import reportlab.lib.PyFontify as f\n"
-            "pats = [p.uri_pat, t.rx, textwrap.TextWrapper.wordsep_re, platform._libc_search, f.idRE, f.matchRE]\n"
-            "print(status, [(type(x).__name__, x.compiled) for x in pats], 'PIL._imaging' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip().splitlines()[-1] == f"0 {[('LazyPattern', None)] * 6} False"
+    probe = ("import platform, textwrap\nimport reportlab.platypus.paragraph as p, reportlab.lib.textsplit as t\n"
+             "import reportlab.lib.PyFontify as f\n"
+             "pats = [p.uri_pat, t.rx, textwrap.TextWrapper.wordsep_re, platform._libc_search, f.idRE, f.matchRE]\n"
+             "print(status, [(type(x).__name__, x.compiled) for x in pats], 'PIL._imaging' in sys.modules)")
+    assert _after_printing_the_demo(tmp_path, probe) == f"0 {[('LazyPattern', None)] * 6} False"
     assert (tmp_path / "demo.pdf").stat().st_size > 10_000
 
 
 def test_every_deferred_pattern_is_met_at_import_and_left_uncompiled_by_printing(tmp_path) -> None:
     """Each entry of DEFERRED_PATTERNS stands for a pattern ReportLab's import compiles (none is
     stale), and printing the demo compiles none of them (their ~10 ms of compiling is saved)."""
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
-
-    code = ("import gc, sys\nfrom desktop.cli import main\n"
-            f"status = main(['pdf', '--demo', '-o', {str(tmp_path / 'demo.pdf')!r}])\n"
-            "from desktop.pdf.compat import DEFERRED_PATTERNS, LazyPattern\n"
-            "lazy = [o for o in gc.get_objects() if isinstance(o, LazyPattern)]\n"
-            "met = [p for p in DEFERRED_PATTERNS if not any(type(x.pattern) is type(p) and x.pattern.startswith(p)"
-            " for x in lazy)]\n"
-            "print(status, met, [x.pattern[:30] for x in lazy if x.compiled is not None])\n"
-            "import logging, platform, reportlab.lib.rl_safe_eval as e, reportlab.platypus.paragraph as p\n"
-            "named = [e.__rl_unsafe_re__, logging.StrFormatStyle.fmt_spec, platform._ironpython_sys_version_parser,"
-            " p._hy_letters_pat, p._hy_pfx_pat]\n"
-            "print([type(x).__name__ for x in named])")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip().splitlines()[-2:] == ["0 [] []", str(["LazyPattern"] * 5)]
+    probe = ("import gc\nfrom desktop.pdf.compat import DEFERRED_PATTERNS, LazyPattern\n"
+             "lazy = [o for o in gc.get_objects() if isinstance(o, LazyPattern)]\n"
+             "met = [p for p in DEFERRED_PATTERNS if not any(type(x.pattern) is type(p) and x.pattern.startswith(p)"
+             " for x in lazy)]\n"
+             "print(status, met, [x.pattern[:30] for x in lazy if x.compiled is not None])\n"
+             "import logging, platform, reportlab.lib.rl_safe_eval as e, reportlab.platypus.paragraph as p\n"
+             "named = [e.__rl_unsafe_re__, logging.StrFormatStyle.fmt_spec, platform._ironpython_sys_version_parser,"
+             " p._hy_letters_pat, p._hy_pfx_pat]\n"
+             "print([type(x).__name__ for x in named])")
+    assert _after_printing_the_demo(tmp_path, probe, lines=2).splitlines() == ["0 [] []", str(["LazyPattern"] * 5)]
 
 
 def test_a_deferred_pattern_used_while_reportlab_is_imported_is_compiled_once() -> None:
