@@ -5,6 +5,9 @@ from __future__ import annotations
 import builtins
 import re
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 import desktop.gui  # noqa: F401 - applies the work-arounds
 from tests.conftest import ROOT
 
@@ -119,3 +122,14 @@ def test_a_damaged_cached_bytecode_is_compiled_again(tmp_path) -> None:
     again = _compiled_support_modules(tmp_path)
     assert len(again) == 4  # those are compiled again (and Qt works: the label was made)
     assert _compiled_support_modules(tmp_path) == []  # and stored again
+
+
+@given(st.text())
+def test_the_rich_text_escape_is_htmls(text: str) -> None:
+    """form_view and the title line escape with look.escape_rich (html's entity table is not
+    imported at start): the same text as html.escape."""
+    import html
+
+    from desktop.gui.look import escape_rich
+
+    assert escape_rich(text) == html.escape(text)
