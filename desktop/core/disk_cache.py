@@ -41,6 +41,14 @@ def read(name: str, ident: tuple[Any, ...]) -> Any | None:
         return None
 
 
+def read_bytes(name: str) -> bytes | None:
+    """The bytes stored as ``name`` by :func:`write_bytes`; None when there are none."""
+    try:
+        return (cache_dir() / name).read_bytes()
+    except OSError:
+        return None
+
+
 def write(name: str, ident: tuple[Any, ...], payload: Any) -> None:
     """Store ``payload`` (marshallable data) for ``ident``; silently nothing when it cannot be."""
     try:

@@ -89,7 +89,9 @@ class FormView(QWidget):
         layout.addWidget(self.tabs)
         for tab in form.tabs:  # empty pages: a tab's widgets are built when it is first shown
             scroll = QScrollArea(self.tabs)
-            scroll.setViewport(QWidget(scroll))  # made here, so Python knows it: see the note above
+            # a viewport made in Python: a text box walking up to its page meets a widget Python
+            # already wraps (Qt's own one made PySide6 wrap the whole QWidget family, ~17 ms)
+            scroll.setViewport(QWidget(scroll))
             scroll.setObjectName(f"tab:{tab.id}")
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QFrame.Shape.NoFrame)

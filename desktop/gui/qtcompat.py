@@ -76,25 +76,35 @@ def cached_compile(real: Any) -> Any:
             return real(source, filename, mode, *args, **kwargs)
         import hashlib
         import importlib.util
-        import marshal
-
-        from desktop.core import disk_cache
 
         data = source.encode("utf-8") if isinstance(source, str) else source
         key = hashlib.sha256(importlib.util.MAGIC_NUMBER + filename.encode() + b"\0" + data).hexdigest()
         name = f"qt-{key[:32]}.code"
-        try:
-            blob = (disk_cache.cache_dir() / name).read_bytes()
-            head, digest, body = blob[:len(_CODE_CACHE_FORMAT)], blob[len(_CODE_CACHE_FORMAT):][:32], blob[len(_CODE_CACHE_FORMAT) + 32:]
-            if head == _CODE_CACHE_FORMAT and hashlib.sha256(body).digest() == digest:
-                return marshal.loads(body)
-        except (OSError, ValueError, EOFError, TypeError):
-            pass
-        code = real(source, filename, mode)
-        _store(name, code)
+        code = _load(name)
+        if code is None:
+            code = real(source, filename, mode)
+            _store(name, code)
         return code
 
     return compile_
+
+
+# an entry: the format line, the SHA-256 of the marshalled code, the marshalled code
+def _load(name: str) -> Any | None:
+    import hashlib
+    import marshal
+
+    from desktop.core import disk_cache
+
+    blob = disk_cache.read_bytes(name) or b""
+    start = len(_CODE_CACHE_FORMAT) + 32
+    head, digest, body = blob[:len(_CODE_CACHE_FORMAT)], blob[len(_CODE_CACHE_FORMAT):start], blob[start:]
+    if head != _CODE_CACHE_FORMAT or hashlib.sha256(body).digest() != digest:
+        return None  # missing, cut short or damaged
+    try:
+        return marshal.loads(body)
+    except (ValueError, EOFError, TypeError):
+        return None
 
 
 def _store(name: str, code: Any) -> None:
