@@ -41,7 +41,9 @@ from PySide6.QtWidgets import (  # noqa: E402
 
 app = QApplication(sys.argv[:1])
 font_id = QFontDatabase.addApplicationFont(f"{ROOT}/resources/fonts/BIZUDPGothic-Regular.ttf")
-app.setFont(QFont(QFontDatabase.applicationFontFamilies(font_id)[0], 10))
+ui_font = QFont(QFontDatabase.applicationFontFamilies(font_id)[0], 10)
+ui_font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)  # as hyoka's app font (gui/app.py)
+app.setFont(ui_font)
 with open(f"{ROOT}/resources/demo/000_iom_r01.json", encoding="utf-8") as fh:
     values = json.load(fh)["values"]
 with open(f"{ROOT}/forms/mofa-r01.toml", encoding="utf-8") as fh:
