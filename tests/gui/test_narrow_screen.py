@@ -43,11 +43,25 @@ def _problems(view, tab_id: str) -> list[str]:
     return out
 
 
+def _every_tab(win, sheet_ids: list[int]) -> tuple[set[str], list[str]]:
+    """Visit every tab of every sheet; the formats seen and the problems found."""
+    forms, problems = set(), []
+    for sid in sheet_ids:
+        win.open_sheet(sid)
+        view = win.current_view()
+        forms.add(view.form.id)
+        for i, tab in enumerate(view.form.tabs):
+            view.tabs.setCurrentIndex(i)
+            _settle()
+            assert view.is_built(tab.id)
+            problems += [f"{win.width()}×{win.height()} {view.form.id} {p}" for p in _problems(view, tab.id)]
+    return forms, problems
+
+
 @pytest.mark.parametrize("screen", [(1280, 720), (1366, 768)])
 def test_every_tab_fits_without_scrolling_sideways(make_window, db_path: Path, screen: tuple[int, int]) -> None:
     win = make_window(db_path)
     width, height = screen
-    seen_forms = set()
     problems = []
     # the first start on that screen (fitted, a little smaller), then the window forced to the
     # whole screen (``--size``) with the docks as the first start left them
@@ -57,14 +71,33 @@ def test_every_tab_fits_without_scrolling_sideways(make_window, db_path: Path, s
             win.resize(width, height)
         _settle()
         assert win.list_dock.isVisible() and win.findings_dock.isVisible()
-        for sid in win.listed_ids():
-            win.open_sheet(sid)
-            view = win.current_view()
-            seen_forms.add(view.form.id)
-            for i, tab in enumerate(view.form.tabs):
-                view.tabs.setCurrentIndex(i)
-                _settle()
-                assert view.is_built(tab.id)
-                problems += [f"{win.width()}×{win.height()} {view.form.id} {p}" for p in _problems(view, tab.id)]
-    assert seen_forms == {"mofa-r01", "mofa-h30"}  # the two demo sheets
+        forms, found = _every_tab(win, win.listed_ids())
+        assert forms == {"mofa-r01", "mofa-h30"}  # the two demo sheets
+        problems += found
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_blank_sheets_of_every_format_fit_in_english_too(make_window, db_path: Path) -> None:
+    """Error lines under the empty fields, the English texts (longer examples and echoes of the
+    dates and periods filled in here), the formats that have no demo sheet."""
+    from desktop.core.definition import all_forms
+    from desktop.core.i18n import set_language
+
+    dates = {"ym": "2018-06", "fy": "2017", "fy_or_period": "2017-07/2018-06"}
+    set_language("en")
+    try:
+        win = make_window(db_path)
+        win.fit_to_screen(QRect(0, 0, 1280, 720))
+        _settle()
+        sheets = []
+        for form_id, form in all_forms().items():
+            sheets.append(win.create_sheet(form_id, 2020))
+            for f in form.fields:
+                if f.type in dates and not f.computed:
+                    win.controller.set_value(f.id, dates[f.type])
+            win.controller.validate_now()
+        forms, problems = _every_tab(win, sheets)
+    finally:
+        set_language("ja")
+    assert forms == set(all_forms()) and {"mofa-r01", "mofa-h30"} <= forms
     assert not problems, "\n".join(problems[:20])
