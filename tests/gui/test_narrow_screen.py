@@ -77,9 +77,11 @@ def test_every_tab_fits_without_scrolling_sideways(make_window, db_path: Path, s
     assert not problems, "\n".join(problems[:20])
 
 
-def test_blank_sheets_of_every_format_fit_in_english_too(make_window, db_path: Path) -> None:
+@pytest.mark.parametrize("zoom", [100, 130])
+def test_blank_sheets_of_every_format_fit_in_english_too(make_window, db_path: Path, zoom: int) -> None:
     """Error lines under the empty fields, the English texts (longer examples and echoes of the
-    dates and periods filled in here), the formats that have no demo sheet."""
+    dates and periods filled in here, 「(does not apply to this form of contribution)」 beside a
+    group's title), the formats that have no demo sheet; also with the form zoomed (Ctrl+plus)."""
     from desktop.core.definition import all_forms
     from desktop.core.i18n import set_language
 
@@ -88,6 +90,7 @@ def test_blank_sheets_of_every_format_fit_in_english_too(make_window, db_path: P
     try:
         win = make_window(db_path)
         win.fit_to_screen(QRect(0, 0, 1280, 720))
+        win.set_zoom(zoom)
         _settle()
         sheets = []
         for form_id, form in all_forms().items():
@@ -101,3 +104,24 @@ def test_blank_sheets_of_every_format_fit_in_english_too(make_window, db_path: P
         set_language("ja")
     assert forms == set(all_forms()) and {"mofa-r01", "mofa-h30"} <= forms
     assert not problems, "\n".join(problems[:20])
+
+
+def test_not_applicable_note_wraps_under_the_group_title(window) -> None:
+    """「（この拠出形態では該当しません）」 is a wrapping line in the box, no longer part of its title
+    (a title never wraps): the box needs no more width when its group does not apply."""
+    from PySide6.QtWidgets import QGroupBox, QLabel
+
+    window.create_sheet("mofa-r01", 2020)
+    view = window.current_view()
+    view.ensure_tab("c3")
+    box = window.findChild(QGroupBox, "group:c3_3")
+    note = window.findChild(QLabel, "notApplicable:c3_3")
+    window.controller.set_value("contribution_form", "イヤマーク")
+    _settle()
+    assert note.isHidden()
+    applicable_width = box.minimumSizeHint().width()
+    window.controller.set_value("contribution_form", "ノンイヤマーク")
+    _settle()
+    assert not note.isHidden() and note.wordWrap() and "該当しません" in note.text()
+    assert box.title() == window.controller.form.groups["c3_3"].display_label
+    assert box.minimumSizeHint().width() <= applicable_width
