@@ -93,10 +93,14 @@ class FieldEditor(QObject):
         # the line is always there (empty when all is well), so a finding appearing or going
         # away while the officer types never moves the fields below under the pointer
         self.findings_label.setMinimumHeight(self.findings_label.fontMetrics().lineSpacing())
-        line = QHBoxLayout()
+        beside = self.beside_findings()
+        if not beside:
+            outer.addWidget(self.findings_label)
+            return
+        line = QHBoxLayout()  # only where needed: a layout per field costs when a tab is built
         line.setSpacing(6)
         line.addWidget(self.findings_label, 1)
-        for extra in self.beside_findings():
+        for extra in beside:
             line.addWidget(extra, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(line)
 
