@@ -93,7 +93,16 @@ class FieldEditor(QObject):
         # the line is always there (empty when all is well), so a finding appearing or going
         # away while the officer types never moves the fields below under the pointer
         self.findings_label.setMinimumHeight(self.findings_label.fontMetrics().lineSpacing())
-        outer.addWidget(self.findings_label)
+        beside = self.beside_findings()
+        if not beside:
+            outer.addWidget(self.findings_label)
+            return
+        line = QHBoxLayout()  # only where needed: a layout per field costs when a tab is built
+        line.setSpacing(6)
+        line.addWidget(self.findings_label, 1)
+        for extra in beside:
+            line.addWidget(extra, 0, Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(line)
 
     # -- subclass API -----------------------------------------------------
     def build(self) -> QWidget:
@@ -105,6 +114,11 @@ class FieldEditor(QObject):
     def focus_widgets(self) -> list[QWidget]:
         """Focusable widgets in Tab order (for the sheet-wide Tab chain)."""
         return [self.widget]
+
+    def beside_findings(self) -> list[QWidget]:
+        """Widgets at the right end of the findings line under the value (a counter there takes
+        no width from the value's row)."""
+        return []
 
     # -- common -----------------------------------------------------------
     def emit(self, raw: Any) -> None:
@@ -391,8 +405,12 @@ class ShortEditor(_Counted):
         self.row.addWidget(edit, 1)
         if self.field.max_length:
             self.add_counter()
-            self.row.addWidget(self.counter)
         return edit
+
+    def beside_findings(self) -> list[QWidget]:
+        # under the box, as a text box's count is: beside it, it took 96 px from the value
+        # (「マネジメント，人事，財政，…」 was cut at 1280×720)
+        return [self.counter] if self.field.max_length else []
 
     def _changed(self, text: str) -> None:
         if self.field.max_length:
@@ -518,6 +536,9 @@ class PeriodEditor(FieldEditor):
         self.row.addWidget(edit)
         self.echo = QLabel(self.container)
         self.echo.setObjectName(f"echo:{self.field.id}")
+        # the echo wraps beside the box instead of widening the row: 「→ 2017 年度（平成29年度）」 on one
+        # line pushed 評価基準３'s nested audit boxes past the right edge at 1366×768
+        self.echo.setWordWrap(True)
         tint(self.echo, "#2a5d2a")
         self.row.addWidget(self.echo)
         self.row.addStretch(1)
