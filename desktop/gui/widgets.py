@@ -431,10 +431,17 @@ def text_width(edit: QLineEdit, text: str) -> int:
     return edit.fontMetrics().horizontalAdvance(text) + margins.left() + margins.right() + 20
 
 
+# The widest way a period is usually written: a date box grows to show it whole, and no further
+_WIDEST_PERIOD = "平成29年10月～平成30年10月"
+
+
 def fit_width(edit: QLineEdit, text: str, least: int) -> None:
     """A period or date box as wide as its placeholder or value (「例：2018-06，令和元年6月」,
-    「2018年1月～2018年12月」 were cut at a fixed 240 px), never narrower than ``least``."""
-    width = max(least, text_width(edit, text))
+    「2018年1月～2018年12月」 were cut at a fixed 240 px), never narrower than ``least``; a longer
+    text (a sentence pasted from a report) scrolls inside the box, as in any line edit, instead of
+    widening the page past the view."""
+    widest = max(text_width(edit, _WIDEST_PERIOD), text_width(edit, edit.placeholderText()))
+    width = max(least, min(text_width(edit, text), widest))
     edit.setMinimumWidth(width)
     edit.setMaximumWidth(width)
 

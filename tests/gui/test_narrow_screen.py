@@ -125,3 +125,28 @@ def test_not_applicable_note_wraps_under_the_group_title(window) -> None:
     assert not note.isHidden() and note.wordWrap() and "該当しません" in note.text()
     assert box.title() == window.controller.form.groups["c3_3"].display_label
     assert box.minimumSizeHint().width() <= applicable_width
+
+
+def test_a_long_paste_into_a_date_box_scrolls_inside_the_box(make_window, db_path: Path) -> None:
+    """A date or period box grows to show a value in any notation, up to the widest one a period is
+    written in; a longer paste (a whole sentence from a report) scrolls inside the box instead of
+    widening 評価基準３ past the view, and what was pasted is kept as typed."""
+    win = make_window(db_path)
+    win.fit_to_screen(QRect(0, 0, 1280, 720))
+    _settle()
+    win.open_sheet(win.listed_ids()[0])
+    view = win.current_view()
+    index = next(i for i, t in enumerate(view.form.tabs) if t.id == view.form.by_id["c3_4_int_period"].tab)
+    view.tabs.setCurrentIndex(index)
+    _settle()
+    pasted = "内部監査は2017年7月から2018年6月までを対象として実施され，その結果は理事会に報告された。" * 3
+    for field_id, text in (("c3_4_int_period", pasted), ("c3_2_report_ym", "平成30年10月～令和元年9月")):
+        editor = view.editor(field_id)
+        assert editor is not None
+        editor.widget.setText(text)
+        _settle()
+        assert editor.widget.text() == text
+    scroll = view.scrolls[view.form.tabs[index].id]
+    assert scroll.horizontalScrollBar().maximum() == 0
+    # a period in its widest usual notation is still shown whole
+    assert not [p for p in _problems(view, view.form.tabs[index].id) if "c3_2_report_ym" in p]
