@@ -8,7 +8,6 @@ replace them.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -519,8 +518,17 @@ class PreviewDialog(QDialog):
         from desktop.gui import folders
 
         path = folders.save_file(self, "pdf", _("PDF として保存"), self.suggested_name, "PDF (*.pdf)")
-        if path:
-            shutil.copyfile(self.pdf_path, path)
+        if not path:
+            return
+        import shutil
+
+        from desktop.core.safe_files import FileProblem, replacing
+
+        try:  # beside the target first, then renamed over it: a full disk leaves the old file whole
+            with replacing(path) as tmp:
+                shutil.copyfile(self.pdf_path, tmp)
+        except FileProblem as exc:
+            inform(self, _("PDF として保存"), str(exc), warning=True)
 
     def print_(self) -> None:
         """Ask for a printer, then print the same PDF in the background (see :mod:`printing`)."""

@@ -75,3 +75,46 @@ def test_print_runs_in_a_worker_with_progress_and_cancel(gui_app, qtbot, demo_pd
     dlg.progress.findChild(QPushButton).click()  # the progress dialog's Cancel button
     qtbot.waitUntil(job2.isFinished, timeout=60_000)
     assert job2.cancelled and not job2.ok and not job2.error and messages == []
+
+
+
+def test_saving_the_preview_where_it_cannot_be_written_says_so_and_keeps_the_old_file(
+        gui_app, demo_pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, messages) -> None:
+    """「PDF として保存…」 into a folder that is gone, or onto a full disk, gives a one-line message
+    naming the file (it raised out of the button's slot and the officer saw nothing); a file that
+    was there is not left half written."""
+    import errno
+    import shutil
+
+    from desktop.gui import dialogs, folders
+
+    def save_to(path: Path) -> None:
+        monkeypatch.setattr(folders, "save_file", lambda *_a, **_k: path)
+        dlg.save_as()
+
+    dlg = dialogs.PreviewDialog(demo_pdf, "demo.pdf")
+    try:
+        gone = tmp_path / "gone" / "out.pdf"
+        save_to(gone)
+        assert len(messages) == 1 and str(gone) in messages[-1][1] and "\n" not in messages[-1][1]
+        assert not gone.parent.exists()
+
+        old = tmp_path / "old.pdf"
+        old.write_bytes(b"%PDF-old")
+        real_copy = shutil.copyfile
+
+        def full_disk(src: str, dst: str, **_kw: object) -> str:
+            Path(dst).write_bytes(Path(src).read_bytes()[:100])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(shutil, "copyfile", full_disk)
+        save_to(old)
+        assert len(messages) == 2 and str(old) in messages[-1][1] and "ディスク" in messages[-1][1]
+        assert old.read_bytes() == b"%PDF-old"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.pdf", "old.pdf"]  # no temp file left
+
+        monkeypatch.setattr(shutil, "copyfile", real_copy)
+        save_to(old)
+        assert old.read_bytes() == demo_pdf.read_bytes() and len(messages) == 2
+    finally:
+        dlg.close()
