@@ -296,8 +296,12 @@ def _run(args: Namespace) -> int:
     if screenshot:
         for _i in range(5):
             app.processEvents()
-        window.grab().save(str(screenshot))
+        saved = window.grab().save(str(screenshot))
         window.close()
+        if not saved:  # QPixmap.save says only yes or no: a missing folder, no room, no right to write
+            print("hyoka: " + _("画像を {path} に保存できません（フォルダー・空き容量・書き込み権限を確かめてください）。").format(
+                path=screenshot), file=sys.stderr)
+            return 1
         return 0
     end_session_cleanly(app, window)
     return int(app.exec())

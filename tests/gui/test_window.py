@@ -420,3 +420,17 @@ def test_findings_are_shown_in_full(window, qtbot) -> None:
     ]
     bands = sum(1 for y in range(len(inked)) if inked[y] and (y == 0 or not inked[y - 1]))
     assert bands >= 2, "the message line of a finding is not drawn"
+
+
+def test_a_screenshot_that_cannot_be_written_exits_1_with_a_message(tmp_path: Path) -> None:
+    """``--screenshot`` into a folder that is not there: one line naming the file and exit 1 (it said
+    nothing and exited 0, as if the picture had been taken)."""
+    out = tmp_path / "gone" / "tab.png"
+    proc = subprocess.run(
+        [sys.executable, "-m", "desktop", "gui", "--db", str(tmp_path / "s.sqlite3"), "--sheet", "1",
+         "--screenshot", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode == 1
+    said = [line for line in proc.stderr.splitlines() if line.startswith("hyoka:")]
+    assert len(said) == 1 and str(out) in said[0]
+    assert not out.exists()
