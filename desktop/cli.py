@@ -740,7 +740,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:
-        print(_("hyoka: 予期しないエラー：{kind}: {error}").format(kind=type(exc).__name__, error=exc), file=sys.stderr)
+        from desktop.core import error_log
+
+        message = _("hyoka: 予期しないエラー：{kind}: {error}").format(kind=type(exc).__name__, error=_one_line(exc))
+        recorded = error_log.record(type(exc), exc, exc.__traceback__)
+        if recorded is not None:  # the traceback, for whoever looks after the installation
+            message += _("（詳細：{path}）").format(path=recorded)
+        print(message, file=sys.stderr)
         return 3
 
 

@@ -28,6 +28,12 @@ def _japanese_ui() -> None:
     set_language("ja")
 
 
+@pytest.fixture(autouse=True)
+def _own_error_log(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A program error a test provokes is recorded in a temp folder, never the user's log."""
+    monkeypatch.setenv("HYOKA_LOG_DIR", str(tmp_path_factory.mktemp("log")))
+
+
 @pytest.fixture
 def user_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """An empty per-user format folder, read instead of the real ones (formats are reloaded)."""

@@ -303,5 +303,8 @@ def _run(args: Namespace) -> int:
                 path=screenshot), file=sys.stderr)
             return 1
         return 0
+    from desktop.gui import errors
+
+    errors.install(lambda: window)  # a program error in a slot: saved input, a message and a record
     end_session_cleanly(app, window)
     return int(app.exec())

@@ -279,3 +279,23 @@ def test_a_wrong_option_of_the_app_is_reported_by_the_gui_command(capsys) -> Non
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert "--no-such-option" in err and "usage: hyoka" in err
+
+
+def test_a_defect_is_one_line_exit_3_and_its_traceback_is_recorded(capsys, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A defect in hyoka (not bad input): one line naming it and the log file, exit 3; the
+    traceback goes to the error log, not the terminal."""
+    from desktop import cli
+
+    def broken(_args: object) -> int:
+        raise ZeroDivisionError("division by zero\nsecond line")
+
+    monkeypatch.setenv("HYOKA_LOG_DIR", str(tmp_path / "logs"))
+    monkeypatch.setattr(cli, "cmd_list", broken)
+    code, out, err = run_safely(capsys, "--db", str(tmp_path / "h.db"), "list")
+    log = tmp_path / "logs" / "errors.log"
+    assert code == 3 and out == ""
+    assert err.count("\n") == 1 and "ZeroDivisionError: division by zero second line" in err and str(log) in err
+    assert "Traceback" not in err
+    recorded = log.read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in recorded and "in broken" in recorded
