@@ -18,6 +18,7 @@ import time
 import uuid as uuidlib
 import zlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -341,6 +342,29 @@ def _pack(values: Values, canonical: str | None = None, level: int = _LEVEL_MORE
     character there instead of three: a smaller snapshot in about half the time of UTF-8 at level 6)."""
     text = canonical_json(values) if canonical is None else canonical
     return _PACK_UTF16 + zlib.compress(text.encode("utf-16-le", "surrogatepass"), level)
+
+
+# Snapshots from this many bytes of UTF-16 on are compressed on the compressor thread; a smaller
+# one (a sheet with little text) is compressed at once: handing it over would cost more.
+_BACKGROUND_MIN = 16384
+
+
+@cache
+def _compressor() -> ThreadPoolExecutor:
+    """One thread that compresses snapshots. zlib lets go of the GIL while it compresses, so a
+    snapshot is compressed while this thread writes the sheet's values (SQLite lets go of it too)."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="hyoka-pack")
+
+
+def _pack_soon(canonical: str, level: int) -> Callable[[], bytes]:
+    """:func:`_pack` of the values whose canonical JSON this is, started now and taken by calling
+    what this returns (compressed on the compressor thread meanwhile, when the snapshot is large)."""
+    data = canonical.encode("utf-16-le", "surrogatepass")
+    if len(data) < _BACKGROUND_MIN:
+        blob = _PACK_UTF16 + zlib.compress(data, level)
+        return lambda: blob
+    future = _compressor().submit(zlib.compress, data, level)
+    return lambda: _PACK_UTF16 + future.result()
 
 
 def _unpack(stored: Any) -> Any:
@@ -751,6 +775,7 @@ class Store:
             self._require_complete(form, values, findings)
         stamp = now()
         pieces, canonical = _encoded(values)
+        packed = _pack_soon(canonical, _LEVEL_FIRST)  # compressed while the values are written
         digest = digest_of(canonical)
         row: dict[str, Any] = {
             "uuid": sheet_uuid or str(uuidlib.uuid4()),
@@ -775,7 +800,7 @@ class Store:
             assert isinstance(sheet_id, int)
             self._write_values(sheet_id, values, new=True, encoded=(pieces, canonical), digest=digest)
             self._add_revision(sheet_id, values, kind, status, coalesce=False, stamp=updated or stamp,
-                               canonical=canonical, new=True)
+                               packed=packed, new=True)
         return int(sheet_id)
 
     @staticmethod
@@ -814,8 +839,9 @@ class Store:
         return canonical
 
     def _add_revision(self, sheet_id: int, values: Values, kind: str, status: str, *, coalesce: bool, stamp: str,
-                      canonical: str | None = None, new: bool = False) -> int:
-        blob = _pack(values, canonical, _LEVEL_FIRST if new else _LEVEL_MORE)
+                      packed: Callable[[], bytes] | None = None, new: bool = False) -> int:
+        """A revision holding ``values`` (``packed``: their snapshot, from :func:`_pack_soon`)."""
+        blob = _pack(values, None, _LEVEL_FIRST if new else _LEVEL_MORE) if packed is None else packed()
         conn = self.conn
         last = None if new else conn.execute(
             "SELECT id, number, created, kind FROM revisions WHERE sheet_id = ? ORDER BY number DESC LIMIT 1",
@@ -849,15 +875,17 @@ class Store:
         if status == "complete" and validation.validate(form, values, warnings=False):
             status = "draft"  # an edit that breaks a complete sheet reopens it
         stamp = now()
+        encoded = _encoded(values)
+        packed = _pack_soon(encoded[1], _LEVEL_MORE)  # compressed while the values are written
         with self._tx() as db:
             if expected is not None:
                 current = self._digest_in_tx(sheet_id)
                 if current != expected:
                     raise ConflictError(sheet_id, expected, current)
-            canonical = self._write_values(sheet_id, values)
+            self._write_values(sheet_id, values, encoded=encoded)
             db.update("sheets", sheet_id, {"updated": stamp, "status": status, **self._summary(form, values)})
             return self._add_revision(sheet_id, values, kind, status, coalesce=kind == "autosave", stamp=stamp,
-                                      canonical=canonical)
+                                      packed=packed)
 
     def _digest_in_tx(self, sheet_id: int) -> str:
         rows = _dicts(self.conn.execute("SELECT digest FROM sheets WHERE id = ?", [sheet_id]))
