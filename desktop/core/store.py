@@ -763,12 +763,14 @@ class Store:
         import_source: str = "",
         import_note: str = "",
         findings: list[validation.Finding] | None = None,
+        normalized: bool = False,
     ) -> int:
         """A new sheet with its first revision. ``findings``: what :func:`validation.validate` said
         about these very values (their errors at least), when the caller has already asked (import),
-        so it is not run twice."""
+        so it is not run twice; ``normalized``: the values are what :func:`normalize_values` made of
+        them for this format already (an interchange document's), so they are not normalized again."""
         form = get_form(form_id)
-        values = normalize_values(form, values or {})
+        values = (values or {}) if normalized else normalize_values(form, values or {})
         if status not in STATUSES:
             raise StoreError(_("不明な状態です：{status}").format(status=status))
         if status == "complete":

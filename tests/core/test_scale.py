@@ -470,3 +470,20 @@ def test_a_compression_that_fails_on_the_other_thread_undoes_the_sheet(db_path: 
         assert s.list_sheets() == [] and s.db.conn.execute("SELECT COUNT(*) FROM revisions").fetchone()[0] == 0
         sid = s.create_sheet("mofa-r01", doc.values, sheet_uuid=doc.sheet["uuid"])
         assert s.revision_values(sid, 1) == doc.values
+
+
+def test_an_imported_sheet_is_normalized_once(db_path: Path, r01_doc: dict, monkeypatch) -> None:
+    """Reading the file normalizes its values; creating the sheet stores them as they are (it normalized
+    them a second time), while a sheet made from raw values is still normalized by the store."""
+    from desktop.core import interchange
+    from desktop.core import store as store_mod
+
+    doc = _docs(r01_doc, 1)[0]
+    calls = []
+    real = store_mod.normalize_values
+    monkeypatch.setattr(store_mod, "normalize_values", lambda *a: calls.append(1) or real(*a))
+    with Store(db_path) as s:
+        sid = interchange.import_document(s, doc).sheet_id
+        assert calls == [] and s.get_sheet(sid).values == doc.values
+        raw = s.create_sheet("mofa-r01", {"contribution_name": "  全角の数字  ", "c4_1_jp_staff": "１５，０１５"})
+        assert calls == [1] and s.get_sheet(raw).values["c4_1_jp_staff"] == 15015
