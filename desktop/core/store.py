@@ -18,7 +18,6 @@ import time
 import uuid as uuidlib
 import zlib
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,6 +36,8 @@ from desktop.core.records import StoreError as StoreError
 from desktop.core.values import Values, canonical_json, digest_of, fiscal_year, normalize_values, values_digest
 
 if TYPE_CHECKING:  # sqlite-utils (with click, dateutil, pluggy: ~50 ms) loads only to migrate
+    from concurrent.futures import ThreadPoolExecutor  # loaded at the first large snapshot
+
     import sqlite_utils
     from sqlite_utils.migrations import Migrations
 
@@ -364,6 +365,8 @@ _BACKGROUND_MIN = 16384
 def _compressor() -> ThreadPoolExecutor:
     """One thread that compresses snapshots. zlib lets go of the GIL while it compresses, so a
     snapshot is compressed while this thread writes the sheet's values (SQLite lets go of it too)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="hyoka-pack")
 
 
