@@ -303,6 +303,13 @@ def _index_fold(text: str) -> str:
     return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
 
 
+def _index_bytes(text: str) -> bytes:
+    """:func:`_index_fold` of ``text`` as its UTF-8 bytes, which the index is given as they are (it
+    reads a blob as UTF-8 text): a sheet's 12,000 characters are not decoded back into a str for
+    sqlite3 to encode again (a quarter of the time of writing the index)."""
+    return text.encode("utf-8", "surrogatepass").lower()
+
+
 def _indexed_text(conn: sqlite3.Connection, sheet_id: int) -> str:
     """A sheet's text as the index holds it: every text value, in the order written, a space between
     (a damaged value counts as no text), and two spaces after, so that every character starts a
@@ -728,8 +735,8 @@ class Store:
                 added.append((sheet_id, new))
         # one statement each for the whole transaction (a sheet's old text leaves before its new one comes)
         conn.executemany("INSERT INTO sheet_text_fts (sheet_text_fts, rowid, body) VALUES ('delete', ?, ?)",
-                         [(i, _index_fold(t)) for i, t in gone])
-        conn.executemany("INSERT INTO sheet_text_fts (rowid, body) VALUES (?, ?)", [(i, _index_fold(t)) for i, t in added])
+                         [(i, _index_bytes(t)) for i, t in gone])
+        conn.executemany("INSERT INTO sheet_text_fts (rowid, body) VALUES (?, ?)", [(i, _index_bytes(t)) for i, t in added])
         if self._indexed:
             conn.execute("INSERT INTO sheet_text_fts (sheet_text_fts, rank) VALUES ('merge', ?)", [_MERGE_PAGES])
         self._indexed.clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -178,4 +179,32 @@ def test_m012_keeps_the_index_and_every_search(db_path: Path) -> None:
         assert "m012_index_hashsize" in [m.name for m in store_mod.migrations.applied(s.db)]
         assert {q: [x.id for x in s.search(q)] for q in _QUERIES} == before
         assert all(before[q] == _reference(s, q) for q in _QUERIES)
+        s.db.conn.execute("INSERT INTO sheet_text_fts (sheet_text_fts) VALUES ('integrity-check')")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=_ALPHABET + "Ｉｏ", min_size=1, max_size=12))
+def test_the_index_is_given_utf8_bytes_and_holds_what_the_folded_text_gives(text: str) -> None:
+    """The store hands the index each text as its ASCII-folded UTF-8 bytes (no str made of them for
+    sqlite3 to encode again); the index holds the very terms the folded text gives, and a deletion
+    given the same bytes removes them."""
+    from desktop.core import store as store_mod
+
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "b.sqlite3") as s:
+        calls: list[str] = []
+        s.db.conn.set_trace_callback(calls.append)
+        sid = s.create_sheet("mofa-r01", {"contribution_name": "名前", "c4_4_other": text})
+        s.db.conn.set_trace_callback(None)
+        inserts = [c for c in calls if c.startswith("INSERT INTO sheet_text_fts (rowid, body)")]
+        assert len(inserts) == 1 and "VALUES (1, x'" in inserts[0].replace("X'", "x'")
+        terms = sorted(t for (t,) in s.db.conn.execute("SELECT term FROM temp.sheet_text_terms"))
+        conn = sqlite3.connect(":memory:")
+        conn.execute(f"CREATE VIRTUAL TABLE f USING FTS5 (body, tokenize={store_mod._INDEX_TOKENIZER!r}, "
+                     "content='', detail='none')")
+        conn.execute("INSERT INTO f (rowid, body) VALUES (1, ?)",
+                     [store_mod._index_fold(store_mod._indexed_text(s.db.conn, sid))])
+        conn.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, f, 'row')")
+        assert terms == sorted(t for (t,) in conn.execute("SELECT term FROM temp.v"))
+        s.save_values(sid, {"contribution_name": "別の名前"})
+        assert s.search(text.strip()[:3]) == []  # the old text left the index and the values
         s.db.conn.execute("INSERT INTO sheet_text_fts (sheet_text_fts) VALUES ('integrity-check')")
