@@ -288,8 +288,8 @@ def m012_index_hashsize(db: sqlite_utils.Database) -> None:
     """Issue 11's import speed: the trigram index gathers up to :data:`_INDEX_HASHSIZE` bytes of new
     entries in memory before it writes them out as a segment (FTS5's ``hashsize``, 1 MiB by default,
     kept in the index's own config). Importing into a database that already holds sheets wrote a
-    segment every few sheets, each merged again later: a quarter of the index's writing time, and
-    the index a third larger than the same entries written in fewer segments."""
+    segment every few sheets, each merged with the index's big segments again: 300 sheets into an
+    index of 1,000 took 1.40 ms a sheet to index, 0.87 with one segment for the batch."""
     db.conn.execute("INSERT INTO sheet_text_fts (sheet_text_fts, rank) VALUES ('hashsize', ?)", [_INDEX_HASHSIZE])
 
 
@@ -306,7 +306,7 @@ def _index_fold(text: str) -> str:
 def _index_bytes(text: str) -> bytes:
     """:func:`_index_fold` of ``text`` as its UTF-8 bytes, which the index is given as they are (it
     reads a blob as UTF-8 text): a sheet's 12,000 characters are not decoded back into a str for
-    sqlite3 to encode again (a quarter of the time of writing the index)."""
+    sqlite3 to encode again (measured alone, a quarter of the time of writing the index)."""
     return text.encode("utf-8", "surrogatepass").lower()
 
 
