@@ -381,11 +381,15 @@ def _pack_soon(canonical: str, level: int) -> Callable[[], bytes]:
     """:func:`_pack` of the values whose canonical JSON this is, started now and taken by calling
     what this returns (compressed on the compressor thread meanwhile, when the snapshot is large)."""
     data = canonical.encode("utf-16-le", "surrogatepass")
-    if len(data) < _BACKGROUND_MIN:
-        blob = _PACK_UTF16 + zlib.compress(data, level)
-        return lambda: blob
-    future = _compressor().submit(zlib.compress, data, level)
-    return lambda: _PACK_UTF16 + future.result()
+    if len(data) >= _BACKGROUND_MIN:
+        try:
+            future = _compressor().submit(zlib.compress, data, level)
+        except RuntimeError:  # the interpreter is shutting down (a save at exit): no new work on threads
+            pass
+        else:
+            return lambda: _PACK_UTF16 + future.result()
+    blob = _PACK_UTF16 + zlib.compress(data, level)
+    return lambda: blob
 
 
 def _unpack(stored: Any) -> Any:

@@ -487,3 +487,20 @@ def test_an_imported_sheet_is_normalized_once(db_path: Path, r01_doc: dict, monk
         assert calls == [] and s.get_sheet(sid).values == doc.values
         raw = s.create_sheet("mofa-r01", {"contribution_name": "  全角の数字  ", "c4_1_jp_staff": "１５，０１５"})
         assert calls == [1] and s.get_sheet(raw).values["c4_1_jp_staff"] == 15015
+
+
+def test_a_save_while_the_interpreter_shuts_down_compresses_its_snapshot_at_once(db_path: Path, r01_values: dict,
+                                                                                 monkeypatch) -> None:
+    """After Python's exit hooks have stopped the thread pools, a pool takes no new work (RuntimeError): a
+    save made then (the last keystrokes at logout) still writes its revision, compressed on this thread."""
+    from desktop.core import store as store_mod
+
+    class ShutDown:
+        def submit(self, *args):
+            raise RuntimeError("cannot schedule new futures after interpreter shutdown")
+
+    with Store(db_path) as s:
+        sid = s.create_sheet("mofa-r01", r01_values)
+        monkeypatch.setattr(store_mod, "_compressor", ShutDown)
+        number = s.save_values(sid, dict(r01_values, c1_3_results="終了間際の入力"), kind="autosave")
+        assert s.revision_values(sid, number)["c1_3_results"] == "終了間際の入力"
