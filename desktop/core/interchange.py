@@ -74,7 +74,7 @@ class ReviewNeedsV2(Exception):
 @dataclass
 class Document:
     form: FormDef
-    values: Values
+    values: Values  # normalized for ``form`` (parse_document): stored as they are
     sheet: dict[str, Any] = field(default_factory=dict)
     digest_checked: bool = False
     source: str = ""
@@ -439,7 +439,7 @@ def _create(store: Store, doc: Document, status: str, *, copy: bool,
         sheet_uuid=None if copy else meta.get("uuid"),
         created=None if copy else meta.get("created"),
         updated=None if copy else meta.get("updated"),
-        kind="import", import_note=doc.upgrade_note, findings=findings,
+        kind="import", import_note=doc.upgrade_note, findings=findings, normalized=doc.form is installed_form(doc.form.id),
     )
 
 

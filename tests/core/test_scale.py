@@ -384,3 +384,123 @@ def test_a_sheets_values_are_written_by_one_statement_and_read_back_in_order(db_
         assert order == list(store_mod.normalize_values(doc.form, dict(doc.values, c4_4_other="七行ずつ書いた版")))
         assert s.get_sheet(sid).values == dict(doc.values, c4_4_other="七行ずつ書いた版")
         assert [x.id for x in s.search("七行ずつ")] == [sid]
+
+
+class _Recording:
+    """The store's compressor, noting each hand-over in ``calls`` (beside the traced statements)."""
+
+    def __init__(self, real, calls: list[str]):
+        self.real, self.calls = real, calls
+
+    def submit(self, fn, *args):
+        self.calls.append("submit")
+        return self.real.submit(fn, *args)
+
+
+def test_a_large_snapshot_is_compressed_on_another_thread_while_the_values_are_written(
+        db_path: Path, r01_doc: dict, monkeypatch) -> None:
+    """zlib lets go of the GIL: a sheet's snapshot is handed to the compressor thread before its values
+    are written (SQLite lets go of the GIL too), and is the very snapshot compressing it here gives."""
+    import threading
+    import zlib
+
+    from desktop.core import interchange
+    from desktop.core import store as store_mod
+
+    real_compress, real_pool = zlib.compress, store_mod._compressor()
+    threads: list[str] = []
+    monkeypatch.setattr(zlib, "compress", lambda data, level: threads.append(
+        threading.current_thread().name) or real_compress(data, level))
+    doc = _docs(r01_doc, 1)[0]
+    with Store(db_path) as s:
+        with _statements(s) as calls:
+            monkeypatch.setattr(store_mod, "_compressor", lambda: _Recording(real_pool, calls))
+            sid = interchange.import_document(s, doc).sheet_id
+            s.save_values(sid, dict(doc.values, c1_3_results="二つ目の版"), kind="save")
+        order = [" ".join(c.split()[:3]) for c in calls
+                 if c == "submit" or c.startswith(("INSERT INTO sheets", "INSERT INTO sheet_values",
+                                                   "INSERT INTO revisions", "DELETE FROM sheet_values"))]
+        assert order == ["submit", "INSERT INTO sheets", "INSERT INTO sheet_values", "INSERT INTO revisions",
+                         "submit", "DELETE FROM sheet_values", "INSERT INTO sheet_values", "INSERT INTO revisions"]
+        assert len(threads) == 2 and all(t.startswith("hyoka-pack") for t in threads)
+        for number, level in ((1, store_mod._LEVEL_FIRST), (2, store_mod._LEVEL_MORE)):
+            values = s.revision_values(sid, number)
+            stored = s.db.conn.execute("SELECT values_json FROM revisions WHERE sheet_id = ? AND number = ?",
+                                       [sid, number]).fetchone()[0]
+            assert stored == store_mod._pack(values, None, level)
+        assert s.revision_values(sid, 1) == doc.values
+        assert s.revision_values(sid, 2) == dict(doc.values, c1_3_results="二つ目の版") == s.get_sheet(sid).values
+        small = s.create_sheet("mofa-r01", {"contribution_name": "小さなシート"})
+        assert threads[-1] == threading.current_thread().name  # too small to hand over
+        assert s.revision_values(small, 1) == {"contribution_name": "小さなシート"}
+
+
+def test_a_failed_sheet_in_a_batch_leaves_no_revision_and_the_others_all_of_theirs(db_path: Path, r01_doc: dict) -> None:
+    """A sheet whose snapshot was handed over and whose row then failed (a uuid already there) is undone
+    with its savepoint; the sheets before and after it keep exactly their one revision each."""
+    docs = _docs(r01_doc, 3)
+    with Store(db_path) as s:
+        with s.transaction():
+            first = s.create_sheet("mofa-r01", docs[0].values, sheet_uuid=docs[0].sheet["uuid"])
+            with pytest.raises(StoreError):
+                s.create_sheet("mofa-r01", docs[1].values, sheet_uuid=docs[0].sheet["uuid"])
+            last = s.create_sheet("mofa-r01", docs[2].values, sheet_uuid=docs[2].sheet["uuid"])
+        rows = s.db.conn.execute("SELECT sheet_id, number FROM revisions ORDER BY id").fetchall()
+        assert rows == [(first, 1), (last, 1)]
+        assert s.revision_values(first, 1) == docs[0].values and s.revision_values(last, 1) == docs[2].values
+        assert [x.id for x in s.search("一括取込の特記事項1番")] == []
+
+
+def test_a_compression_that_fails_on_the_other_thread_undoes_the_sheet(db_path: Path, r01_doc: dict,
+                                                                     monkeypatch) -> None:
+    """The compressor thread's failure reaches the caller when the revision is written, and the whole
+    transaction is undone: no sheet without its revision."""
+    import zlib
+
+    doc = _docs(r01_doc, 1)[0]
+
+    def fail(data: bytes, level: int) -> bytes:
+        raise MemoryError
+
+    with Store(db_path) as s:
+        monkeypatch.setattr(zlib, "compress", fail)
+        with pytest.raises(MemoryError), s.transaction():
+            s.create_sheet("mofa-r01", doc.values, sheet_uuid=doc.sheet["uuid"])
+        monkeypatch.undo()
+        assert s.list_sheets() == [] and s.db.conn.execute("SELECT COUNT(*) FROM revisions").fetchone()[0] == 0
+        sid = s.create_sheet("mofa-r01", doc.values, sheet_uuid=doc.sheet["uuid"])
+        assert s.revision_values(sid, 1) == doc.values
+
+
+def test_an_imported_sheet_is_normalized_once(db_path: Path, r01_doc: dict, monkeypatch) -> None:
+    """Reading the file normalizes its values; creating the sheet stores them as they are (it normalized
+    them a second time), while a sheet made from raw values is still normalized by the store."""
+    from desktop.core import interchange
+    from desktop.core import store as store_mod
+
+    doc = _docs(r01_doc, 1)[0]
+    calls = []
+    real = store_mod.normalize_values
+    monkeypatch.setattr(store_mod, "normalize_values", lambda *a: calls.append(1) or real(*a))
+    with Store(db_path) as s:
+        sid = interchange.import_document(s, doc).sheet_id
+        assert calls == [] and s.get_sheet(sid).values == doc.values
+        raw = s.create_sheet("mofa-r01", {"contribution_name": "  全角の数字  ", "c4_1_jp_staff": "１５，０１５"})
+        assert calls == [1] and s.get_sheet(raw).values["c4_1_jp_staff"] == 15015
+
+
+def test_a_save_while_the_interpreter_shuts_down_compresses_its_snapshot_at_once(db_path: Path, r01_values: dict,
+                                                                                 monkeypatch) -> None:
+    """After Python's exit hooks have stopped the thread pools, a pool takes no new work (RuntimeError): a
+    save made then (the last keystrokes at logout) still writes its revision, compressed on this thread."""
+    from desktop.core import store as store_mod
+
+    class ShutDown:
+        def submit(self, *args):
+            raise RuntimeError("cannot schedule new futures after interpreter shutdown")
+
+    with Store(db_path) as s:
+        sid = s.create_sheet("mofa-r01", r01_values)
+        monkeypatch.setattr(store_mod, "_compressor", ShutDown)
+        number = s.save_values(sid, dict(r01_values, c1_3_results="終了間際の入力"), kind="autosave")
+        assert s.revision_values(sid, number)["c1_3_results"] == "終了間際の入力"

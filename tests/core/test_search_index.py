@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -116,4 +117,94 @@ def test_search_finds_what_reading_every_text_finds(sheets: list[dict[str, str]]
         s.save_values(first, {"c4_4_other": "".join(queries)})  # an update: the old text leaves the index
         for q in queries:
             assert [x.id for x in s.search(q)] == _reference(s, q), q
+        s.db.conn.execute("INSERT INTO sheet_text_fts (sheet_text_fts) VALUES ('integrity-check')")
+
+
+def _structure(s: Store) -> tuple[int, int]:
+    """The trigram index's levels and segments, from FTS5's structure record (a 4-byte cookie, then
+    varints: the number of levels, of segments, ...)."""
+    block = s.db.conn.execute("SELECT block FROM sheet_text_fts_data WHERE id = 10").fetchone()[0]
+    numbers, pos = [], 4
+    while len(numbers) < 2:
+        value = 0
+        while True:
+            byte = block[pos]
+            pos += 1
+            value = (value << 7) | (byte & 0x7F)
+            if byte < 0x80:
+                break
+        numbers.append(value)
+    return numbers[0], numbers[1]
+
+
+def test_a_batch_writes_its_index_entries_as_one_segment(db_path: Path) -> None:
+    """m012: the index gathers a batch's entries in memory (FTS5 hashsize 16 MiB) and writes them once at
+    commit; with FTS5's 1 MiB a batch of sheets with much text of their own wrote a segment every few
+    sheets, merged again into a second level at once."""
+    import random
+
+    from desktop.core import store as store_mod
+
+    rng = random.Random(3)
+    texts = ["".join(chr(rng.randrange(0x4E00, 0x9FA0)) for _ in range(3000)) for _ in range(30)]
+    with Store(db_path) as s:
+        s.create_sheet("mofa-r01", {"contribution_name": "最初のシート", "c4_4_other": "一つ目の特記事項"})
+        assert _structure(s) == (1, 1)
+        with s.transaction():
+            ids = [s.create_sheet("mofa-r01", {"contribution_name": f"拠出{i}", "c4_4_other": text})
+                   for i, text in enumerate(texts)]
+        assert _structure(s) == (1, 2)
+        assert [x.id for x in s.search(texts[17][1000:1010])] == [ids[17]]
+        s.db.conn.execute("INSERT INTO sheet_text_fts (sheet_text_fts) VALUES ('integrity-check')")
+        assert dict(s.db.conn.execute("SELECT k, v FROM sheet_text_fts_config"))["hashsize"] == store_mod._INDEX_HASHSIZE
+
+
+def test_m012_keeps_the_index_and_every_search(db_path: Path) -> None:
+    """A file of m011 gets the larger hashsize; its index and what every search finds stay as they were."""
+    import sqlite_utils
+
+    from desktop.core import store as store_mod
+
+    with Store(db_path) as s:
+        for i, text in enumerate(_SHEETS):
+            s.create_sheet("mofa-r01", {"contribution_name": f"拠出{i}", "c4_4_other": text})
+        before = {q: [x.id for x in s.search(q)] for q in _QUERIES}
+    db = sqlite_utils.Database(db_path)
+    db.conn.execute("DELETE FROM sheet_text_fts_config WHERE k = 'hashsize'")
+    db.conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm012_index_hashsize'")
+    db.conn.commit()
+    db.conn.close()
+    with Store(db_path) as s:
+        assert dict(s.db.conn.execute("SELECT k, v FROM sheet_text_fts_config"))["hashsize"] == store_mod._INDEX_HASHSIZE
+        assert "m012_index_hashsize" in [m.name for m in store_mod.migrations.applied(s.db)]
+        assert {q: [x.id for x in s.search(q)] for q in _QUERIES} == before
+        assert all(before[q] == _reference(s, q) for q in _QUERIES)
+        s.db.conn.execute("INSERT INTO sheet_text_fts (sheet_text_fts) VALUES ('integrity-check')")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=_ALPHABET + "Ｉｏ", min_size=1, max_size=12))
+def test_the_index_is_given_utf8_bytes_and_holds_what_the_folded_text_gives(text: str) -> None:
+    """The store hands the index each text as its ASCII-folded UTF-8 bytes (no str made of them for
+    sqlite3 to encode again); the index holds the very terms the folded text gives, and a deletion
+    given the same bytes removes them."""
+    from desktop.core import store as store_mod
+
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "b.sqlite3") as s:
+        calls: list[str] = []
+        s.db.conn.set_trace_callback(calls.append)
+        sid = s.create_sheet("mofa-r01", {"contribution_name": "名前", "c4_4_other": text})
+        s.db.conn.set_trace_callback(None)
+        inserts = [c for c in calls if c.startswith("INSERT INTO sheet_text_fts (rowid, body)")]
+        assert len(inserts) == 1 and "VALUES (1, x'" in inserts[0].replace("X'", "x'")
+        terms = sorted(t for (t,) in s.db.conn.execute("SELECT term FROM temp.sheet_text_terms"))
+        conn = sqlite3.connect(":memory:")
+        conn.execute(f"CREATE VIRTUAL TABLE f USING FTS5 (body, tokenize={store_mod._INDEX_TOKENIZER!r}, "
+                     "content='', detail='none')")
+        conn.execute("INSERT INTO f (rowid, body) VALUES (1, ?)",
+                     [store_mod._index_fold(store_mod._indexed_text(s.db.conn, sid))])
+        conn.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, f, 'row')")
+        assert terms == sorted(t for (t,) in conn.execute("SELECT term FROM temp.v"))
+        s.save_values(sid, {"contribution_name": "別の名前"})
+        assert s.search(text.strip()[:3]) == []  # the old text left the index and the values
         s.db.conn.execute("INSERT INTO sheet_text_fts (sheet_text_fts) VALUES ('integrity-check')")

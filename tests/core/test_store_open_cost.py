@@ -41,3 +41,23 @@ def test_an_up_to_date_database_is_used_without_loading_sqlite_utils(tmp_path: P
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["True", "[2]", "False"]
+
+
+def test_the_compressor_thread_is_loaded_by_the_first_large_snapshot(tmp_path: Path) -> None:
+    """concurrent.futures is not on the way to the first window: opening the database and saving a
+    small sheet do not load it; a large snapshot does."""
+    from desktop.core.store import Store
+
+    db = tmp_path / "c.sqlite3"
+    Store(db).close()  # created and migrated here
+    code = (
+        "import sys; from desktop.core.store import Store\n"
+        f"with Store({str(db)!r}) as s:\n"
+        "    sid = s.create_sheet('mofa-r01', {'contribution_name': '小さなシート'})\n"
+        "    print('concurrent.futures' in sys.modules)\n"
+        "    s.save_values(sid, {'contribution_name': '大きなシート', 'c4_4_other': '長い特記事項。' * 2000})\n"
+        "    print('concurrent.futures' in sys.modules, s.revision_values(sid, 2)['c4_4_other'][:6])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "True", "長い特記事項"]
