@@ -1393,7 +1393,7 @@ class MainWindow(QMainWindow):
     def _remember_recent(self, path: Path) -> None:
         if self.settings is None:
             return
-        recent = [str(p) for p in (self.settings.value("recent", []) or []) if str(p) != str(path)]
+        recent = [p for p in self.recent_databases() if p != str(path)]  # one entry comes back as a str
         recent.insert(0, str(path))
         self.settings.setValue("recent", recent[:MAX_RECENT])
         self._fill_recent_menu()

@@ -321,6 +321,23 @@ def test_recent_databases(window, tmp_path: Path) -> None:
     assert len(window.recent_databases()) == 2
 
 
+
+def test_one_recent_database_read_back_from_the_file_stays_one_path(window, tmp_path: Path) -> None:
+    """At the next start the INI file gives a one-entry list back as a plain string: opening another
+    database then stored that path character by character (「/, t, m, p, …」 in 最近使ったデータベース)."""
+    from desktop.gui.app import settings
+
+    first, second = tmp_path / "first.sqlite3", tmp_path / "second.sqlite3"
+    window.settings.sync()
+    ini = Path(window.settings.fileName())
+    ini.write_text(f"[General]\nrecent={first}\n", encoding="utf-8")  # as the last session left it
+    window.settings = settings()  # read from the file, as the next start does
+    assert window.settings.value("recent") == str(first)  # what Qt gives back
+    window._remember_recent(second)
+    assert window.recent_databases() == [str(second), str(first)]
+    window.settings.sync()
+    assert settings().value("recent") == [str(second), str(first)]
+
 def test_print_preview_shows_the_pdf(window, tmp_path: Path) -> None:
     try:
         from desktop.pdf import render_sheet  # noqa: F401
