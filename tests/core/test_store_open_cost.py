@@ -7,6 +7,19 @@ import sys
 from pathlib import Path
 
 
+def _with_store_in_a_fresh_process(tmp_path: Path, name: str, body: str) -> list[str]:
+    """What ``body`` (indented under ``with Store(db) as s:``) prints, run in a new interpreter on a
+    database created and migrated beforehand: the modules it loads are its own."""
+    from desktop.core.store import Store
+
+    db = tmp_path / name
+    Store(db).close()
+    code = f"import sys; from desktop.core.store import Store\nwith Store({str(db)!r}) as s:\n{body}"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.split()
+
+
 def test_opening_a_store_runs_no_sqlite_utils_plugins(tmp_path: Path) -> None:
     """sqlite-utils would scan every installed distribution's entry points for plugins at the first
     Database() (15–50 ms of each start of the app, and foreign code in the database layer): off."""
@@ -19,13 +32,7 @@ def test_opening_a_store_runs_no_sqlite_utils_plugins(tmp_path: Path) -> None:
 def test_an_up_to_date_database_is_used_without_loading_sqlite_utils(tmp_path: Path) -> None:
     """sqlite-utils (with click, dateutil and pluggy, ~50 ms of every start) is only loaded to migrate:
     the store's own reads and writes are plain SQL."""
-    from desktop.core.store import Store
-
-    db = tmp_path / "q.sqlite3"
-    Store(db).close()  # created and migrated here
-    code = (
-        "import sys; from desktop.core.store import Store\n"
-        f"with Store({str(db)!r}) as s:\n"
+    body = (
         "    sid = s.create_sheet('mofa-r01', {'contribution_name': '平文の検索'})\n"
         "    s.save_values(sid, {'contribution_name': '平文の検索 二版'}, expected=s.sheet_digest(sid))\n"
         "    s.set_status(sid, 'draft'); s.set_setting('k', [1]); s.set_setting('k', [2])\n"
@@ -38,26 +45,16 @@ def test_an_up_to_date_database_is_used_without_loading_sqlite_utils(tmp_path: P
         "    found = [x.id for x in s.search('検索 二版')] == [sid] and not s.get_sheet(sid).deleted\n"
         "    print(found, s.get_setting('k'), 'sqlite_utils' in sys.modules)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["True", "[2]", "False"]
+    assert _with_store_in_a_fresh_process(tmp_path, "q.sqlite3", body) == ["True", "[2]", "False"]
 
 
 def test_the_compressor_thread_is_loaded_by_the_first_large_snapshot(tmp_path: Path) -> None:
     """concurrent.futures is not on the way to the first window: opening the database and saving a
     small sheet do not load it; a large snapshot does."""
-    from desktop.core.store import Store
-
-    db = tmp_path / "c.sqlite3"
-    Store(db).close()  # created and migrated here
-    code = (
-        "import sys; from desktop.core.store import Store\n"
-        f"with Store({str(db)!r}) as s:\n"
+    body = (
         "    sid = s.create_sheet('mofa-r01', {'contribution_name': '小さなシート'})\n"
         "    print('concurrent.futures' in sys.modules)\n"
         "    s.save_values(sid, {'contribution_name': '大きなシート', 'c4_4_other': '長い特記事項。' * 2000})\n"
         "    print('concurrent.futures' in sys.modules, s.revision_values(sid, 2)['c4_4_other'][:6])\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["False", "True", "長い特記事項"]
+    assert _with_store_in_a_fresh_process(tmp_path, "c.sqlite3", body) == ["False", "True", "長い特記事項"]
