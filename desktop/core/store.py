@@ -356,11 +356,11 @@ def _encoded(values: Values) -> tuple[list[str], str]:
 _LEVEL_FIRST, _LEVEL_MORE = 2, 3
 
 
-def _pack(values: Values, canonical: str | None = None, level: int = _LEVEL_MORE) -> bytes:
+def _pack(values: Values, level: int = _LEVEL_MORE) -> bytes:
     """A revision snapshot: compact JSON, zlib-compressed as UTF-16 (Japanese text is two bytes a
-    character there instead of three: a smaller snapshot in about half the time of UTF-8 at level 6)."""
-    text = canonical_json(values) if canonical is None else canonical
-    return _PACK_UTF16 + zlib.compress(text.encode("utf-16-le", "surrogatepass"), level)
+    character there instead of three: a smaller snapshot in about half the time of UTF-8 at level 6);
+    :func:`_pack_soon` makes the same bytes from JSON already built."""
+    return _PACK_UTF16 + zlib.compress(canonical_json(values).encode("utf-16-le", "surrogatepass"), level)
 
 
 # Snapshots from this many bytes of UTF-16 on are compressed on the compressor thread; a smaller
@@ -868,7 +868,7 @@ class Store:
     def _add_revision(self, sheet_id: int, values: Values, kind: str, status: str, *, coalesce: bool, stamp: str,
                       packed: Callable[[], bytes] | None = None, new: bool = False) -> int:
         """A revision holding ``values`` (``packed``: their snapshot, from :func:`_pack_soon`)."""
-        blob = _pack(values, None, _LEVEL_FIRST if new else _LEVEL_MORE) if packed is None else packed()
+        blob = _pack(values, _LEVEL_FIRST if new else _LEVEL_MORE) if packed is None else packed()
         conn = self.conn
         last = None if new else conn.execute(
             "SELECT id, number, created, kind FROM revisions WHERE sheet_id = ? ORDER BY number DESC LIMIT 1",

@@ -427,7 +427,7 @@ def test_a_large_snapshot_is_compressed_on_another_thread_while_the_values_are_w
             values = s.revision_values(sid, number)
             stored = s.db.conn.execute("SELECT values_json FROM revisions WHERE sheet_id = ? AND number = ?",
                                        [sid, number]).fetchone()[0]
-            assert stored == store_mod._pack(values, None, level)
+            assert stored == store_mod._pack(values, level)
         assert s.revision_values(sid, 1) == doc.values
         assert s.revision_values(sid, 2) == dict(doc.values, c1_3_results="二つ目の版") == s.get_sheet(sid).values
         small = s.create_sheet("mofa-r01", {"contribution_name": "小さなシート"})
